@@ -1,0 +1,93 @@
+/**
+ * Projection writes: the incident row and its timeline event land together, idempotently.
+ * A retried activity, or a replay after a crash, changes nothing twice: the row only moves forward
+ * in revision, and an event is unique per (incident, revision).
+ */
+import type { Em } from '../db/orm.js';
+import type { IncidentSnapshot, TimelineEvent } from '../workflows/incident-messages.js';
+
+export interface PersistIncidentInput {
+  snapshot: IncidentSnapshot;
+  event: TimelineEvent;
+}
+
+const INCIDENT_COLUMNS = [
+  'workflow_id',
+  'organization_id',
+  'number',
+  'title',
+  'description',
+  'status',
+  'impact',
+  'urgency',
+  'priority',
+  'category',
+  'assignee_id',
+  'team_id',
+  'requester_id',
+  'pending_reason',
+  'resolution_code',
+  'resolution_notes',
+  'reopen_count',
+  'created_at',
+  'updated_at',
+  'resolved_at',
+  'closed_at',
+  'auto_close_at',
+  'revision',
+] as const;
+
+const UPSERT_INCIDENT = `
+insert into incidents (${INCIDENT_COLUMNS.join(', ')})
+values (${INCIDENT_COLUMNS.map(() => '?').join(', ')})
+on conflict (workflow_id) do update set
+${INCIDENT_COLUMNS.filter((c) => c !== 'workflow_id' && c !== 'organization_id' && c !== 'number')
+  .map((c) => `  ${c} = excluded.${c}`)
+  .join(',\n')}
+where incidents.revision < excluded.revision`;
+
+const INSERT_EVENT = `
+insert into incident_events (organization_id, incident_workflow_id, revision, type, actor_id, actor_kind, at, data)
+values (?, ?, ?, ?, ?, ?, ?, ?)
+on conflict (incident_workflow_id, revision) do nothing`;
+
+function incidentParams(s: IncidentSnapshot): unknown[] {
+  return [
+    s.workflowId,
+    s.orgId,
+    s.number,
+    s.title,
+    s.description,
+    s.status,
+    s.impact,
+    s.urgency,
+    s.priority,
+    s.category,
+    s.assigneeId,
+    s.teamId,
+    s.requesterId,
+    s.pendingReason,
+    s.resolutionCode,
+    s.resolutionNotes,
+    s.reopenCount,
+    new Date(s.createdAt),
+    new Date(s.updatedAt),
+    s.resolvedAt ? new Date(s.resolvedAt) : null,
+    s.closedAt ? new Date(s.closedAt) : null,
+    s.autoCloseAt ? new Date(s.autoCloseAt) : null,
+    s.revision,
+  ];
+}
+
+/** Writes the incident row (if newer) and its timeline event (if new) in one transaction. */
+export async function persistIncidentProjection(em: Em, input: PersistIncidentInput): Promise<void> {
+  const { snapshot: s, event: e } = input;
+  await em.transactional(async (tx) => {
+    await tx.execute(UPSERT_INCIDENT, incidentParams(s), 'run');
+    await tx.execute(
+      INSERT_EVENT,
+      [s.orgId, s.workflowId, e.revision, e.type, e.actor.userId, e.actor.kind, new Date(e.at), JSON.stringify(e.data)],
+      'run',
+    );
+  });
+}

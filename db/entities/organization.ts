@@ -1,0 +1,16 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { baseProperties } from './base.js';
+
+/** A tenant. `slug` prefixes every workflow id of the organization. */
+export const OrganizationSchema = defineEntity({
+  name: 'Organization',
+  tableName: 'organizations',
+  properties: {
+    ...baseProperties,
+    slug: p.string().length(40).unique(),
+    name: p.string().length(200),
+    nextIncidentNumber: p.integer().default(1),
+  },
+});
+export class Organization extends OrganizationSchema.class {}
+OrganizationSchema.setClass(Organization);

@@ -1,0 +1,30 @@
+import { defineEntity, p } from '@mikro-orm/core';
+import { baseProperties } from './base.js';
+import { Organization } from './organization.js';
+import { User } from './user.js';
+
+export const TeamSchema = defineEntity({
+  name: 'Team',
+  tableName: 'teams',
+  uniques: [{ properties: ['organization', 'name'] }],
+  properties: {
+    ...baseProperties,
+    organization: () => p.manyToOne(Organization).index(),
+    name: p.string().length(120),
+  },
+});
+export class Team extends TeamSchema.class {}
+TeamSchema.setClass(Team);
+
+export const TeamMemberSchema = defineEntity({
+  name: 'TeamMember',
+  tableName: 'team_members',
+  properties: {
+    organization: () => p.manyToOne(Organization).index(),
+    team: () => p.manyToOne(Team).primary(),
+    user: () => p.manyToOne(User).primary(),
+    createdAt: p.datetime().onCreate(() => new Date()),
+  },
+});
+export class TeamMember extends TeamMemberSchema.class {}
+TeamMemberSchema.setClass(TeamMember);

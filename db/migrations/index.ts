@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261124153040 } from './Migration20261124153040.js';
+
+/** Every committed migration, in order. New ones are appended by `npm run migration:create`. */
+export const MIGRATIONS: MigrationObject[] = [
+  { name: 'Migration20261124153040', class: Migration20261124153040 },
+];

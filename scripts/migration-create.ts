@@ -1,0 +1,40 @@
+/**
+ * Generates a migration from the difference between the entities and the snapshot, writes it to
+ * db/migrations and appends it to db/migrations/index.ts. Needs DATABASE_URL (a scratch database).
+ */
+import { MikroORM } from '@mikro-orm/core';
+import { readFile, writeFile } from 'node:fs/promises';
+import { ormOptions } from '../db/orm.js';
+
+const url = process.env['DATABASE_URL'];
+if (!url) {
+  console.error('DATABASE_URL must point at a scratch PostgreSQL database');
+  process.exit(2);
+}
+const orm = await MikroORM.init(ormOptions({ url }));
+try {
+  await orm.migrator.up();
+  const initial = process.argv.includes('--initial');
+  const result = await orm.migrator.create('db/migrations', false, initial);
+  if (!result.fileName) {
+    console.log('No changes: no migration created');
+  } else {
+    const name = result.fileName.replace(/\.ts$/, '');
+    const index = 'db/migrations/index.ts';
+    const cls = /export class (\w+)/.exec(result.code)?.[1];
+    let text = await readFile(index, 'utf8');
+    text = text.replace(
+      /^(import type .*\n)/m,
+      `$1import { ${cls} } from './${name}.js';\n`,
+    );
+    text = text.replace(/\[(.*)\];\s*$/s, (_m, items: string) => {
+      const kept = items.trim().replace(/^,/, '').replace(/,$/, '');
+      const list = kept ? `\n  ${kept},\n  ` : '\n  ';
+      return `[${list}{ name: '${name}', class: ${cls} },\n];\n`;
+    });
+    await writeFile(index, text);
+    console.log(`Created db/migrations/${result.fileName}`);
+  }
+} finally {
+  await orm.close();
+}

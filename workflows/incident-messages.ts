@@ -1,0 +1,117 @@
+/**
+ * The incident workflow's contract: start arguments, updates, queries and the snapshot type.
+ * The API imports these definitions rather than repeating names.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type {
+  IncidentStatus,
+  PendingReason,
+  ResolutionCode,
+  TransitionRequest,
+} from './rules/incident-lifecycle.js';
+import type { Level, Priority } from './rules/priority.js';
+
+export const TASK_QUEUE = 'lintas-tickets';
+export const INCIDENT_PREFIX = 'INC';
+
+/** Workflow id of an incident: `<org slug>/INC-<number>` (DESIGN rule 5). */
+export function incidentWorkflowId(orgSlug: string, number: number): string {
+  return `${orgSlug}/${INCIDENT_PREFIX}-${number}`;
+}
+
+/** Who asked for a change. `system` is used for timers. */
+export interface Actor {
+  userId: string | null;
+  kind: 'user' | 'system';
+}
+
+export interface IncidentSnapshot {
+  workflowId: string;
+  orgId: string;
+  number: number;
+  key: string;
+  title: string;
+  description: string;
+  status: IncidentStatus;
+  impact: Level;
+  urgency: Level;
+  priority: Priority;
+  category: string | null;
+  assigneeId: string | null;
+  teamId: string | null;
+  requesterId: string;
+  pendingReason: PendingReason | null;
+  resolutionCode: ResolutionCode | null;
+  resolutionNotes: string | null;
+  reopenCount: number;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  closedAt: string | null;
+  autoCloseAt: string | null;
+  revision: number;
+}
+
+export type TimelineEventType = 'created' | 'assigned' | 'status_changed' | 'comment' | 'work_note';
+
+/** One timeline entry; `revision` is the incident revision the change produced. */
+export interface TimelineEvent {
+  revision: number;
+  type: TimelineEventType;
+  actor: Actor;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+export interface NewIncident {
+  orgId: string;
+  orgSlug: string;
+  number: number;
+  title: string;
+  description: string;
+  impact: Level;
+  urgency: Level;
+  category: string | null;
+  requesterId: string;
+  assigneeId: string | null;
+  teamId: string | null;
+  createdBy: Actor;
+  autoCloseAfterMs: number;
+}
+
+/** Start input: a new incident, or the carried state after continue-as-new. */
+export type IncidentWorkflowInput =
+  | { kind: 'new'; incident: NewIncident }
+  | { kind: 'continued'; snapshot: IncidentSnapshot; autoCloseAfterMs: number };
+
+/** Optimistic-concurrency guard: refused with `stale_revision` when it does not match. */
+export interface Guarded {
+  actor: Actor;
+  expectedRevision?: number | undefined;
+}
+
+export type TransitionCommand = TransitionRequest & Guarded;
+export interface AssignCommand extends Guarded {
+  assigneeId: string | null;
+  teamId: string | null;
+}
+export interface CommentCommand extends Guarded {
+  body: string;
+  internal: boolean;
+}
+
+/** Business rejections raised by the workflow; the API maps each to an HTTP status. */
+export const REJECTIONS = [
+  'illegal_transition',
+  'missing_field',
+  'not_assignable',
+  'stale_revision',
+  'invalid_command',
+] as const;
+export type RejectionType = (typeof REJECTIONS)[number];
+
+export const openUpdate = defineUpdate<IncidentSnapshot>('open');
+export const transitionUpdate = defineUpdate<IncidentSnapshot, [TransitionCommand]>('transition');
+export const assignUpdate = defineUpdate<IncidentSnapshot, [AssignCommand]>('assign');
+export const commentUpdate = defineUpdate<IncidentSnapshot, [CommentCommand]>('comment');
+export const stateQuery = defineQuery<IncidentSnapshot>('state');

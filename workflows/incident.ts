@@ -1,0 +1,259 @@
+/**
+ * An incident's whole life as one durable workflow: it owns the state, refuses illegal changes in
+ * update validators, persists every accepted change before answering, and closes a resolved
+ * incident after the auto-close period unless it is reopened.
+ */
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Mutex } from 'async-mutex';
+import type * as activities from '../activities/index.js';
+import {
+  type AssignCommand,
+  type CommentCommand,
+  type Guarded,
+  type IncidentSnapshot,
+  type IncidentWorkflowInput,
+  INCIDENT_PREFIX,
+  type RejectionType,
+  type TimelineEvent,
+  type TransitionCommand,
+  assignUpdate,
+  commentUpdate,
+  openUpdate,
+  stateQuery,
+  transitionUpdate,
+} from './incident-messages.js';
+import {
+  type Refusal,
+  checkAssignment,
+  checkTransition,
+  isReopen,
+  isTerminal,
+  statusAfterAssignment,
+} from './rules/incident-lifecycle.js';
+import { priorityFor } from './rules/priority.js';
+
+const { persistIncident } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 seconds',
+  // A projection write must eventually land: keep retrying with a capped backoff.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+const COMMENT_MAX = 20_000;
+
+function reject(type: RejectionType, message: string, field?: string): never {
+  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: field ? [{ field }] : [] });
+}
+
+function refuse(refusal: Refusal | null): void {
+  if (refusal) reject(refusal.code, refusal.detail, refusal.field);
+}
+
+function checkRevision(state: IncidentSnapshot, cmd: Guarded): void {
+  if (cmd.expectedRevision !== undefined && cmd.expectedRevision !== state.revision) {
+    reject(
+      'stale_revision',
+      `The incident is at revision ${state.revision}, not ${cmd.expectedRevision}; reload and try again`,
+      'revision',
+    );
+  }
+}
+
+function newSnapshot(input: Extract<IncidentWorkflowInput, { kind: 'new' }>['incident']): IncidentSnapshot {
+  const now = new Date().toISOString();
+  return {
+    workflowId: workflowInfo().workflowId,
+    orgId: input.orgId,
+    number: input.number,
+    key: `${INCIDENT_PREFIX}-${input.number}`,
+    title: input.title,
+    description: input.description,
+    status: input.assigneeId ? 'assigned' : 'new',
+    impact: input.impact,
+    urgency: input.urgency,
+    priority: priorityFor(input.impact, input.urgency),
+    category: input.category,
+    assigneeId: input.assigneeId,
+    teamId: input.teamId,
+    requesterId: input.requesterId,
+    pendingReason: null,
+    resolutionCode: null,
+    resolutionNotes: null,
+    reopenCount: 0,
+    createdAt: now,
+    updatedAt: now,
+    resolvedAt: null,
+    closedAt: null,
+    autoCloseAt: null,
+    revision: 1,
+  };
+}
+
+export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentSnapshot> {
+  const autoCloseAfterMs = input.kind === 'new' ? input.incident.autoCloseAfterMs : input.autoCloseAfterMs;
+  let state: IncidentSnapshot = input.kind === 'new' ? newSnapshot(input.incident) : input.snapshot;
+  let persistedRevision = input.kind === 'new' ? 0 : state.revision;
+  const mutex = new Mutex();
+
+  /** Applies a change to the state, persists it with its timeline event, and returns the result. */
+  async function commit(
+    actor: TimelineEvent['actor'],
+    type: TimelineEvent['type'],
+    data: Record<string, unknown>,
+    change: (s: IncidentSnapshot, now: string) => IncidentSnapshot,
+  ): Promise<IncidentSnapshot> {
+    const now = new Date().toISOString();
+    const next = { ...change(state, now), updatedAt: now, revision: state.revision + 1 };
+    const event: TimelineEvent = { revision: next.revision, type, actor, at: now, data };
+    state = next;
+    await persistIncident({ snapshot: next, event });
+    persistedRevision = next.revision;
+    return next;
+  }
+
+  function validateTransition(cmd: TransitionCommand): void {
+    checkRevision(state, cmd);
+    refuse(checkTransition(state, cmd));
+  }
+
+  function validateAssign(cmd: AssignCommand): void {
+    checkRevision(state, cmd);
+    refuse(checkAssignment(state.status));
+    if (cmd.assigneeId === state.assigneeId && cmd.teamId === state.teamId) {
+      reject('invalid_command', 'The incident already has this assignee and team');
+    }
+    if (cmd.assigneeId === null && state.status !== 'new') {
+      reject('not_assignable', 'An incident in work cannot be left without an assignee', 'assigneeId');
+    }
+  }
+
+  function validateComment(cmd: CommentCommand): void {
+    checkRevision(state, cmd);
+    if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more comments`);
+    const body = cmd.body.trim();
+    if (!body || body.length > COMMENT_MAX) reject('missing_field', `A comment needs 1 to ${COMMENT_MAX} characters`, 'body');
+  }
+
+  setHandler(stateQuery, () => state);
+
+  setHandler(openUpdate, async () => {
+    await condition(() => persistedRevision >= 1);
+    return state;
+  });
+
+  setHandler(
+    transitionUpdate,
+    (cmd) =>
+      mutex.runExclusive(() => {
+        // Validators saw the state at acceptance; re-check now that earlier changes have landed.
+        validateTransition(cmd);
+        const from = state.status;
+        const reopen = isReopen(from, cmd.to);
+        return commit(
+          cmd.actor,
+          'status_changed',
+          {
+            from,
+            to: cmd.to,
+            reason: cmd.reason ?? null,
+            pendingReason: cmd.pendingReason ?? null,
+            resolutionCode: cmd.resolutionCode ?? null,
+            resolutionNotes: cmd.resolutionNotes ?? null,
+            reopen,
+          },
+          (s, now) => ({
+            ...s,
+            status: cmd.to,
+            pendingReason: cmd.to === 'pending' ? (cmd.pendingReason ?? null) : null,
+            resolutionCode: cmd.to === 'resolved' ? (cmd.resolutionCode ?? null) : reopen ? null : s.resolutionCode,
+            resolutionNotes: cmd.to === 'resolved' ? (cmd.resolutionNotes ?? null) : reopen ? null : s.resolutionNotes,
+            resolvedAt: cmd.to === 'resolved' ? now : reopen ? null : s.resolvedAt,
+            closedAt: cmd.to === 'closed' ? now : s.closedAt,
+            autoCloseAt: cmd.to === 'resolved' ? new Date(Date.parse(now) + autoCloseAfterMs).toISOString() : null,
+            reopenCount: s.reopenCount + (reopen ? 1 : 0),
+          }),
+        );
+      }),
+    { validator: validateTransition },
+  );
+
+  setHandler(
+    assignUpdate,
+    (cmd) =>
+      mutex.runExclusive(() => {
+        validateAssign(cmd);
+        return commit(
+          cmd.actor,
+          'assigned',
+          { fromAssigneeId: state.assigneeId, toAssigneeId: cmd.assigneeId, fromTeamId: state.teamId, toTeamId: cmd.teamId },
+          (s) => ({
+            ...s,
+            assigneeId: cmd.assigneeId,
+            teamId: cmd.teamId,
+            status: statusAfterAssignment(s.status, cmd.assigneeId),
+          }),
+        );
+      }),
+    { validator: validateAssign },
+  );
+
+  setHandler(
+    commentUpdate,
+    (cmd) =>
+      mutex.runExclusive(() => {
+        validateComment(cmd);
+        return commit(cmd.actor, cmd.internal ? 'work_note' : 'comment', { body: cmd.body.trim() }, (s) => s);
+      }),
+    { validator: validateComment },
+  );
+
+  if (persistedRevision === 0) {
+    await mutex.runExclusive(async () => {
+      await persistIncident({
+        snapshot: state,
+        event: {
+          revision: 1,
+          type: 'created',
+          actor: input.kind === 'new' ? input.incident.createdBy : { userId: null, kind: 'system' },
+          at: state.createdAt,
+          data: { title: state.title, priority: state.priority, status: state.status },
+        },
+      });
+      persistedRevision = 1;
+    });
+  }
+
+  while (!isTerminal(state.status)) {
+    const seen = state.revision;
+    if (state.status === 'resolved' && state.autoCloseAt) {
+      const waitMs = Math.max(0, Date.parse(state.autoCloseAt) - Date.now());
+      const changed = await condition(() => state.revision !== seen, waitMs);
+      if (!changed) {
+        await mutex.runExclusive(async () => {
+          if (state.revision !== seen || state.status !== 'resolved') return;
+          await commit({ userId: null, kind: 'system' }, 'status_changed', { from: 'resolved', to: 'closed', reason: 'auto_close' }, (s, now) => ({
+            ...s,
+            status: 'closed',
+            closedAt: now,
+            autoCloseAt: null,
+          }));
+        });
+      }
+    } else {
+      await condition(() => state.revision !== seen || workflowInfo().continueAsNewSuggested);
+    }
+    if (workflowInfo().continueAsNewSuggested && !isTerminal(state.status)) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof incidentWorkflow>({ kind: 'continued', snapshot: state, autoCloseAfterMs });
+    }
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
