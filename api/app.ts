@@ -1,0 +1,126 @@
+/** The Koa application: error handling first, then request ids, body parsing, routes. */
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Client } from '@temporalio/client';
+import Koa from 'koa';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Orm } from '../db/orm.js';
+import { createAuth } from './auth.js';
+import type { AppContext, AppState } from './context.js';
+import { AppError, titleFor } from './errors.js';
+import { readiness } from './health.js';
+import { IncidentService } from './incidents-service.js';
+import { buildOpenApi } from './openapi.js';
+import { type AnyRoute, mount } from './route.js';
+import { authRoutes } from './routes/auth.js';
+import { incidentRoutes } from './routes/incidents.js';
+
+export const API_PREFIX = '/api/v1';
+
+export interface AppDeps {
+  orm: Orm;
+  temporal: Client;
+  log: Logger;
+  jwtSecret: string;
+  jwtTtlMs: number;
+  bcryptCost: number;
+  bodyLimitBytes: number;
+  autoCloseAfterMs: number;
+}
+
+/** Errors from Koa and its middleware that carry a client-side status, mapped to stable codes. */
+function fromHttpError(err: { status?: number; type?: string; message?: string }): AppError | null {
+  const status = err.status ?? 0;
+  if (status === 413) return new AppError(413, 'payload_too_large', 'The request body is larger than allowed');
+  if (status === 415) return new AppError(415, 'unsupported_media_type', 'Send request bodies as application/json');
+  if (status === 400) return new AppError(400, 'malformed_body', 'The request body is not valid JSON');
+  return null;
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Koa<AppState, AppContext>();
+  app.proxy = false;
+  const auth = createAuth(deps);
+  const incidents = new IncidentService({ temporal: deps.temporal, autoCloseAfterMs: deps.autoCloseAfterMs });
+  const routes: AnyRoute[] = [...authRoutes(auth), ...incidentRoutes(incidents)];
+
+  // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.
+  app.use(async (ctx, next) => {
+    const requestId = ctx.get('X-Request-Id').slice(0, 100).replace(/[^\w.-]/g, '') || randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = deps.log.child({ requestId });
+    ctx.set('X-Request-Id', requestId);
+    const started = performance.now();
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new AppError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (raw) {
+      const err = raw instanceof AppError ? raw : fromHttpError(raw as { status?: number });
+      if (err) {
+        ctx.status = err.status;
+        for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
+        ctx.body = {
+          type: `https://lintas.dev/problems/${err.code}`,
+          title: titleFor(err.status),
+          status: err.status,
+          detail: err.detail,
+          code: err.code,
+          requestId,
+          ...(err.fields.length ? { errors: err.fields } : {}),
+        };
+      } else {
+        ctx.state.log.error({ err: raw, method: ctx.method, path: ctx.path }, 'unhandled error');
+        ctx.status = 500;
+        ctx.body = { type: 'https://lintas.dev/problems/internal', title: titleFor(500), status: 500, detail: 'Something went wrong on our side; the request id identifies it in the logs', code: 'internal', requestId };
+      }
+      ctx.type = 'application/problem+json';
+    } finally {
+      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+    }
+  });
+
+  // 2. Only JSON bodies, and not too large.
+  app.use(async (ctx, next) => {
+    if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
+      throw new AppError(415, 'unsupported_media_type', 'Send request bodies as application/json');
+    }
+    await next();
+  });
+  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.bodyLimitBytes, encoding: 'utf-8' }));
+
+  const root = new Router<AppState, AppContext>();
+  root.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  root.get('/readyz', async (ctx) => {
+    const r = await readiness(deps.orm, deps.temporal);
+    ctx.status = r.ready ? 200 : 503;
+    ctx.body = { status: r.ready ? 'ready' : 'not_ready', checks: r.checks };
+  });
+
+  const api = new Router<AppState, AppContext>({ prefix: API_PREFIX });
+  for (const r of routes) mount(api, r, auth.authenticate);
+  const openapi = buildOpenApi(routes, API_PREFIX, {
+    '/healthz': { get: { summary: 'Liveness', tags: ['health'], responses: { 200: { description: 'The process is up' } } } },
+    '/readyz': {
+      get: {
+        summary: 'Readiness: database and Temporal reachable',
+        tags: ['health'],
+        responses: { 200: { description: 'Ready' }, 503: { description: 'A dependency is unavailable' } },
+      },
+    },
+    [`${API_PREFIX}/openapi.json`]: { get: { summary: 'This document', tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+  });
+  api.get('/openapi.json', (ctx) => {
+    ctx.body = openapi;
+  });
+
+  const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'This method is not allowed on this path');
+  const notImplemented = () => new AppError(405, 'method_not_allowed', 'This method is not implemented');
+  app.use(root.routes()).use(root.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
+  app.use(api.routes()).use(api.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
+  return { app, openapi, routes };
+}

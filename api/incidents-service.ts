@@ -1,0 +1,308 @@
+/**
+ * Incident commands and reads. Commands go to the incident's workflow (which decides and persists);
+ * reads come from the read model. Nothing here writes ticket state itself (DESIGN rule 1).
+ */
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+import { Incident, IncidentEvent, IdempotencyKey, TeamMember, Team, User } from '../db/entities/index.js';
+import type { Em } from '../db/orm.js';
+import { incidentWorkflow } from '../workflows/incident.js';
+import {
+  type Actor,
+  assignUpdate,
+  commentUpdate,
+  incidentWorkflowId,
+  openUpdate,
+  stateQuery,
+  TASK_QUEUE,
+  transitionUpdate,
+  INCIDENT_PREFIX,
+  type IncidentSnapshot,
+  type NewIncident,
+} from '../workflows/incident-messages.js';
+import { allowedTransitions, isTerminal } from '../workflows/rules/incident-lifecycle.js';
+import type { Principal } from './context.js';
+import { AppError, notFound, validationFailed, type FieldError } from './errors.js';
+import type * as S from './schemas.js';
+import { mapTemporalError } from './temporal-errors.js';
+
+export type IncidentDto = z.infer<typeof S.Incident>;
+
+export interface IncidentServiceDeps {
+  temporal: Client;
+  autoCloseAfterMs: number;
+}
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+const refId = (r: { id: string } | null | undefined) => r?.id ?? null;
+
+/** The public shape of a stored incident. */
+export function toDto(i: Incident): IncidentDto {
+  return {
+    key: `${INCIDENT_PREFIX}-${i.number}`,
+    number: i.number,
+    workflowId: i.workflowId,
+    title: i.title,
+    description: i.description,
+    status: i.status,
+    impact: i.impact,
+    urgency: i.urgency,
+    priority: i.priority,
+    category: i.category ?? null,
+    assigneeId: refId(i.assignee),
+    teamId: refId(i.team),
+    requesterId: i.requester.id,
+    pendingReason: i.pendingReason ?? null,
+    resolutionCode: i.resolutionCode ?? null,
+    resolutionNotes: i.resolutionNotes ?? null,
+    reopenCount: i.reopenCount,
+    createdAt: i.createdAt.toISOString(),
+    updatedAt: i.updatedAt.toISOString(),
+    resolvedAt: iso(i.resolvedAt),
+    closedAt: iso(i.closedAt),
+    autoCloseAt: iso(i.autoCloseAt),
+    revision: i.revision,
+    allowedTransitions: [...allowedTransitions(i.status)],
+  };
+}
+
+function actorOf(p: Principal): Actor {
+  return { userId: p.userId, kind: 'user' };
+}
+
+function requestHash(principal: Principal, body: unknown): string {
+  return createHash('sha256').update(principal.userId).update('\n').update(JSON.stringify(body)).digest('hex');
+}
+
+export class IncidentService {
+  constructor(private readonly deps: IncidentServiceDeps) {}
+
+  private handle(principal: Principal, number: number) {
+    return this.deps.temporal.workflow.getHandle(incidentWorkflowId(principal.orgSlug, number));
+  }
+
+  /** Loads an incident the principal may see, or 404 (also for another tenant's and, for requesters, others'). */
+  async load(em: Em, principal: Principal, number: number): Promise<Incident> {
+    const where: Record<string, unknown> = { number };
+    if (principal.role === 'requester') where['requester'] = principal.userId;
+    const incident = await em.findOne(Incident, where, { refresh: true });
+    if (!incident) throw notFound(`Incident ${INCIDENT_PREFIX}-${number}`);
+    return incident;
+  }
+
+  /** Checks that referenced people and teams exist in the organization and fit together. */
+  private async checkRefs(
+    em: Em,
+    refs: { assigneeId?: string | null | undefined; teamId?: string | null | undefined; requesterId?: string | undefined },
+  ): Promise<void> {
+    const errors: FieldError[] = [];
+    if (refs.assigneeId) {
+      const u = await em.findOne(User, { id: refs.assigneeId });
+      if (!u || !u.active) errors.push({ field: 'assigneeId', message: 'No active user with this id' });
+      else if (u.role === 'requester') errors.push({ field: 'assigneeId', message: 'Requesters cannot be assigned incidents' });
+    }
+    if (refs.teamId) {
+      const t = await em.findOne(Team, { id: refs.teamId });
+      if (!t) errors.push({ field: 'teamId', message: 'No team with this id' });
+      else if (refs.assigneeId && errors.length === 0) {
+        const member = await em.findOne(TeamMember, { team: refs.teamId, user: refs.assigneeId });
+        if (!member) errors.push({ field: 'assigneeId', message: 'The assignee is not a member of the team' });
+      }
+    }
+    if (refs.requesterId) {
+      const r = await em.findOne(User, { id: refs.requesterId });
+      if (!r || !r.active) errors.push({ field: 'requesterId', message: 'No active user with this id' });
+    }
+    if (errors.length) throw validationFailed(errors);
+  }
+
+  private async allocateNumber(em: Em, orgId: string): Promise<number> {
+    const rows = await em.execute<{ n: number }[]>(
+      'update organizations set next_incident_number = next_incident_number + 1 where id = ? returning next_incident_number - 1 as n',
+      [orgId],
+    );
+    const n = rows[0]?.n;
+    if (n === undefined) throw notFound('Organization');
+    return n;
+  }
+
+  /**
+   * Creates an incident. With an Idempotency-Key, a repeat of the same request returns the first
+   * incident (`replayed: true`); the same key with a different body is refused.
+   */
+  async create(
+    em: Em,
+    principal: Principal,
+    body: z.infer<typeof S.CreateIncidentBody>,
+    idempotencyKey: string | undefined,
+  ): Promise<{ incident: IncidentDto; replayed: boolean }> {
+    if (principal.role === 'requester') {
+      if (body.requesterId && body.requesterId !== principal.userId) {
+        throw new AppError(403, 'forbidden', 'Requesters raise incidents for themselves only');
+      }
+      if (body.assigneeId || body.teamId) {
+        throw new AppError(403, 'forbidden', 'Requesters cannot assign incidents');
+      }
+    }
+    await this.checkRefs(em, body);
+    let number: number | undefined;
+    if (idempotencyKey) {
+      const hash = requestHash(principal, body);
+      const existing = await em.findOne(IdempotencyKey, { key: idempotencyKey });
+      if (existing) {
+        if (existing.requestHash !== hash) {
+          throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+        }
+        number = Number(existing.workflowId.split('-').pop());
+        const stored = await em.findOne(Incident, { number }, { refresh: true });
+        if (stored) return { incident: toDto(stored), replayed: true };
+        // The first request stopped between reserving the number and starting the workflow: finish it.
+      } else {
+        number = await em.transactional(async (tx) => {
+          const n = await this.allocateNumber(tx, principal.orgId);
+          const inserted = await tx.execute(
+            'insert into idempotency_keys (organization_id, key, request_hash, workflow_id, created_at) values (?, ?, ?, ?, now()) on conflict do nothing',
+            [principal.orgId, idempotencyKey, hash, incidentWorkflowId(principal.orgSlug, n)],
+            'run',
+          );
+          if ((inserted as unknown as { affectedRows: number }).affectedRows !== 1) {
+            throw new AppError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is in progress; retry');
+          }
+          return n;
+        });
+      }
+    } else {
+      number = await this.allocateNumber(em, principal.orgId);
+    }
+    const input: NewIncident = {
+      orgId: principal.orgId,
+      orgSlug: principal.orgSlug,
+      number,
+      title: body.title,
+      description: body.description,
+      impact: body.impact,
+      urgency: body.urgency,
+      category: body.category,
+      requesterId: body.requesterId ?? principal.userId,
+      assigneeId: body.assigneeId,
+      teamId: body.teamId,
+      createdBy: actorOf(principal),
+      autoCloseAfterMs: this.deps.autoCloseAfterMs,
+    };
+    const workflowId = incidentWorkflowId(principal.orgSlug, number);
+    const start = new WithStartWorkflowOperation(incidentWorkflow, {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ kind: 'new', incident: input }],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    await this.deps.temporal.workflow.executeUpdateWithStart(openUpdate, { startWorkflowOperation: start });
+    const stored = await this.load(em, principal, number);
+    return { incident: toDto(stored), replayed: false };
+  }
+
+  async list(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>) {
+    const where: Record<string, unknown> = {};
+    if (q.status) where['status'] = { $in: q.status };
+    if (q.priority) where['priority'] = { $in: q.priority };
+    if (q.assigneeId) where['assignee'] = q.assigneeId === 'none' ? null : q.assigneeId === 'me' ? principal.userId : q.assigneeId;
+    if (q.teamId) where['team'] = q.teamId === 'none' ? null : q.teamId;
+    if (principal.role === 'requester') where['requester'] = principal.userId;
+    const dir = q.sort.startsWith('-') ? 'desc' : 'asc';
+    const field = q.sort.replace(/^-/, '') as (typeof S.SORT_FIELDS)[number];
+    // Priorities P1..P4 sort correctly as text; the number breaks ties so pages are stable.
+    const orderBy = field === 'number' ? [{ number: dir }] : [{ [field]: dir }, { number: 'desc' }];
+    const [items, total] = await em.findAndCount(Incident, where, {
+      orderBy: orderBy as never,
+      limit: q.limit,
+      offset: q.offset,
+      refresh: true,
+    });
+    return { items: items.map(toDto), total, limit: q.limit, offset: q.offset };
+  }
+
+  async timeline(em: Em, principal: Principal, number: number) {
+    const incident = await this.load(em, principal, number);
+    const where: Record<string, unknown> = { incident: incident.workflowId };
+    if (principal.role === 'requester') where['type'] = { $ne: 'work_note' };
+    const events = await em.find(IncidentEvent, where, { orderBy: { revision: 'asc' } });
+    return {
+      items: events.map((e) => ({
+        revision: e.revision,
+        type: e.type,
+        actorId: refId(e.actor),
+        actorKind: e.actorKind,
+        at: e.at.toISOString(),
+        data: e.data,
+      })),
+    };
+  }
+
+  /** Live state straight from the workflow (a query), for open incidents. */
+  async live(em: Em, principal: Principal, number: number): Promise<IncidentSnapshot> {
+    const incident = await this.load(em, principal, number);
+    if (isTerminal(incident.status)) return this.snapshotOf(incident);
+    try {
+      return await this.handle(principal, number).query(stateQuery);
+    } catch (err) {
+      return mapTemporalError(err);
+    }
+  }
+
+  private snapshotOf(i: Incident): IncidentSnapshot {
+    const { allowedTransitions: _, key, ...rest } = toDto(i);
+    return { ...rest, key, orgId: i.organization.id };
+  }
+
+  /** Sends a command to an open incident's workflow; answers with the stored result (read-your-writes). */
+  private async command(
+    em: Em,
+    principal: Principal,
+    number: number,
+    run: (h: ReturnType<IncidentService['handle']>) => Promise<IncidentSnapshot>,
+  ): Promise<{ incident: IncidentDto; revision: number }> {
+    const before = await this.load(em, principal, number);
+    if (isTerminal(before.status)) {
+      throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
+    }
+    let result: IncidentSnapshot;
+    try {
+      result = await run(this.handle(principal, number));
+    } catch (err) {
+      return mapTemporalError(err);
+    }
+    return { incident: toDto(await this.load(em, principal, number)), revision: result.revision };
+  }
+
+  async transition(em: Em, principal: Principal, number: number, body: z.infer<typeof S.TransitionBody>, ifMatch?: number) {
+    const { revision, ...req } = body;
+    const { incident } = await this.command(em, principal, number, (h) =>
+      h.executeUpdate(transitionUpdate, { args: [{ ...req, actor: actorOf(principal), expectedRevision: revision ?? ifMatch }] }),
+    );
+    return incident;
+  }
+
+  async assign(em: Em, principal: Principal, number: number, body: z.infer<typeof S.AssignBody>, ifMatch?: number) {
+    await this.checkRefs(em, body);
+    const { incident } = await this.command(em, principal, number, (h) =>
+      h.executeUpdate(assignUpdate, {
+        args: [{ assigneeId: body.assigneeId, teamId: body.teamId, actor: actorOf(principal), expectedRevision: body.revision ?? ifMatch }],
+      }),
+    );
+    return incident;
+  }
+
+  async comment(em: Em, principal: Principal, number: number, body: z.infer<typeof S.CommentBody>) {
+    if (principal.role === 'requester' && body.internal) {
+      throw new AppError(403, 'forbidden', 'Requesters cannot write work notes');
+    }
+    const { incident, revision } = await this.command(em, principal, number, (h) =>
+      h.executeUpdate(commentUpdate, { args: [{ body: body.body, internal: body.internal, actor: actorOf(principal) }] }),
+    );
+    const entry = (await this.timeline(em, principal, number)).items.find((e) => e.revision === revision);
+    return { incident, entry: entry! };
+  }
+}
+

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { AppError, forbidden } from '../errors.js';
+import { type IncidentService, toDto } from '../incidents-service.js';
+import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
+import * as S from '../schemas.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+function idempotencyKey(ctx: AuthedContext): string | undefined {
+  const key = ctx.get('Idempotency-Key');
+  if (!key) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new AppError(400, 'invalid_header', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [
+      { field: 'Idempotency-Key', message: 'invalid' },
+    ]);
+  }
+  return key;
+}
+
+/** Reads `If-Match: "<revision>"` (or a bare number) as the expected revision. */
+function ifMatch(ctx: AuthedContext): number | undefined {
+  const raw = ctx.get('If-Match');
+  if (!raw) return undefined;
+  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim());
+  if (!m) throw new AppError(400, 'invalid_header', 'If-Match must carry a revision, e.g. "3"', [{ field: 'If-Match', message: 'invalid' }]);
+  return Number(m[1]);
+}
+
+function requireAgent(ctx: AuthedContext): void {
+  if (ctx.state.principal.role === 'requester') throw forbidden('Only service-desk staff may do this');
+}
+
+const keyParams = S.IncidentKeyParams;
+const byKey = { 404: { description: 'No such incident in your organization' } } as const;
+const conflict = { 409: { description: 'Illegal transition or stale revision' } } as const;
+
+export function incidentRoutes(service: IncidentService): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/incidents',
+      summary: 'Raise an incident (starts its workflow)',
+      tag: 'incidents',
+      auth: true,
+      body: S.CreateIncidentBody,
+      headers: { 'Idempotency-Key': { description: 'Repeat-safe creation: the same key returns the first incident' } },
+      responses: {
+        201: { description: 'Created', schema: S.Incident },
+        200: { description: 'Replay of an earlier request with the same Idempotency-Key', schema: S.Incident },
+        422: { description: 'Invalid fields, or an Idempotency-Key reused with another body' },
+      },
+      handler: async (c, { body }) => {
+        const ctx = authed(c);
+        const { incident, replayed } = await service.create(ctx.state.em, ctx.state.principal, body, idempotencyKey(ctx));
+        ctx.status = replayed ? 200 : 201;
+        if (replayed) ctx.set('Idempotent-Replayed', 'true');
+        ctx.set('Location', `/api/v1/incidents/${incident.key}`);
+        ctx.set('ETag', `"${incident.revision}"`);
+        ctx.body = incident;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/incidents',
+      summary: 'List incidents with filters, sorting and paging',
+      tag: 'incidents',
+      auth: true,
+      query: S.ListIncidentsQuery,
+      responses: { 200: { description: 'A page of incidents', schema: S.IncidentPage }, 400: { description: 'Bad query' } },
+      handler: async (c, { query }) => {
+        const ctx = authed(c);
+        ctx.body = await service.list(ctx.state.em, ctx.state.principal, query);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/incidents/:key',
+      summary: 'Read one incident (from the read model)',
+      tag: 'incidents',
+      auth: true,
+      params: keyParams,
+      responses: { 200: { description: 'The incident', schema: S.Incident }, ...byKey },
+      handler: async (c, { params }) => {
+        const ctx = authed(c);
+        const incident = toDto(await service.load(ctx.state.em, ctx.state.principal, params.key));
+        ctx.set('ETag', `"${incident.revision}"`);
+        ctx.body = incident;
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/incidents/:key/state',
+      summary: 'Live state from the incident workflow (a Temporal query)',
+      tag: 'incidents',
+      auth: true,
+      params: keyParams,
+      responses: { 200: { description: 'Live workflow state' }, ...byKey },
+      handler: async (c, { params }) => {
+        const ctx = authed(c);
+        ctx.body = await service.live(ctx.state.em, ctx.state.principal, params.key);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/incidents/:key/timeline',
+      summary: 'The incident timeline: creation, assignments, status changes, comments and work notes',
+      tag: 'incidents',
+      auth: true,
+      params: keyParams,
+      responses: { 200: { description: 'Timeline, oldest first', schema: S.Timeline }, ...byKey },
+      handler: async (c, { params }) => {
+        const ctx = authed(c);
+        ctx.body = await service.timeline(ctx.state.em, ctx.state.principal, params.key);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/incidents/:key/transitions',
+      summary: 'Move an incident through its lifecycle (start, pend, resolve, close, reopen, cancel)',
+      tag: 'incidents',
+      auth: true,
+      params: keyParams,
+      body: S.TransitionBody,
+      headers: { 'If-Match': { description: 'Expected revision, e.g. "3"' } },
+      responses: { 200: { description: 'The changed incident', schema: S.Incident }, ...byKey, ...conflict, 422: { description: 'Missing field' } },
+      handler: async (c, { params, body }) => {
+        const ctx = authed(c);
+        requireAgent(ctx);
+        const incident = await service.transition(ctx.state.em, ctx.state.principal, params.key, body, ifMatch(ctx));
+        ctx.set('ETag', `"${incident.revision}"`);
+        ctx.body = incident;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/incidents/:key/assignment',
+      summary: 'Assign an incident to an agent and/or team',
+      tag: 'incidents',
+      auth: true,
+      params: keyParams,
+      body: S.AssignBody,
+      headers: { 'If-Match': { description: 'Expected revision, e.g. "3"' } },
+      responses: { 200: { description: 'The changed incident', schema: S.Incident }, ...byKey, ...conflict, 422: { description: 'Unknown assignee or team' } },
+      handler: async (c, { params, body }) => {
+        const ctx = authed(c);
+        requireAgent(ctx);
+        const incident = await service.assign(ctx.state.em, ctx.state.principal, params.key, body, ifMatch(ctx));
+        ctx.set('ETag', `"${incident.revision}"`);
+        ctx.body = incident;
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/incidents/:key/comments',
+      summary: 'Add a public comment or an internal work note',
+      tag: 'incidents',
+      auth: true,
+      params: keyParams,
+      body: S.CommentBody,
+      responses: {
+        201: { description: 'The new timeline entry', schema: z.object({ entry: S.TimelineEntry, incident: S.Incident }) },
+        ...byKey,
+        ...conflict,
+      },
+      handler: async (c, { params, body }) => {
+        const ctx = authed(c);
+        ctx.status = 201;
+        ctx.body = await service.comment(ctx.state.em, ctx.state.principal, params.key, body);
+      },
+    }),
+  ];
+}

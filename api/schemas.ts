@@ -1,0 +1,147 @@
+/** Request and response shapes of the public API (zod): validated at the edge, published in OpenAPI. */
+import { z } from 'zod';
+import {
+  INCIDENT_STATUSES,
+  PENDING_REASONS,
+  RESOLUTION_CODES,
+  TRANSITION_TARGETS,
+} from '../workflows/rules/incident-lifecycle.js';
+import { LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
+
+const text = (max: number) => z.string().trim().max(max);
+const uuid = z.uuid();
+
+export const LoginBody = z.strictObject({
+  email: z.email().max(254),
+  password: z.string().min(1).max(200),
+});
+
+export const TokenResponse = z.object({
+  accessToken: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresIn: z.number().int().describe('seconds'),
+});
+
+export const Me = z.object({
+  id: uuid,
+  email: z.string(),
+  displayName: z.string(),
+  role: z.string(),
+  organization: z.object({ id: uuid, slug: z.string(), name: z.string() }),
+});
+
+export const CreateIncidentBody = z.strictObject({
+  title: text(200).min(1),
+  description: text(20_000).default(''),
+  impact: z.enum(LEVELS).default('medium'),
+  urgency: z.enum(LEVELS).default('medium'),
+  category: text(80).min(1).nullable().default(null),
+  requesterId: uuid.optional().describe('defaults to the caller'),
+  assigneeId: uuid.nullable().default(null),
+  teamId: uuid.nullable().default(null),
+});
+
+const revision = z.number().int().min(1).optional().describe('expected current revision (or send If-Match)');
+
+export const TransitionBody = z.strictObject({
+  to: z.enum(TRANSITION_TARGETS),
+  reason: text(2000).optional(),
+  pendingReason: z.enum(PENDING_REASONS).optional(),
+  resolutionCode: z.enum(RESOLUTION_CODES).optional(),
+  resolutionNotes: text(20_000).optional(),
+  revision,
+});
+
+export const AssignBody = z.strictObject({
+  assigneeId: uuid.nullable(),
+  teamId: uuid.nullable().default(null),
+  revision,
+});
+
+export const CommentBody = z.strictObject({
+  body: text(20_000).min(1),
+  internal: z.boolean().default(false).describe('true for a work note, visible to agents only'),
+});
+
+export const IncidentKeyParams = z.object({
+  key: z
+    .string()
+    .regex(/^(INC-)?[1-9]\d{0,9}$/i, 'expected an incident key like INC-42')
+    .transform((k) => Number(k.replace(/^INC-/i, ''))),
+});
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1));
+
+export const SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'status'] as const;
+
+export const ListIncidentsQuery = z.strictObject({
+  status: csv(INCIDENT_STATUSES).optional(),
+  priority: csv(PRIORITIES).optional(),
+  assigneeId: z.union([uuid, z.literal('none'), z.literal('me')]).optional(),
+  teamId: z.union([uuid, z.literal('none')]).optional(),
+  sort: z
+    .string()
+    .regex(new RegExp(`^-?(${SORT_FIELDS.join('|')})$`), `one of ${SORT_FIELDS.join(', ')}, '-' for descending`)
+    .default('-createdAt'),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const Incident = z.object({
+  key: z.string(),
+  number: z.number().int(),
+  workflowId: z.string(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(INCIDENT_STATUSES),
+  impact: z.enum(LEVELS),
+  urgency: z.enum(LEVELS),
+  priority: z.enum(PRIORITIES),
+  category: z.string().nullable(),
+  assigneeId: uuid.nullable(),
+  teamId: uuid.nullable(),
+  requesterId: uuid,
+  pendingReason: z.enum(PENDING_REASONS).nullable(),
+  resolutionCode: z.enum(RESOLUTION_CODES).nullable(),
+  resolutionNotes: z.string().nullable(),
+  reopenCount: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  autoCloseAt: z.string().nullable(),
+  revision: z.number().int(),
+  allowedTransitions: z.array(z.enum(TRANSITION_TARGETS)),
+});
+
+export const IncidentPage = z.object({
+  items: z.array(Incident),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+});
+
+export const TimelineEntry = z.object({
+  revision: z.number().int(),
+  type: z.string(),
+  actorId: uuid.nullable(),
+  actorKind: z.string(),
+  at: z.string(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const Timeline = z.object({ items: z.array(TimelineEntry) });
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string(),
+  requestId: z.string(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+});
