@@ -1,0 +1,131 @@
+/**
+ * `npm start`: the whole system in one process on embedded defaults. PGlite under ./data unless
+ * DATABASE_URL is set, a Temporal dev server (SQLite under ./data) unless TEMPORAL_ADDRESS is set,
+ * migrations, the demo seed, the worker and the API. Ctrl-C shuts everything down in order.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { API_PREFIX, createApp } from '../api/app.js';
+import { openDatabase } from '../db/orm.js';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { seedDemo } from './seed.js';
+import { startDevServer, type DevServer } from './temporal-dev.js';
+import { createWorker } from './worker.js';
+
+async function jwtSecretFor(dataDir: string, fromEnv: string | undefined): Promise<string> {
+  if (fromEnv) return fromEnv;
+  // Embedded mode keeps a generated secret beside the data so tokens survive a restart.
+  const file = join(dataDir, 'jwt-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(48).toString('base64url');
+    await writeFile(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  const dataDir = resolve(config.DATA_DIR);
+  await mkdir(dataDir, { recursive: true });
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: shutting down…`);
+    for (const stop of stops.reverse()) {
+      await stop().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    }
+    console.log('Stopped.');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const orm = await openDatabase({ url: config.DATABASE_URL, pgliteDir: join(dataDir, 'pglite') });
+  stops.push(() => orm.close());
+  const dbLabel = config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${join(dataDir, 'pglite')}`;
+
+  let dev: DevServer | null = null;
+  let address = config.TEMPORAL_ADDRESS;
+  if (!address) {
+    dev = await startDevServer({
+      dbFile: join(dataDir, 'temporal.db'),
+      port: config.TEMPORAL_PORT,
+      uiPort: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+    });
+    stops.push(() => dev!.stop());
+    address = dev.address;
+  }
+
+  const seeded = await seedDemo(orm, config.BCRYPT_COST);
+
+  const nativeConnection = await NativeConnection.connect({ address });
+  stops.push(() => nativeConnection.close());
+  const worker = await createWorker({ orm, connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const running = worker.run();
+  stops.push(async () => {
+    worker.shutdown();
+    await running;
+  });
+
+  const connection = await Connection.connect({ address });
+  stops.push(() => connection.close());
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const { app } = createApp({
+    orm,
+    temporal,
+    log,
+    jwtSecret: await jwtSecretFor(dataDir, config.JWT_SECRET),
+    jwtTtlMs: config.JWT_TTL,
+    bcryptCost: config.BCRYPT_COST,
+    bodyLimitBytes: config.BODY_LIMIT,
+    autoCloseAfterMs: config.INCIDENT_AUTO_CLOSE_AFTER,
+  });
+  const server: Server = await new Promise((ok) => {
+    const s = app.listen(config.PORT, config.HOST, () => ok(s));
+  });
+  stops.push(() => new Promise((ok) => server.close(ok)));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  const base = `http://${config.HOST}:${port}`;
+
+  const lines = [
+    '',
+    'Lintas is running.',
+    `  API:          ${base}${API_PREFIX}`,
+    `  OpenAPI:      ${base}${API_PREFIX}/openapi.json`,
+    `  Health:       ${base}/healthz  ${base}/readyz`,
+    `  Temporal:     ${address}${dev?.uiUrl ? `  (Web UI ${dev.uiUrl})` : ''}`,
+    `  Database:     ${dbLabel}`,
+  ];
+  if (seeded) {
+    lines.push('', 'Demo organization "demo" created. These passwords are shown only this once:');
+    for (const u of seeded) lines.push(`  ${u.role.padEnd(10)} ${u.email.padEnd(30)} ${u.password}`);
+  } else {
+    lines.push('', 'Demo organization "demo" already exists (passwords were printed at its first start).');
+  }
+  lines.push('', 'Press Ctrl-C to stop.', '');
+  console.log(lines.join('\n'));
+  await running;
+}
+
+main().catch((err: unknown) => {
+  console.error('Start failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+/**
+ * Runs a Temporal dev server for the embedded start: the `temporal` CLI if one can be found,
+ * otherwise the SDK's own download of it.
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Connection } from '@temporalio/client';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  stop(): Promise<void>;
+}
+
+/** Finds a `temporal` binary: $TEMPORAL_CLI, PATH, or the project's cached venv. */
+export function findTemporalCli(): string | null {
+  const candidates = [
+    process.env['TEMPORAL_CLI'],
+    ...(process.env['PATH'] ?? '').split(delimiter).map((d) => join(d, 'temporal')),
+    join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'lintas', 'venv', 'bin', 'temporal'),
+  ];
+  return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
+}
+
+async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`temporal dev server exited with code ${child.exitCode}`);
+    try {
+      const c = await Connection.connect({ address, connectTimeout: 1000 });
+      await c.workflowService.getSystemInfo({});
+      await c.close();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw new Error(`temporal dev server did not answer at ${address}: ${(err as Error).message}`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+}
+
+export async function startDevServer(opts: { dbFile: string; port: number; uiPort: number; namespace: string }): Promise<DevServer> {
+  const cli = findTemporalCli();
+  const address = `127.0.0.1:${opts.port}`;
+  if (cli) {
+    const child = spawn(
+      cli,
+      [
+        'server', 'start-dev',
+        '--ip', '127.0.0.1',
+        '--port', String(opts.port),
+        '--ui-port', String(opts.uiPort),
+        '--db-filename', opts.dbFile,
+        '--namespace', opts.namespace,
+        '--log-level', 'error',
+        '--sqlite-pragma', 'journal_mode=WAL',
+        '--sqlite-pragma', 'synchronous=NORMAL',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    await waitForFrontend(address, child, 60_000);
+    return {
+      address,
+      uiUrl: `http://127.0.0.1:${opts.uiPort}`,
+      stop: async () => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      },
+    };
+  }
+  // No CLI on this machine: let the SDK download and run the same dev server.
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { ip: '127.0.0.1', port: opts.port, ui: true, uiPort: opts.uiPort, dbFilename: opts.dbFile, namespace: opts.namespace },
+  });
+  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, stop: () => env.teardown() };
+}

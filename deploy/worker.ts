@@ -1,0 +1,27 @@
+/** Builds a Temporal worker for the ticket task queue with the real activities wired in. */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { createActivities } from '../activities/index.js';
+import type { Orm } from '../db/orm.js';
+import { TASK_QUEUE } from '../workflows/incident-messages.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
+
+export interface WorkerDeps {
+  orm: Orm;
+  connection: NativeConnection;
+  namespace: string;
+  /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  taskQueue?: string;
+}
+
+export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+  return Worker.create({
+    connection: deps.connection,
+    namespace: deps.namespace,
+    taskQueue: deps.taskQueue ?? TASK_QUEUE,
+    ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ orm: deps.orm }),
+  });
+}

@@ -1,0 +1,5 @@
+// npm start: build, then run the whole system on embedded defaults (see deploy/embedded.ts).
+import { build } from './build.mjs';
+
+build();
+await import('../dist/deploy/embedded.js');
