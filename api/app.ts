@@ -27,6 +27,7 @@ export interface AppDeps {
   bcryptCost: number;
   bodyLimitBytes: number;
   autoCloseAfterMs: number;
+  taskQueue?: string | undefined;
 }
 
 /** Errors from Koa and its middleware that carry a client-side status, mapped to stable codes. */
@@ -42,7 +43,11 @@ export function createApp(deps: AppDeps) {
   const app = new Koa<AppState, AppContext>();
   app.proxy = false;
   const auth = createAuth(deps);
-  const incidents = new IncidentService({ temporal: deps.temporal, autoCloseAfterMs: deps.autoCloseAfterMs });
+  const incidents = new IncidentService({
+    temporal: deps.temporal,
+    autoCloseAfterMs: deps.autoCloseAfterMs,
+    taskQueue: deps.taskQueue,
+  });
   const routes: AnyRoute[] = [...authRoutes(auth), ...incidentRoutes(incidents)];
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.

@@ -32,6 +32,8 @@ export type IncidentDto = z.infer<typeof S.Incident>;
 export interface IncidentServiceDeps {
   temporal: Client;
   autoCloseAfterMs: number;
+  /** The worker's task queue (tests isolate theirs). */
+  taskQueue?: string | undefined;
 }
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
@@ -193,7 +195,7 @@ export class IncidentService {
     const workflowId = incidentWorkflowId(principal.orgSlug, number);
     const start = new WithStartWorkflowOperation(incidentWorkflow, {
       workflowId,
-      taskQueue: TASK_QUEUE,
+      taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
       args: [{ kind: 'new', incident: input }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',

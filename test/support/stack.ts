@@ -1,0 +1,174 @@
+/**
+ * A real stack for a test file: the test PostgreSQL database, the shared Temporal dev server, a
+ * worker on a task queue of its own, and the Koa API listening on a loopback port.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { pino } from 'pino';
+import { createActivities } from '../../activities/index.js';
+import { createApp } from '../../api/app.js';
+import { hashPassword } from '../../api/auth.js';
+import { Organization, Team, TeamMember, User, type Role } from '../../db/entities/index.js';
+import { type Orm, TENANT_FILTER, openDatabase } from '../../db/orm.js';
+import { TEST_DATABASE_URL, devServerAddress, workflowBundlePath } from './env.js';
+
+export interface HttpResult<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** A tiny JSON client over real HTTP. */
+export function http(baseUrl: string, token?: string) {
+  return async function call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+  };
+}
+export type Http = ReturnType<typeof http>;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  password: string;
+  role: Role;
+  api: Http;
+}
+
+export interface TestOrg {
+  id: string;
+  slug: string;
+  teamId: string;
+  admin: TestUser;
+  agent: TestUser;
+  agent2: TestUser;
+  requester: TestUser;
+  outsider: TestUser;
+}
+
+export interface Stack {
+  baseUrl: string;
+  orm: Orm;
+  client: Client;
+  taskQueue: string;
+  logs: string[];
+  createOrg(): Promise<TestOrg>;
+  startWorker(): Promise<() => Promise<void>>;
+  stop(): Promise<void>;
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+export async function startStack(opts: { autoCloseAfterMs?: number; worker?: boolean } = {}): Promise<Stack> {
+  const orm = await openDatabase({ url: TEST_DATABASE_URL, poolMax: 5 });
+  const taskQueue = `test-${randomUUID()}`;
+  const address = devServerAddress();
+  const stops: (() => Promise<unknown>)[] = [];
+
+  async function startWorker() {
+    const connection = await NativeConnection.connect({ address });
+    const worker = await Worker.create({
+      connection,
+      taskQueue,
+      workflowBundle: { codePath: workflowBundlePath() },
+      activities: createActivities({ orm }),
+    });
+    const running = worker.run();
+    let stopped = false;
+    const stop = async () => {
+      if (stopped) return;
+      stopped = true;
+      worker.shutdown();
+      await running;
+      await connection.close();
+    };
+    stops.push(stop);
+    return stop;
+  }
+  if (opts.worker !== false) await startWorker();
+
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const logs: string[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  const { app } = createApp({
+    orm,
+    temporal: client,
+    log,
+    jwtSecret: randomBytes(32).toString('hex'),
+    jwtTtlMs: 3_600_000,
+    bcryptCost: 12,
+    bodyLimitBytes: 64 * 1024,
+    autoCloseAfterMs: opts.autoCloseAfterMs ?? 3 * 86_400_000,
+    taskQueue,
+  });
+  const server: Server = await new Promise((ok) => {
+    const s = app.listen(0, '127.0.0.1', () => ok(s));
+  });
+  const addr = server.address();
+  const baseUrl = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+
+  async function login(email: string): Promise<Http> {
+    const res = await http(baseUrl)('POST', '/api/v1/auth/login', { email, password: PASSWORD });
+    if (res.status !== 200) throw new Error(`login failed for ${email}: ${res.status}`);
+    return http(baseUrl, res.body.accessToken);
+  }
+
+  async function createOrg(): Promise<TestOrg> {
+    const em = orm.em.fork();
+    const slug = `t${randomBytes(5).toString('hex')}`;
+    const org = em.create(Organization, { slug, name: `Test ${slug}`, nextIncidentNumber: 1 });
+    em.setFilterParams(TENANT_FILTER, { orgId: org.id });
+    const team = em.create(Team, { organization: org, name: 'Service Desk' });
+    const hash = await hashPassword(PASSWORD, 12);
+    const mk = (name: string, role: Role) =>
+      em.create(User, { organization: org, email: `${name}@${slug}.test`, displayName: name, role, active: true, passwordHash: hash });
+    const users = {
+      admin: mk('admin', 'admin'),
+      agent: mk('agent', 'agent'),
+      agent2: mk('agent2', 'agent'),
+      requester: mk('requester', 'requester'),
+      outsider: mk('outsider', 'agent'),
+    };
+    em.create(TeamMember, { organization: org, team, user: users.agent });
+    em.create(TeamMember, { organization: org, team, user: users.agent2 });
+    await em.flush();
+    const out = {} as Record<keyof typeof users, TestUser>;
+    for (const [k, u] of Object.entries(users) as [keyof typeof users, User][]) {
+      out[k] = { id: u.id, email: u.email, password: PASSWORD, role: u.role, api: await login(u.email) };
+    }
+    return { id: org.id, slug, teamId: team.id, ...out };
+  }
+
+  return {
+    baseUrl,
+    orm,
+    client,
+    taskQueue,
+    logs,
+    createOrg,
+    startWorker,
+    async stop() {
+      await new Promise((ok) => server.close(ok));
+      for (const stop of stops.reverse()) await stop();
+      await connection.close();
+      await orm.close();
+    },
+  };
+}
