@@ -1,0 +1,84 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  INCIDENT_STATUSES,
+  TRANSITION_TARGETS,
+  allowedTransitions,
+  checkAssignment,
+  checkTransition,
+  isTerminal,
+  statusAfterAssignment,
+  type IncidentStatus,
+  type TransitionTarget,
+} from '../../workflows/rules/incident-lifecycle.js';
+import { priorityFor } from '../../workflows/rules/priority.js';
+
+const assigned = { assigneeId: 'u1' };
+const complete = { reason: 'why', pendingReason: 'customer', resolutionCode: 'solved', resolutionNotes: 'done' } as const;
+
+describe('incident lifecycle rules', () => {
+  const legal: [IncidentStatus, TransitionTarget][] = [
+    ['new', 'cancelled'],
+    ['assigned', 'in_progress'],
+    ['assigned', 'cancelled'],
+    ['in_progress', 'pending'],
+    ['in_progress', 'resolved'],
+    ['in_progress', 'cancelled'],
+    ['pending', 'in_progress'],
+    ['pending', 'resolved'],
+    ['pending', 'cancelled'],
+    ['resolved', 'closed'],
+    ['resolved', 'in_progress'],
+  ];
+
+  it('allows exactly the transitions of new → assigned → in_progress ⇄ pending → resolved → closed, reopen and cancel', () => {
+    for (const from of INCIDENT_STATUSES) {
+      for (const to of TRANSITION_TARGETS) {
+        const expected = legal.some(([f, t]) => f === from && t === to);
+        const refusal = checkTransition({ status: from, ...assigned }, { to, ...complete });
+        expect({ from, to, allowed: refusal === null }).toEqual({ from, to, allowed: expected });
+      }
+    }
+  });
+
+  it('lists no way out of closed or cancelled', () => {
+    expect(allowedTransitions('closed')).toEqual([]);
+    expect(allowedTransitions('cancelled')).toEqual([]);
+    expect(isTerminal('closed') && isTerminal('cancelled') && !isTerminal('resolved')).toBe(true);
+  });
+
+  it('refuses to start work on an unassigned incident', () => {
+    expect(checkTransition({ status: 'assigned', assigneeId: null }, { to: 'in_progress' })).toMatchObject({
+      code: 'missing_field',
+      field: 'assigneeId',
+    });
+  });
+
+  it('needs a pending reason, a resolution code and notes, and a reason to cancel or reopen', () => {
+    const ctx = { status: 'in_progress' as const, ...assigned };
+    expect(checkTransition(ctx, { to: 'pending' })?.field).toBe('pendingReason');
+    expect(checkTransition(ctx, { to: 'resolved', resolutionNotes: 'x' })?.field).toBe('resolutionCode');
+    expect(checkTransition(ctx, { to: 'resolved', resolutionCode: 'solved', resolutionNotes: '  ' })?.field).toBe('resolutionNotes');
+    expect(checkTransition(ctx, { to: 'cancelled' })?.field).toBe('reason');
+    expect(checkTransition({ status: 'resolved', ...assigned }, { to: 'in_progress' })?.field).toBe('reason');
+    expect(checkTransition({ status: 'resolved', ...assigned }, { to: 'closed' })).toBeNull();
+  });
+
+  it('assigns open incidents only, moving new ones to assigned', () => {
+    expect(checkAssignment('pending')).toBeNull();
+    expect(checkAssignment('resolved')?.code).toBe('not_assignable');
+    expect(checkAssignment('closed')?.code).toBe('not_assignable');
+    expect(statusAfterAssignment('new', 'u1')).toBe('assigned');
+    expect(statusAfterAssignment('new', null)).toBe('new');
+    expect(statusAfterAssignment('in_progress', 'u2')).toBe('in_progress');
+  });
+});
+
+describe('priority matrix', () => {
+  it('maps impact × urgency to P1..P4 as in the brief', () => {
+    expect(priorityFor('high', 'high')).toBe('P1');
+    expect(priorityFor('high', 'medium')).toBe('P2');
+    expect(priorityFor('medium', 'high')).toBe('P2');
+    expect(priorityFor('medium', 'medium')).toBe('P3');
+    expect(priorityFor('low', 'low')).toBe('P4');
+  });
+});
