@@ -1,0 +1,99 @@
+/**
+ * Smoke test of `npm start`'s embedded mode: no DATABASE_URL, no TEMPORAL_ADDRESS. It must come up
+ * on PGlite and a dev server, print credentials once, serve the API, stop cleanly on Ctrl-C
+ * (SIGINT), and find its data again after a restart.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '../support/global-setup.js';
+import { http } from '../support/stack.js';
+import { temporalCli } from '../support/env.js';
+
+const ENTRY = fileURLToPath(new URL('../../deploy/embedded.js', import.meta.url));
+let dataDir: string;
+const running: ChildProcess[] = [];
+
+afterAll(async () => {
+  for (const c of running) if (c.exitCode === null) c.kill('SIGKILL');
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+async function start(env: Record<string, string>): Promise<{ child: ChildProcess; out: () => string }> {
+  const { DATABASE_URL: _d, TEMPORAL_ADDRESS: _t, ...rest } = process.env;
+  const child = spawn(process.execPath, [ENTRY], {
+    env: { ...rest, ...env, TEMPORAL_CLI: temporalCli(), LOG_LEVEL: 'warn', NODE_ENV: 'development' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (out.includes('Press Ctrl-C to stop.')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`exited early (${code}):\n${out}`));
+    });
+  });
+  return { child, out: () => out };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+describe('npm start, embedded mode', () => {
+  it('serves the demo organization on PGlite and a dev server, and keeps data across restarts', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lintas-embedded-'));
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(await freePort()),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    };
+    const first = await start(env);
+    const text = first.out();
+    expect(text).toContain(`embedded PGlite in ${join(dataDir, 'pglite')}`);
+    expect(text).toMatch(/OpenAPI: +http:\/\/127\.0\.0\.1:\d+\/api\/v1\/openapi\.json/);
+    expect(text).toMatch(/Temporal: +127\.0\.0\.1:\d+ +\(Web UI http/);
+    const cred = /admin +(\S+@\S+) +(\S+)/.exec(text);
+    expect(cred).not.toBeNull();
+    const [, email, password] = cred!;
+    const base = `http://127.0.0.1:${env.PORT}`;
+
+    expect((await http(base)('GET', '/readyz')).status).toBe(200);
+    const login = await http(base)('POST', '/api/v1/auth/login', { email, password });
+    expect(login.status).toBe(200);
+    const api = http(base, login.body.accessToken);
+    const created = await api('POST', '/api/v1/incidents', { title: 'Embedded smoke', impact: 'low', urgency: 'high' });
+    expect(created.status).toBe(201);
+    expect(created.body.workflowId).toBe('demo/INC-1');
+
+    expect(await stop(first.child)).toBe(0);
+    expect(first.out()).toContain('Stopped.');
+
+    const second = await start(env);
+    expect(second.out()).toContain('already exists');
+    expect(second.out()).not.toContain(password);
+    const again = await http(base)('POST', '/api/v1/auth/login', { email, password });
+    expect(again.status).toBe(200);
+    const api2 = http(base, again.body.accessToken);
+    expect((await api2('GET', '/api/v1/incidents/INC-1')).body).toMatchObject({ title: 'Embedded smoke', priority: 'P3' });
+    // The workflow survived too: it still takes commands.
+    const comment = await api2('POST', '/api/v1/incidents/INC-1/comments', { body: 'after restart' });
+    expect(comment.status).toBe(201);
+    expect(await stop(second.child)).toBe(0);
+  }, 180_000);
+});

@@ -1,0 +1,108 @@
+/**
+ * Kills the worker process (SIGKILL) while changes are in flight, starts a new one, and checks that
+ * nothing was lost or doubled: every request completes once, the timeline has one event per
+ * revision, and the read model matches the workflow.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stateQuery, incidentWorkflowId } from '../../workflows/incident-messages.js';
+import { TEST_DATABASE_URL, devServerAddress, workflowBundlePath } from '../support/env.js';
+import { startStack, type Stack, type TestOrg } from '../support/stack.js';
+
+const WORKER = fileURLToPath(new URL('../support/worker-process.js', import.meta.url));
+
+let stack: Stack;
+let org: TestOrg;
+const children: ChildProcess[] = [];
+
+function startWorkerProcess(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [WORKER], {
+    env: {
+      ...process.env,
+      DATABASE_URL: TEST_DATABASE_URL,
+      TEMPORAL_ADDRESS: devServerAddress(),
+      TASK_QUEUE: stack.taskQueue,
+      WORKFLOW_BUNDLE: workflowBundlePath(),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      if (out.includes('WORKER READY')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
+  });
+}
+
+function kill(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+beforeAll(async () => {
+  stack = await startStack({ worker: false });
+  org = await stack.createOrg();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await stack?.stop();
+});
+
+describe('worker crash in the middle of a lifecycle', () => {
+  it('loses nothing and doubles nothing', async () => {
+    let worker = await startWorkerProcess();
+    const api = org.agent.api;
+    const inc = (await api('POST', '/api/v1/incidents', { title: 'Core switch flapping', impact: 'high', urgency: 'high' })).body;
+    await api('POST', `/api/v1/incidents/${inc.key}/assignment`, { assigneeId: org.agent.id, teamId: org.teamId });
+
+    // Changes in flight while the worker dies.
+    const start = api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'in_progress' });
+    const comments = Array.from({ length: 5 }, (_, i) =>
+      api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: `note ${i}`, internal: i % 2 === 1 }),
+    );
+    await new Promise((r) => setTimeout(r, 15));
+    await kill(worker);
+    await new Promise((r) => setTimeout(r, 500));
+    worker = await startWorkerProcess();
+
+    const results = await Promise.all([start, ...comments]);
+    expect(results.map((r) => r.status)).toEqual([200, 201, 201, 201, 201, 201]);
+
+    // Again, this time during a later step, and carry on to the end.
+    const pend = api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'pending', pendingReason: 'vendor' });
+    await new Promise((r) => setTimeout(r, 10));
+    await kill(worker);
+    worker = await startWorkerProcess();
+    expect((await pend).status).toBe(200);
+    for (const body of [
+      { to: 'in_progress' },
+      { to: 'resolved', resolutionCode: 'solved', resolutionNotes: 'Replaced the optic' },
+      { to: 'closed' },
+    ]) {
+      expect((await api('POST', `/api/v1/incidents/${inc.key}/transitions`, body)).status).toBe(200);
+    }
+
+    const final = (await api('GET', `/api/v1/incidents/${inc.key}`)).body;
+    const timeline = (await api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items as { revision: number; type: string; data: Record<string, unknown> }[];
+    // 1 created + 1 assigned + 1 start + 5 comments + pend, resume, resolve, close
+    expect(timeline).toHaveLength(12);
+    expect(timeline.map((e) => e.revision)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+    expect(final).toMatchObject({ status: 'closed', revision: 12 });
+    const bodies = timeline.filter((e) => e.type === 'comment' || e.type === 'work_note').map((e) => e.data['body']).sort();
+    expect(bodies).toEqual(['note 0', 'note 1', 'note 2', 'note 3', 'note 4']);
+    const moves = timeline.filter((e) => e.type === 'status_changed').map((e) => e.data['to']);
+    expect(moves).toEqual(['in_progress', 'pending', 'in_progress', 'resolved', 'closed']);
+
+    const handle = stack.client.workflow.getHandle(incidentWorkflowId(org.slug, inc.number));
+    const result = await handle.result();
+    expect(result.revision).toBe(final.revision);
+    await expect(handle.query(stateQuery)).resolves.toMatchObject({ status: 'closed', revision: 12 });
+  }, 120_000);
+});
