@@ -52,7 +52,11 @@ export function createApp(deps: AppDeps) {
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.
   app.use(async (ctx, next) => {
-    const requestId = ctx.get('X-Request-Id').slice(0, 100).replace(/[^\w.-]/g, '') || randomUUID();
+    const requestId =
+      ctx
+        .get('X-Request-Id')
+        .slice(0, 100)
+        .replace(/[^\w.-]/g, '') || randomUUID();
     ctx.state.requestId = requestId;
     ctx.state.log = deps.log.child({ requestId });
     ctx.set('X-Request-Id', requestId);
@@ -79,11 +83,21 @@ export function createApp(deps: AppDeps) {
       } else {
         ctx.state.log.error({ err: raw, method: ctx.method, path: ctx.path }, 'unhandled error');
         ctx.status = 500;
-        ctx.body = { type: 'https://lintas.dev/problems/internal', title: titleFor(500), status: 500, detail: 'Something went wrong on our side; the request id identifies it in the logs', code: 'internal', requestId };
+        ctx.body = {
+          type: 'https://lintas.dev/problems/internal',
+          title: titleFor(500),
+          status: 500,
+          detail: 'Something went wrong on our side; the request id identifies it in the logs',
+          code: 'internal',
+          requestId,
+        };
       }
       ctx.type = 'application/problem+json';
     } finally {
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      ctx.state.log.info(
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
+        'request',
+      );
     }
   });
 
@@ -109,7 +123,9 @@ export function createApp(deps: AppDeps) {
   const api = new Router<AppState, AppContext>({ prefix: API_PREFIX });
   for (const r of routes) mount(api, r, auth.authenticate);
   const openapi = buildOpenApi(routes, API_PREFIX, {
-    '/healthz': { get: { summary: 'Liveness', tags: ['health'], responses: { 200: { description: 'The process is up' } } } },
+    '/healthz': {
+      get: { summary: 'Liveness', tags: ['health'], responses: { 200: { description: 'The process is up' } } },
+    },
     '/readyz': {
       get: {
         summary: 'Readiness: database and Temporal reachable',
@@ -117,7 +133,9 @@ export function createApp(deps: AppDeps) {
         responses: { 200: { description: 'Ready' }, 503: { description: 'A dependency is unavailable' } },
       },
     },
-    [`${API_PREFIX}/openapi.json`]: { get: { summary: 'This document', tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    [`${API_PREFIX}/openapi.json`]: {
+      get: { summary: 'This document', tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1' } } },
+    },
   });
   api.get('/openapi.json', (ctx) => {
     ctx.body = openapi;

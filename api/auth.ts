@@ -43,24 +43,33 @@ export function createAuth(deps: AuthDeps) {
     em.setFilterParams(TENANT_FILTER, { orgId });
     const user = await em.findOne(User, { id: userId, active: true }, { populate: ['organization'] });
     if (!user) return null;
-    return { userId: user.id, orgId: user.organization.id, orgSlug: user.organization.slug, role: user.role, email: user.email };
+    return {
+      userId: user.id,
+      orgId: user.organization.id,
+      orgSlug: user.organization.slug,
+      role: user.role,
+      email: user.email,
+    };
   }
 
   passport.use(
-    new LocalStrategy({ usernameField: 'email', passwordField: 'password', session: false }, (email, password, done) => {
-      void (async () => {
-        const em = deps.orm.em.fork();
-        // Sign-in is the one place a user is looked up before the organization is known.
-        const user = await em.findOne(
-          User,
-          { email: email.toLowerCase() },
-          { filters: { [TENANT_FILTER]: false }, populate: ['passwordHash', 'organization'] },
-        );
-        const ok = await bcrypt.compare(password, user?.passwordHash ?? dummyHash);
-        if (!user || !ok || !user.active) return done(null, false);
-        return done(null, (await principalFor(user.id, user.organization.id)) ?? false);
-      })().catch(done);
-    }),
+    new LocalStrategy(
+      { usernameField: 'email', passwordField: 'password', session: false },
+      (email, password, done) => {
+        void (async () => {
+          const em = deps.orm.em.fork();
+          // Sign-in is the one place a user is looked up before the organization is known.
+          const user = await em.findOne(
+            User,
+            { email: email.toLowerCase() },
+            { filters: { [TENANT_FILTER]: false }, populate: ['passwordHash', 'organization'] },
+          );
+          const ok = await bcrypt.compare(password, user?.passwordHash ?? dummyHash);
+          if (!user || !ok || !user.active) return done(null, false);
+          return done(null, (await principalFor(user.id, user.organization.id)) ?? false);
+        })().catch(done);
+      },
+    ),
   );
 
   passport.use(

@@ -37,7 +37,8 @@ export function titleFor(status: number): string {
 }
 
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} was not found`);
-export const unauthorized = (detail = 'Sign in to use this endpoint') => new AppError(401, 'unauthorized', detail, [], { 'WWW-Authenticate': 'Bearer' });
+export const unauthorized = (detail = 'Sign in to use this endpoint') =>
+  new AppError(401, 'unauthorized', detail, [], { 'WWW-Authenticate': 'Bearer' });
 export const forbidden = (detail: string) => new AppError(403, 'forbidden', detail);
 export const validationFailed = (fields: FieldError[], detail = 'The request has invalid fields') =>
   new AppError(422, 'validation_failed', detail, fields);

@@ -96,13 +96,18 @@ export class IncidentService {
   /** Checks that referenced people and teams exist in the organization and fit together. */
   private async checkRefs(
     em: Em,
-    refs: { assigneeId?: string | null | undefined; teamId?: string | null | undefined; requesterId?: string | undefined },
+    refs: {
+      assigneeId?: string | null | undefined;
+      teamId?: string | null | undefined;
+      requesterId?: string | undefined;
+    },
   ): Promise<void> {
     const errors: FieldError[] = [];
     if (refs.assigneeId) {
       const u = await em.findOne(User, { id: refs.assigneeId });
       if (!u || !u.active) errors.push({ field: 'assigneeId', message: 'No active user with this id' });
-      else if (u.role === 'requester') errors.push({ field: 'assigneeId', message: 'Requesters cannot be assigned incidents' });
+      else if (u.role === 'requester')
+        errors.push({ field: 'assigneeId', message: 'Requesters cannot be assigned incidents' });
     }
     if (refs.teamId) {
       const t = await em.findOne(Team, { id: refs.teamId });
@@ -169,7 +174,11 @@ export class IncidentService {
             'run',
           );
           if ((inserted as unknown as { affectedRows: number }).affectedRows !== 1) {
-            throw new AppError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is in progress; retry');
+            throw new AppError(
+              409,
+              'idempotency_conflict',
+              'A request with this Idempotency-Key is in progress; retry',
+            );
           }
           return n;
         });
@@ -209,7 +218,8 @@ export class IncidentService {
     const where: Record<string, unknown> = {};
     if (q.status) where['status'] = { $in: q.status };
     if (q.priority) where['priority'] = { $in: q.priority };
-    if (q.assigneeId) where['assignee'] = q.assigneeId === 'none' ? null : q.assigneeId === 'me' ? principal.userId : q.assigneeId;
+    if (q.assigneeId)
+      where['assignee'] = q.assigneeId === 'none' ? null : q.assigneeId === 'me' ? principal.userId : q.assigneeId;
     if (q.teamId) where['team'] = q.teamId === 'none' ? null : q.teamId;
     if (principal.role === 'requester') where['requester'] = principal.userId;
     const dir = q.sort.startsWith('-') ? 'desc' : 'asc';
@@ -278,10 +288,18 @@ export class IncidentService {
     return { incident: toDto(await this.load(em, principal, number)), revision: result.revision };
   }
 
-  async transition(em: Em, principal: Principal, number: number, body: z.infer<typeof S.TransitionBody>, ifMatch?: number) {
+  async transition(
+    em: Em,
+    principal: Principal,
+    number: number,
+    body: z.infer<typeof S.TransitionBody>,
+    ifMatch?: number,
+  ) {
     const { revision, ...req } = body;
     const { incident } = await this.command(em, principal, number, (h) =>
-      h.executeUpdate(transitionUpdate, { args: [{ ...req, actor: actorOf(principal), expectedRevision: revision ?? ifMatch }] }),
+      h.executeUpdate(transitionUpdate, {
+        args: [{ ...req, actor: actorOf(principal), expectedRevision: revision ?? ifMatch }],
+      }),
     );
     return incident;
   }
@@ -290,7 +308,14 @@ export class IncidentService {
     await this.checkRefs(em, body);
     const { incident } = await this.command(em, principal, number, (h) =>
       h.executeUpdate(assignUpdate, {
-        args: [{ assigneeId: body.assigneeId, teamId: body.teamId, actor: actorOf(principal), expectedRevision: body.revision ?? ifMatch }],
+        args: [
+          {
+            assigneeId: body.assigneeId,
+            teamId: body.teamId,
+            actor: actorOf(principal),
+            expectedRevision: body.revision ?? ifMatch,
+          },
+        ],
       }),
     );
     return incident;
@@ -301,10 +326,11 @@ export class IncidentService {
       throw new AppError(403, 'forbidden', 'Requesters cannot write work notes');
     }
     const { incident, revision } = await this.command(em, principal, number, (h) =>
-      h.executeUpdate(commentUpdate, { args: [{ body: body.body, internal: body.internal, actor: actorOf(principal) }] }),
+      h.executeUpdate(commentUpdate, {
+        args: [{ body: body.body, internal: body.internal, actor: actorOf(principal) }],
+      }),
     );
     const entry = (await this.timeline(em, principal, number)).items.find((e) => e.revision === revision);
     return { incident, entry: entry! };
   }
 }
-

@@ -24,7 +24,13 @@ function parametersOf(route: AnyRoute): Json[] {
     }
   }
   for (const [name, h] of Object.entries(route.headers ?? {})) {
-    out.push({ name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } });
+    out.push({
+      name,
+      in: 'header',
+      required: h.required ?? false,
+      description: h.description,
+      schema: { type: 'string' },
+    });
   }
   return out;
 }
@@ -39,7 +45,12 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<s
       const status = Number(code);
       responses[code] = {
         description: spec.description,
-        content: status >= 400 ? problem : spec.schema ? { 'application/json': { schema: schemaOf(spec.schema, 'output') } } : undefined,
+        content:
+          status >= 400
+            ? problem
+            : spec.schema
+              ? { 'application/json': { schema: schemaOf(spec.schema, 'output') } }
+              : undefined,
       };
     }
     if (r.auth) responses['401'] ??= { description: titleFor(401), content: problem };
@@ -53,7 +64,9 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<s
         operationId: `${r.method}${path.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
         security: r.auth ? [{ bearer: [] }] : [],
         parameters: parametersOf(r),
-        ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } } : {}),
+        ...(r.body
+          ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } }
+          : {}),
         responses,
       },
     };

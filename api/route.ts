@@ -84,8 +84,6 @@ export function mount(
     const body = parse(spec.body, (ctx.request as { body?: unknown }).body, 'body');
     await spec.handler(ctx, { params, query, body });
   };
-  const chain = spec.auth
-    ? [authenticate, handler]
-    : [handler];
+  const chain = spec.auth ? [authenticate, handler] : [handler];
   router[spec.method](spec.path, ...(chain as [typeof handler]));
 }

@@ -73,7 +73,12 @@ export const IncidentKeyParams = z.object({
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(',').map((v) => v.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((v) => v.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1));
 
 export const SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'status'] as const;

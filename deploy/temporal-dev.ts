@@ -35,7 +35,8 @@ async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: 
       await c.close();
       return;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`temporal dev server did not answer at ${address}: ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`temporal dev server did not answer at ${address}: ${(err as Error).message}`);
       await new Promise((r) => setTimeout(r, 300));
     }
   }
@@ -54,16 +55,24 @@ export async function startDevServer(opts: {
     const child = spawn(
       cli,
       [
-        'server', 'start-dev',
-        '--ip', '127.0.0.1',
-        '--port', String(opts.port),
-        '--ui-port', String(opts.uiPort),
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(opts.port),
+        '--ui-port',
+        String(opts.uiPort),
         ...(opts.dbFile === ':memory:' ? [] : ['--db-filename', opts.dbFile]),
         ...(opts.headless ? ['--headless'] : []),
-        '--namespace', opts.namespace,
-        '--log-level', 'error',
-        '--sqlite-pragma', 'journal_mode=WAL',
-        '--sqlite-pragma', 'synchronous=NORMAL',
+        '--namespace',
+        opts.namespace,
+        '--log-level',
+        'error',
+        '--sqlite-pragma',
+        'journal_mode=WAL',
+        '--sqlite-pragma',
+        'synchronous=NORMAL',
       ],
       { stdio: ['ignore', 'ignore', 'inherit'] },
     );

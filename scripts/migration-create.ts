@@ -23,10 +23,7 @@ try {
     const index = 'db/migrations/index.ts';
     const cls = /export class (\w+)/.exec(result.code)?.[1];
     let text = await readFile(index, 'utf8');
-    text = text.replace(
-      /^(import type .*\n)/m,
-      `$1import { ${cls} } from './${name}.js';\n`,
-    );
+    text = text.replace(/^(import type .*\n)/m, `$1import { ${cls} } from './${name}.js';\n`);
     text = text.replace(/\[(.*)\];\s*$/s, (_m, items: string) => {
       const kept = items.trim().replace(/^,/, '').replace(/,$/, '');
       const list = kept ? `\n  ${kept},\n  ` : '\n  ';

@@ -23,9 +23,13 @@ function cachedNode() {
   if (!existsSync(bin)) {
     console.error(`Node ${process.versions.node} is too old; fetching Node ${NODE_VERSION} (${pkg}) into ${dir}…`);
     mkdirSync(dir, { recursive: true });
-    const r = spawnSync('npm', ['install', '--no-save', '--no-package-lock', '--prefix', dir, `${pkg}@${NODE_VERSION}`], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const r = spawnSync(
+      'npm',
+      ['install', '--no-save', '--no-package-lock', '--prefix', dir, `${pkg}@${NODE_VERSION}`],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
     if (r.status !== 0 || !existsSync(bin)) {
       console.error(`Could not obtain Node ${NODE_VERSION} from the npm registry (${pkg}); install Node 24 and retry.`);
       process.exit(1);

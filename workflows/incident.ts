@@ -138,7 +138,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     checkRevision(state, cmd);
     if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more comments`);
     const body = cmd.body.trim();
-    if (!body || body.length > COMMENT_MAX) reject('missing_field', `A comment needs 1 to ${COMMENT_MAX} characters`, 'body');
+    if (!body || body.length > COMMENT_MAX)
+      reject('missing_field', `A comment needs 1 to ${COMMENT_MAX} characters`, 'body');
   }
 
   setHandler(stateQuery, () => state);
@@ -192,7 +193,12 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         return commit(
           cmd.actor,
           'assigned',
-          { fromAssigneeId: state.assigneeId, toAssigneeId: cmd.assigneeId, fromTeamId: state.teamId, toTeamId: cmd.teamId },
+          {
+            fromAssigneeId: state.assigneeId,
+            toAssigneeId: cmd.assigneeId,
+            fromTeamId: state.teamId,
+            toTeamId: cmd.teamId,
+          },
           (s) => ({
             ...s,
             assigneeId: cmd.assigneeId,
@@ -238,12 +244,17 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       if (!changed) {
         await mutex.runExclusive(async () => {
           if (state.revision !== seen || state.status !== 'resolved') return;
-          await commit({ userId: null, kind: 'system' }, 'status_changed', { from: 'resolved', to: 'closed', reason: 'auto_close' }, (s, now) => ({
-            ...s,
-            status: 'closed',
-            closedAt: now,
-            autoCloseAt: null,
-          }));
+          await commit(
+            { userId: null, kind: 'system' },
+            'status_changed',
+            { from: 'resolved', to: 'closed', reason: 'auto_close' },
+            (s, now) => ({
+              ...s,
+              status: 'closed',
+              closedAt: now,
+              autoCloseAt: null,
+            }),
+          );
         });
       }
     } else {

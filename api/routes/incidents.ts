@@ -22,7 +22,10 @@ function ifMatch(ctx: AuthedContext): number | undefined {
   const raw = ctx.get('If-Match');
   if (!raw) return undefined;
   const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim());
-  if (!m) throw new AppError(400, 'invalid_header', 'If-Match must carry a revision, e.g. "3"', [{ field: 'If-Match', message: 'invalid' }]);
+  if (!m)
+    throw new AppError(400, 'invalid_header', 'If-Match must carry a revision, e.g. "3"', [
+      { field: 'If-Match', message: 'invalid' },
+    ]);
   return Number(m[1]);
 }
 
@@ -51,7 +54,12 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { body }) => {
         const ctx = authed(c);
-        const { incident, replayed } = await service.create(ctx.state.em, ctx.state.principal, body, idempotencyKey(ctx));
+        const { incident, replayed } = await service.create(
+          ctx.state.em,
+          ctx.state.principal,
+          body,
+          idempotencyKey(ctx),
+        );
         ctx.status = replayed ? 200 : 201;
         if (replayed) ctx.set('Idempotent-Replayed', 'true');
         ctx.set('Location', `/api/v1/incidents/${incident.key}`);
@@ -66,7 +74,10 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       tag: 'incidents',
       auth: true,
       query: S.ListIncidentsQuery,
-      responses: { 200: { description: 'A page of incidents', schema: S.IncidentPage }, 400: { description: 'Bad query' } },
+      responses: {
+        200: { description: 'A page of incidents', schema: S.IncidentPage },
+        400: { description: 'Bad query' },
+      },
       handler: async (c, { query }) => {
         const ctx = authed(c);
         ctx.body = await service.list(ctx.state.em, ctx.state.principal, query);
@@ -122,7 +133,12 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       params: keyParams,
       body: S.TransitionBody,
       headers: { 'If-Match': { description: 'Expected revision, e.g. "3"' } },
-      responses: { 200: { description: 'The changed incident', schema: S.Incident }, ...byKey, ...conflict, 422: { description: 'Missing field' } },
+      responses: {
+        200: { description: 'The changed incident', schema: S.Incident },
+        ...byKey,
+        ...conflict,
+        422: { description: 'Missing field' },
+      },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         requireAgent(ctx);
@@ -140,7 +156,12 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       params: keyParams,
       body: S.AssignBody,
       headers: { 'If-Match': { description: 'Expected revision, e.g. "3"' } },
-      responses: { 200: { description: 'The changed incident', schema: S.Incident }, ...byKey, ...conflict, 422: { description: 'Unknown assignee or team' } },
+      responses: {
+        200: { description: 'The changed incident', schema: S.Incident },
+        ...byKey,
+        ...conflict,
+        422: { description: 'Unknown assignee or team' },
+      },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         requireAgent(ctx);
@@ -158,7 +179,10 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       params: keyParams,
       body: S.CommentBody,
       responses: {
-        201: { description: 'The new timeline entry', schema: z.object({ entry: S.TimelineEntry, incident: S.Incident }) },
+        201: {
+          description: 'The new timeline entry',
+          schema: z.object({ entry: S.TimelineEntry, incident: S.Incident }),
+        },
         ...byKey,
         ...conflict,
       },

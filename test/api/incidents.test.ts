@@ -20,12 +20,22 @@ afterAll(async () => {
 });
 
 const create = (org: TestOrg, body: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-  org.agent.api('POST', '/api/v1/incidents', { title: 'VPN drops every hour', impact: 'high', urgency: 'medium', ...body }, headers);
+  org.agent.api(
+    'POST',
+    '/api/v1/incidents',
+    { title: 'VPN drops every hour', impact: 'high', urgency: 'medium', ...body },
+    headers,
+  );
 
 function expectProblem(res: { status: number; headers: Headers; body: any }, status: number, code: string) {
   expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
   expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(res.body).toMatchObject({ status, title: expect.any(String), detail: expect.any(String), requestId: expect.any(String) });
+  expect(res.body).toMatchObject({
+    status,
+    title: expect.any(String),
+    detail: expect.any(String),
+    requestId: expect.any(String),
+  });
 }
 
 describe('authentication', () => {
@@ -75,7 +85,13 @@ describe('incident lifecycle over HTTP', () => {
     const created = await create(a, { description: 'Since the update', category: 'network' });
     expect(created.status).toBe(201);
     const inc = created.body;
-    expect(inc).toMatchObject({ status: 'new', priority: 'P2', revision: 1, requesterId: a.agent.id, workflowId: `${a.slug}/${inc.key}` });
+    expect(inc).toMatchObject({
+      status: 'new',
+      priority: 'P2',
+      revision: 1,
+      requesterId: a.agent.id,
+      workflowId: `${a.slug}/${inc.key}`,
+    });
     expect(created.headers.get('location')).toBe(`/api/v1/incidents/${inc.key}`);
     expect(created.headers.get('etag')).toBe('"1"');
 
@@ -85,7 +101,11 @@ describe('incident lifecycle over HTTP', () => {
     expect(listed.body.items.map((i: { key: string }) => i.key)).toContain(inc.key);
 
     const steps: [string, unknown, Record<string, unknown>][] = [
-      ['assignment', { assigneeId: a.agent.id, teamId: a.teamId }, { status: 'assigned', assigneeId: a.agent.id, teamId: a.teamId }],
+      [
+        'assignment',
+        { assigneeId: a.agent.id, teamId: a.teamId },
+        { status: 'assigned', assigneeId: a.agent.id, teamId: a.teamId },
+      ],
       ['transitions', { to: 'in_progress' }, { status: 'in_progress' }],
       ['transitions', { to: 'pending', pendingReason: 'customer' }, { status: 'pending', pendingReason: 'customer' }],
       ['transitions', { to: 'in_progress' }, { status: 'in_progress', pendingReason: null }],
@@ -121,8 +141,16 @@ describe('incident lifecycle over HTTP', () => {
     ]);
     expect(timeline.every((e: { actorId: string }) => e.actorId === a.agent.id)).toBe(true);
 
-    expectProblem(await a.agent.api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'in_progress', reason: 'x' }), 409, 'illegal_transition');
-    expectProblem(await a.agent.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: 'late' }), 409, 'illegal_transition');
+    expectProblem(
+      await a.agent.api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'in_progress', reason: 'x' }),
+      409,
+      'illegal_transition',
+    );
+    expectProblem(
+      await a.agent.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: 'late' }),
+      409,
+      'illegal_transition',
+    );
   });
 
   it('records comments and work notes; requesters see comments only', async () => {
@@ -130,14 +158,25 @@ describe('incident lifecycle over HTTP', () => {
     const comment = await a.agent.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: 'Looking into it' });
     expect(comment.status).toBe(201);
     expect(comment.body.entry).toMatchObject({ type: 'comment', revision: 2, data: { body: 'Looking into it' } });
-    const note = await a.agent.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: 'Probably the firewall', internal: true });
+    const note = await a.agent.api('POST', `/api/v1/incidents/${inc.key}/comments`, {
+      body: 'Probably the firewall',
+      internal: true,
+    });
     expect(note.body.entry).toMatchObject({ type: 'work_note', revision: 3 });
     const reply = await a.requester.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: 'Thanks!' });
     expect(reply.status).toBe(201);
-    expectProblem(await a.requester.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: 'x', internal: true }), 403, 'forbidden');
+    expectProblem(
+      await a.requester.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: 'x', internal: true }),
+      403,
+      'forbidden',
+    );
 
-    const agentView = (await a.agent.api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items.map((e: { type: string }) => e.type);
-    const requesterView = (await a.requester.api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items.map((e: { type: string }) => e.type);
+    const agentView = (await a.agent.api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items.map(
+      (e: { type: string }) => e.type,
+    );
+    const requesterView = (await a.requester.api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items.map(
+      (e: { type: string }) => e.type,
+    );
     expect(agentView).toEqual(['created', 'comment', 'work_note', 'comment']);
     expect(requesterView).toEqual(['created', 'comment', 'comment']);
   });
@@ -149,7 +188,12 @@ describe('incident lifecycle over HTTP', () => {
     await go({ to: 'in_progress' });
     await go({ to: 'resolved', resolutionCode: 'workaround', resolutionNotes: 'Restarted' });
     const reopened = await go({ to: 'in_progress', reason: 'Came back' });
-    expect(reopened.body).toMatchObject({ status: 'in_progress', reopenCount: 1, resolutionCode: null, autoCloseAt: null });
+    expect(reopened.body).toMatchObject({
+      status: 'in_progress',
+      reopenCount: 1,
+      resolutionCode: null,
+      autoCloseAt: null,
+    });
     const live = await a.agent2.api('GET', `/api/v1/incidents/${inc.key}/state`);
     expect(live.body).toMatchObject({ status: 'in_progress', revision: reopened.body.revision, reopenCount: 1 });
   });
@@ -180,7 +224,11 @@ describe('idempotent create', () => {
 
   it('refuses the same key with a different body', async () => {
     await create(a, { title: 'Mail down' }, { 'Idempotency-Key': 'mail-1' });
-    expectProblem(await create(a, { title: 'Mail up' }, { 'Idempotency-Key': 'mail-1' }), 422, 'idempotency_key_reused');
+    expectProblem(
+      await create(a, { title: 'Mail up' }, { 'Idempotency-Key': 'mail-1' }),
+      422,
+      'idempotency_key_reused',
+    );
   });
 
   it('keeps keys per organization', async () => {
@@ -215,7 +263,12 @@ describe('listing', () => {
   });
 
   it('sorts and pages', async () => {
-    expect(keys(await org.agent.api('GET', '/api/v1/incidents?sort=priority'))).toEqual(['two', 'four', 'three', 'one']);
+    expect(keys(await org.agent.api('GET', '/api/v1/incidents?sort=priority'))).toEqual([
+      'two',
+      'four',
+      'three',
+      'one',
+    ]);
     expect(keys(await org.agent.api('GET', '/api/v1/incidents?sort=-number'))).toEqual(['four', 'three', 'two', 'one']);
     const page = await org.agent.api('GET', '/api/v1/incidents?sort=number&limit=2&offset=2');
     expect(page.body).toMatchObject({ total: 4, limit: 2, offset: 2 });
@@ -225,7 +278,11 @@ describe('listing', () => {
   it('refuses bad query parameters with 400 and names them', async () => {
     const res = await org.agent.api('GET', '/api/v1/incidents?limit=0&sort=colour&status=open');
     expectProblem(res, 400, 'invalid_parameter');
-    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['query.limit', 'query.sort', 'query.status.0']);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'query.limit',
+      'query.sort',
+      'query.status.0',
+    ]);
   });
 
   it('shows requesters only their own incidents', async () => {
@@ -245,7 +302,11 @@ describe('errors', () => {
   it('400 for malformed JSON and bad headers', async () => {
     expectProblem(await a.agent.api('POST', '/api/v1/incidents', '{"title": "x",'), 400, 'malformed_body');
     expectProblem(await create(a, {}, { 'Idempotency-Key': 'has spaces in it' }), 400, 'invalid_header');
-    expectProblem(await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'in_progress' }, { 'If-Match': 'soon' }), 400, 'invalid_header');
+    expectProblem(
+      await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'in_progress' }, { 'If-Match': 'soon' }),
+      400,
+      'invalid_header',
+    );
   });
 
   it('422 with field errors for invalid fields', async () => {
@@ -255,22 +316,37 @@ describe('errors', () => {
     expect(fields).toEqual(expect.arrayContaining(['body.title', 'body.impact', 'body']));
     expectProblem(await create(a, { assigneeId: '00000000-0000-4000-8000-000000000000' }), 422, 'validation_failed');
     const notMember = await create(a, { assigneeId: a.outsider.id, teamId: a.teamId });
-    expect(notMember.body.errors).toEqual([{ field: 'assigneeId', message: 'The assignee is not a member of the team' }]);
-    const requesterAssignee = await a.agent.api('POST', `/api/v1/incidents/${key}/assignment`, { assigneeId: a.requester.id });
+    expect(notMember.body.errors).toEqual([
+      { field: 'assigneeId', message: 'The assignee is not a member of the team' },
+    ]);
+    const requesterAssignee = await a.agent.api('POST', `/api/v1/incidents/${key}/assignment`, {
+      assigneeId: a.requester.id,
+    });
     expectProblem(requesterAssignee, 422, 'validation_failed');
   });
 
   it('422 naming the missing field when the workflow needs more', async () => {
     await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'in_progress' });
-    const res = await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'resolved', resolutionCode: 'solved' });
+    const res = await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, {
+      to: 'resolved',
+      resolutionCode: 'solved',
+    });
     expectProblem(res, 422, 'missing_field');
     expect(res.body.errors).toEqual([{ field: 'resolutionNotes', message: 'Resolving needs resolution notes' }]);
   });
 
   it('409 for an illegal transition and for a stale revision, changing nothing', async () => {
     const before = (await a.agent.api('GET', `/api/v1/incidents/${key}`)).body;
-    expectProblem(await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'closed' }), 409, 'illegal_transition');
-    const stale = await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'pending', pendingReason: 'vendor', revision: before.revision - 1 });
+    expectProblem(
+      await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'closed' }),
+      409,
+      'illegal_transition',
+    );
+    const stale = await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, {
+      to: 'pending',
+      pendingReason: 'vendor',
+      revision: before.revision - 1,
+    });
     expectProblem(stale, 409, 'stale_revision');
     const staleHeader = await a.agent.api(
       'POST',
@@ -280,13 +356,22 @@ describe('errors', () => {
     );
     expectProblem(staleHeader, 409, 'stale_revision');
     expect((await a.agent.api('GET', `/api/v1/incidents/${key}`)).body).toEqual(before);
-    const fresh = await a.agent.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'pending', pendingReason: 'vendor' }, { 'If-Match': `"${before.revision}"` });
+    const fresh = await a.agent.api(
+      'POST',
+      `/api/v1/incidents/${key}/transitions`,
+      { to: 'pending', pendingReason: 'vendor' },
+      { 'If-Match': `"${before.revision}"` },
+    );
     expect(fresh.status).toBe(200);
   });
 
   it('413 for an oversized body, 415 for a non-JSON body', async () => {
     expectProblem(await create(a, { description: 'x'.repeat(70 * 1024) }), 413, 'payload_too_large');
-    const res = await fetch(`${stack.baseUrl}/api/v1/incidents`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'title=x' });
+    const res = await fetch(`${stack.baseUrl}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'title=x',
+    });
     expect(res.status).toBe(415);
     expect(((await res.json()) as { code: string }).code).toBe('unsupported_media_type');
   });
@@ -299,7 +384,11 @@ describe('errors', () => {
   });
 
   it('403 when a requester tries agent work', async () => {
-    expectProblem(await a.requester.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'in_progress' }), 403, 'forbidden');
+    expectProblem(
+      await a.requester.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'in_progress' }),
+      403,
+      'forbidden',
+    );
   });
 });
 
@@ -331,7 +420,7 @@ describe('tenant isolation', () => {
     expectProblem(await create(c, { requesterId: a.requester.id }), 422, 'validation_failed');
   });
 
-  it('lists only the caller organization\'s incidents', async () => {
+  it("lists only the caller organization's incidents", async () => {
     const listB = await b.agent.api('GET', '/api/v1/incidents?limit=100');
     expect(listB.body.items.length).toBeGreaterThan(0);
     expect(listB.body.items.every((i: { workflowId: string }) => i.workflowId.startsWith(`${b.slug}/`))).toBe(true);
@@ -349,7 +438,9 @@ describe('service endpoints', () => {
   it('serves an OpenAPI 3.1 document describing every endpoint', async () => {
     const doc = (await http(stack.baseUrl)('GET', '/api/v1/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
-    const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) => Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`));
+    const ops = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, m]) =>
+      Object.keys(m).map((k) => `${k.toUpperCase()} ${p}`),
+    );
     expect(ops).toEqual(
       expect.arrayContaining([
         'POST /api/v1/auth/login',
@@ -366,7 +457,9 @@ describe('service endpoints', () => {
         'GET /readyz',
       ]),
     );
-    expect(doc.paths['/api/v1/incidents'].post.requestBody.content['application/json'].schema.properties.impact.enum).toEqual(['high', 'medium', 'low']);
+    expect(
+      doc.paths['/api/v1/incidents'].post.requestBody.content['application/json'].schema.properties.impact.enum,
+    ).toEqual(['high', 'medium', 'low']);
   });
 
   it('never logs passwords, hashes or tokens', async () => {

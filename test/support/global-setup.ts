@@ -51,10 +51,19 @@ export default async function globalSetup(): Promise<void> {
       const orm = await openDatabase({ url: TEST_DATABASE_URL });
       await orm.close();
     })(),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } as never }),
+    bundleWorkflowCode({
+      workflowsPath: WORKFLOWS_PATH,
+      logger: { log() {}, info() {}, warn() {}, error: console.error, debug() {}, trace() {} } as never,
+    }),
     (async () => {
       const port = await freePort();
-      return startDevServer({ dbFile: ':memory:', port, uiPort: await freePort(), namespace: 'default', headless: true });
+      return startDevServer({
+        dbFile: ':memory:',
+        port,
+        uiPort: await freePort(),
+        namespace: 'default',
+        headless: true,
+      });
     })(),
   ]);
   const bundlePath = join(process.cwd(), 'dist', 'test', '.workflow-bundle.js');

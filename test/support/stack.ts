@@ -138,7 +138,14 @@ export async function startStack(opts: { autoCloseAfterMs?: number; worker?: boo
     const team = em.create(Team, { organization: org, name: 'Service Desk' });
     const hash = await hashPassword(PASSWORD, 12);
     const mk = (name: string, role: Role) =>
-      em.create(User, { organization: org, email: `${name}@${slug}.test`, displayName: name, role, active: true, passwordHash: hash });
+      em.create(User, {
+        organization: org,
+        email: `${name}@${slug}.test`,
+        displayName: name,
+        role,
+        active: true,
+        passwordHash: hash,
+      });
     const users = {
       admin: mk('admin', 'admin'),
       agent: mk('agent', 'agent'),

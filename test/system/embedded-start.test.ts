@@ -90,7 +90,10 @@ describe('npm start, embedded mode', () => {
     const again = await http(base)('POST', '/api/v1/auth/login', { email, password });
     expect(again.status).toBe(200);
     const api2 = http(base, again.body.accessToken);
-    expect((await api2('GET', '/api/v1/incidents/INC-1')).body).toMatchObject({ title: 'Embedded smoke', priority: 'P3' });
+    expect((await api2('GET', '/api/v1/incidents/INC-1')).body).toMatchObject({
+      title: 'Embedded smoke',
+      priority: 'P3',
+    });
     // The workflow survived too: it still takes commands.
     const comment = await api2('POST', '/api/v1/incidents/INC-1/comments', { body: 'after restart' });
     expect(comment.status).toBe(201);

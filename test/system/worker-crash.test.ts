@@ -59,7 +59,9 @@ describe('worker crash in the middle of a lifecycle', () => {
   it('loses nothing and doubles nothing', async () => {
     let worker = await startWorkerProcess();
     const api = org.agent.api;
-    const inc = (await api('POST', '/api/v1/incidents', { title: 'Core switch flapping', impact: 'high', urgency: 'high' })).body;
+    const inc = (
+      await api('POST', '/api/v1/incidents', { title: 'Core switch flapping', impact: 'high', urgency: 'high' })
+    ).body;
     await api('POST', `/api/v1/incidents/${inc.key}/assignment`, { assigneeId: org.agent.id, teamId: org.teamId });
 
     // Changes in flight while the worker dies.
@@ -90,12 +92,19 @@ describe('worker crash in the middle of a lifecycle', () => {
     }
 
     const final = (await api('GET', `/api/v1/incidents/${inc.key}`)).body;
-    const timeline = (await api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items as { revision: number; type: string; data: Record<string, unknown> }[];
+    const timeline = (await api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items as {
+      revision: number;
+      type: string;
+      data: Record<string, unknown>;
+    }[];
     // 1 created + 1 assigned + 1 start + 5 comments + pend, resume, resolve, close
     expect(timeline).toHaveLength(12);
     expect(timeline.map((e) => e.revision)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(final).toMatchObject({ status: 'closed', revision: 12 });
-    const bodies = timeline.filter((e) => e.type === 'comment' || e.type === 'work_note').map((e) => e.data['body']).sort();
+    const bodies = timeline
+      .filter((e) => e.type === 'comment' || e.type === 'work_note')
+      .map((e) => e.data['body'])
+      .sort();
     expect(bodies).toEqual(['note 0', 'note 1', 'note 2', 'note 3', 'note 4']);
     const moves = timeline.filter((e) => e.type === 'status_changed').map((e) => e.data['to']);
     expect(moves).toEqual(['in_progress', 'pending', 'in_progress', 'resolved', 'closed']);

@@ -4,7 +4,12 @@ import { loadConfig, parseDuration } from '../../deploy/config.js';
 describe('configuration', () => {
   it('has embedded defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, DATA_DIR: './data', BCRYPT_COST: 12, INCIDENT_AUTO_CLOSE_AFTER: 3 * 86_400_000 });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      DATA_DIR: './data',
+      BCRYPT_COST: 12,
+      INCIDENT_AUTO_CLOSE_AFTER: 3 * 86_400_000,
+    });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.TEMPORAL_ADDRESS).toBeUndefined();
   });

@@ -13,7 +13,12 @@ import {
 import { priorityFor } from '../../workflows/rules/priority.js';
 
 const assigned = { assigneeId: 'u1' };
-const complete = { reason: 'why', pendingReason: 'customer', resolutionCode: 'solved', resolutionNotes: 'done' } as const;
+const complete = {
+  reason: 'why',
+  pendingReason: 'customer',
+  resolutionCode: 'solved',
+  resolutionNotes: 'done',
+} as const;
 
 describe('incident lifecycle rules', () => {
   const legal: [IncidentStatus, TransitionTarget][] = [
@@ -57,7 +62,9 @@ describe('incident lifecycle rules', () => {
     const ctx = { status: 'in_progress' as const, ...assigned };
     expect(checkTransition(ctx, { to: 'pending' })?.field).toBe('pendingReason');
     expect(checkTransition(ctx, { to: 'resolved', resolutionNotes: 'x' })?.field).toBe('resolutionCode');
-    expect(checkTransition(ctx, { to: 'resolved', resolutionCode: 'solved', resolutionNotes: '  ' })?.field).toBe('resolutionNotes');
+    expect(checkTransition(ctx, { to: 'resolved', resolutionCode: 'solved', resolutionNotes: '  ' })?.field).toBe(
+      'resolutionNotes',
+    );
     expect(checkTransition(ctx, { to: 'cancelled' })?.field).toBe('reason');
     expect(checkTransition({ status: 'resolved', ...assigned }, { to: 'in_progress' })?.field).toBe('reason');
     expect(checkTransition({ status: 'resolved', ...assigned }, { to: 'closed' })).toBeNull();

@@ -38,9 +38,20 @@ beforeAll(async () => {
   });
   orm = await openDatabase({ url: TEST_DATABASE_URL, poolMax: 3 });
   const em = orm.em.fork();
-  org = em.create(Organization, { slug: `w${randomUUID().slice(0, 8)}`, name: 'Workflow tests', nextIncidentNumber: 1 });
+  org = em.create(Organization, {
+    slug: `w${randomUUID().slice(0, 8)}`,
+    name: 'Workflow tests',
+    nextIncidentNumber: 1,
+  });
   em.setFilterParams(TENANT_FILTER, { orgId: org.id });
-  user = em.create(User, { organization: org, email: `${org.slug}@wf.test`, displayName: 'Agent', role: 'agent', passwordHash: 'x', active: true });
+  user = em.create(User, {
+    organization: org,
+    email: `${org.slug}@wf.test`,
+    displayName: 'Agent',
+    role: 'agent',
+    passwordHash: 'x',
+    active: true,
+  });
   await em.flush();
   actor.userId = user.id;
   worker = await Worker.create({
@@ -131,7 +142,11 @@ describe('incident workflow (time-skipping server)', () => {
 
     const { incident, events } = await stored(handle.workflowId);
     expect(incident.status).toBe('closed');
-    expect(events.at(-1)).toMatchObject({ type: 'status_changed', actorKind: 'system', data: { to: 'closed', reason: 'auto_close' } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'status_changed',
+      actorKind: 'system',
+      data: { to: 'closed', reason: 'auto_close' },
+    });
   });
 
   it('does not close before the period is over', async () => {
@@ -147,7 +162,9 @@ describe('incident workflow (time-skipping server)', () => {
     const handle = await startIncident();
     await resolve(handle);
     await env.sleep(2 * DAY);
-    const reopened = await handle.executeUpdate(transitionUpdate, { args: [{ to: 'in_progress', reason: 'Still broken', actor }] });
+    const reopened = await handle.executeUpdate(transitionUpdate, {
+      args: [{ to: 'in_progress', reason: 'Still broken', actor }],
+    });
     expect(reopened).toMatchObject({ status: 'in_progress', reopenCount: 1, autoCloseAt: null, resolvedAt: null });
 
     await env.sleep(5 * DAY);
@@ -179,11 +196,17 @@ describe('incident workflow (time-skipping server)', () => {
       type: 'illegal_transition',
       message: "An incident in status 'assigned' cannot move to 'closed'",
     });
-    expect(await rejection(handle.executeUpdate(assignUpdate, { args: [{ assigneeId: user.id, teamId: null, actor }] }))).toEqual({
+    expect(
+      await rejection(handle.executeUpdate(assignUpdate, { args: [{ assigneeId: user.id, teamId: null, actor }] })),
+    ).toEqual({
       type: 'invalid_command',
       message: 'The incident already has this assignee and team',
     });
-    expect(await rejection(handle.executeUpdate(transitionUpdate, { args: [{ to: 'in_progress', actor, expectedRevision: 7 }] }))).toEqual({
+    expect(
+      await rejection(
+        handle.executeUpdate(transitionUpdate, { args: [{ to: 'in_progress', actor, expectedRevision: 7 }] }),
+      ),
+    ).toEqual({
       type: 'stale_revision',
       message: 'The incident is at revision 1, not 7; reload and try again',
     });

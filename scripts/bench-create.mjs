@@ -1,0 +1,5 @@
+// npm run bench:create: build, then time sequential incident creation (see scripts/bench-create.ts).
+import { build } from './build.mjs';
+
+build();
+await import('../dist/scripts/bench-create.js');
