@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, forbidden } from '../errors.js';
-import { type IncidentService, toDto } from '../incidents-service.js';
+import { type IncidentDto, type IncidentService, toDto } from '../incidents-service.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
 import * as S from '../schemas.js';
 
@@ -28,6 +28,15 @@ function ifMatch(ctx: AuthedContext): number | undefined {
     ]);
   return Number(m[1]);
 }
+
+/** Answers with an incident and its revision as the ETag (send it back as If-Match). */
+function sendIncident(ctx: AuthedContext, incident: IncidentDto): void {
+  ctx.set('ETag', `"${incident.revision}"`);
+  ctx.body = incident;
+}
+
+const commandHeaders = { 'If-Match': { description: 'Expected revision, e.g. "3"' } };
+const changed = { 200: { description: 'The changed incident', schema: S.Incident } };
 
 function requireAgent(ctx: AuthedContext): void {
   if (ctx.state.principal.role === 'requester') throw forbidden('Only service-desk staff may do this');
@@ -63,8 +72,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
         ctx.status = replayed ? 200 : 201;
         if (replayed) ctx.set('Idempotent-Replayed', 'true');
         ctx.set('Location', `/api/v1/incidents/${incident.key}`);
-        ctx.set('ETag', `"${incident.revision}"`);
-        ctx.body = incident;
+        sendIncident(ctx, incident);
       },
     }),
     defineRoute({
@@ -94,8 +102,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       handler: async (c, { params }) => {
         const ctx = authed(c);
         const incident = toDto(await service.load(ctx.state.em, ctx.state.principal, params.key));
-        ctx.set('ETag', `"${incident.revision}"`);
-        ctx.body = incident;
+        sendIncident(ctx, incident);
       },
     }),
     defineRoute({
@@ -132,9 +139,9 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       auth: true,
       params: keyParams,
       body: S.TransitionBody,
-      headers: { 'If-Match': { description: 'Expected revision, e.g. "3"' } },
+      headers: commandHeaders,
       responses: {
-        200: { description: 'The changed incident', schema: S.Incident },
+        ...changed,
         ...byKey,
         ...conflict,
         422: { description: 'Missing field' },
@@ -143,8 +150,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
         const ctx = authed(c);
         requireAgent(ctx);
         const incident = await service.transition(ctx.state.em, ctx.state.principal, params.key, body, ifMatch(ctx));
-        ctx.set('ETag', `"${incident.revision}"`);
-        ctx.body = incident;
+        sendIncident(ctx, incident);
       },
     }),
     defineRoute({
@@ -155,9 +161,9 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       auth: true,
       params: keyParams,
       body: S.AssignBody,
-      headers: { 'If-Match': { description: 'Expected revision, e.g. "3"' } },
+      headers: commandHeaders,
       responses: {
-        200: { description: 'The changed incident', schema: S.Incident },
+        ...changed,
         ...byKey,
         ...conflict,
         422: { description: 'Unknown assignee or team' },
@@ -166,8 +172,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
         const ctx = authed(c);
         requireAgent(ctx);
         const incident = await service.assign(ctx.state.em, ctx.state.principal, params.key, body, ifMatch(ctx));
-        ctx.set('ETag', `"${incident.revision}"`);
-        ctx.body = incident;
+        sendIncident(ctx, incident);
       },
     }),
     defineRoute({
