@@ -2,8 +2,10 @@
  * The API against the real stack: Koa over HTTP, the Temporal dev server, a worker, PostgreSQL.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Worker } from '@temporalio/worker';
 import { User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
+import { workflowBundlePath } from '../support/env.js';
 import { http, PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 let stack: Stack;
