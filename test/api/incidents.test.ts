@@ -153,6 +153,12 @@ describe('incident lifecycle over HTTP', () => {
       409,
       'illegal_transition',
     );
+
+    // The recorded history replays deterministically against the current workflow code.
+    const history = await stack.client.workflow.getHandle(inc.workflowId).fetchHistory();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, history, inc.workflowId),
+    ).resolves.toBeUndefined();
   });
 
   it('records comments and work notes; requesters see comments only', async () => {
