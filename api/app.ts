@@ -31,8 +31,12 @@ export interface AppDeps {
 }
 
 /** Errors from Koa and its middleware that carry a client-side status, mapped to stable codes. */
-function fromHttpError(err: { status?: number; type?: string; message?: string }): AppError | null {
+function fromHttpError(err: { status?: number; code?: string }): AppError | null {
   const status = err.status ?? 0;
+  // zlib failures of a body sent with Content-Encoding: gzip/deflate/br that is not what it says
+  if (typeof err.code === 'string' && err.code.startsWith('Z_')) {
+    return new AppError(400, 'malformed_body', 'The request body could not be decoded (Content-Encoding)');
+  }
   if (status === 413) return new AppError(413, 'payload_too_large', 'The request body is larger than allowed');
   if (status === 415) return new AppError(415, 'unsupported_media_type', 'Send request bodies as application/json');
   if (status === 400) return new AppError(400, 'malformed_body', 'The request body is not valid JSON');
@@ -67,7 +71,7 @@ export function createApp(deps: AppDeps) {
         throw new AppError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}`);
       }
     } catch (raw) {
-      const err = raw instanceof AppError ? raw : fromHttpError(raw as { status?: number });
+      const err = raw instanceof AppError ? raw : fromHttpError(raw as { status?: number; code?: string });
       if (err) {
         ctx.status = err.status;
         for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);

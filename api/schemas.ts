@@ -8,7 +8,14 @@ import {
 } from '../workflows/rules/incident-lifecycle.js';
 import { LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
 
-const text = (max: number) => z.string().trim().max(max);
+// PostgreSQL text cannot hold NUL; other C0 controls except tab, LF and CR have no place in tickets.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !CONTROL_CHARS.test(v), 'must not contain control characters');
 const uuid = z.uuid();
 
 export const LoginBody = z.strictObject({

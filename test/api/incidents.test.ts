@@ -317,6 +317,27 @@ describe('errors', () => {
     );
   });
 
+  it('400 for a body whose Content-Encoding is a lie', async () => {
+    const res = await fetch(`${stack.baseUrl}/api/v1/incidents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: '{"title":"not gzip"}',
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { code: string }).code).toBe('malformed_body');
+  });
+
+  it('422 for control characters that PostgreSQL cannot store, and nothing is started', async () => {
+    const before = (await a.agent.api('GET', '/api/v1/incidents?limit=1')).body.total;
+    const res = await create(a, { title: 'nul \u0000 inside' });
+    expectProblem(res, 422, 'validation_failed');
+    expect(res.body.errors).toEqual([{ field: 'body.title', message: 'must not contain control characters' }]);
+    expect((await a.agent.api('GET', '/api/v1/incidents?limit=1')).body.total).toBe(before);
+    const ok = await create(a, { title: 'Tabs\tand ünïcödé 🚑', description: 'line one\nline two' });
+    expect(ok.status).toBe(201);
+    expect(ok.body.title).toBe('Tabs\tand ünïcödé 🚑');
+  });
+
   it('422 with field errors for invalid fields', async () => {
     const res = await a.agent.api('POST', '/api/v1/incidents', { impact: 'enormous', colour: 'red' });
     expectProblem(res, 422, 'validation_failed');
