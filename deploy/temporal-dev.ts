@@ -48,6 +48,8 @@ export async function startDevServer(opts: {
   uiPort: number;
   namespace: string;
   headless?: boolean;
+  /** Extra `temporal server start-dev` flags, e.g. dynamic config. */
+  extraArgs?: string[];
 }): Promise<DevServer> {
   const cli = findTemporalCli();
   const address = `127.0.0.1:${opts.port}`;
@@ -65,6 +67,7 @@ export async function startDevServer(opts: {
         String(opts.uiPort),
         ...(opts.dbFile === ':memory:' ? [] : ['--db-filename', opts.dbFile]),
         ...(opts.headless ? ['--headless'] : []),
+        ...(opts.extraArgs ?? []),
         '--namespace',
         opts.namespace,
         '--log-level',
@@ -98,6 +101,7 @@ export async function startDevServer(opts: {
       uiPort: opts.uiPort,
       namespace: opts.namespace,
       ...(opts.dbFile === ':memory:' ? {} : { dbFilename: opts.dbFile }),
+      extraArgs: opts.extraArgs ?? [],
     },
   });
   return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, stop: () => env.teardown() };

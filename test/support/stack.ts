@@ -75,10 +75,12 @@ export interface Stack {
 
 export const PASSWORD = 'correct horse battery staple';
 
-export async function startStack(opts: { autoCloseAfterMs?: number; worker?: boolean } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { autoCloseAfterMs?: number; worker?: boolean; temporalAddress?: string } = {},
+): Promise<Stack> {
   const orm = await openDatabase({ url: TEST_DATABASE_URL, poolMax: 5 });
   const taskQueue = `test-${randomUUID()}`;
-  const address = devServerAddress();
+  const address = opts.temporalAddress ?? devServerAddress();
   const stops: (() => Promise<unknown>)[] = [];
 
   async function startWorker() {
