@@ -8,7 +8,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  proxyLocalActivities,
+  proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -43,7 +43,11 @@ import { priorityFor } from './rules/priority.js';
 // A local activity: the projection write runs in the worker that runs the workflow task, saving
 // two server round trips per change (create-incident p50 fell from ~100 ms to ~50 ms on the dev
 // server). It is still an activity: recorded in history, retried, and idempotent on replay.
-const { persistIncident } = proxyLocalActivities<typeof activities>({
+// A regular activity, on purpose: its input (snapshot + event) is fixed in history before it runs,
+// so a retry writes exactly what was decided. A local activity would write before the workflow task
+// commits; a failed task then leaves rows for revisions that a retry gives to other commands, and
+// the (incident, revision) idempotency key would keep the wrong content.
+const { persistIncident } = proxyActivities<typeof activities>({
   startToCloseTimeout: '30 seconds',
   // A projection write must eventually land: keep retrying with a capped backoff.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },

@@ -189,6 +189,32 @@ describe('incident lifecycle over HTTP', () => {
     expect(requesterView).toEqual(['created', 'comment', 'comment']);
   });
 
+  it('records each of many parallel commands exactly once and answers each caller with its own', async () => {
+    const inc = (await create(a, { requesterId: a.requester.id, assigneeId: a.agent.id })).body;
+    const sends = Array.from({ length: 30 }, (_, i) => {
+      const who = i % 2 === 0 ? a.agent : a.requester;
+      const body = `parallel ${i}`;
+      return who.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body }).then((res) => ({ res, who, body }));
+    });
+    const done = await Promise.all(sends);
+    for (const { res, who, body } of done) {
+      expect({ body, status: res.status }).toEqual({ body, status: 201 });
+      expect(res.body.entry).toMatchObject({ type: 'comment', actorId: who.id, data: { body } });
+    }
+    const timeline = (await a.agent.api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items as {
+      revision: number;
+      actorId: string;
+      data: { body?: string };
+    }[];
+    expect(timeline.map((e) => e.revision)).toEqual(Array.from({ length: 31 }, (_, i) => i + 1));
+    const recorded = timeline
+      .slice(1)
+      .map((e) => `${e.data.body}/${e.actorId}`)
+      .sort();
+    const sent = done.map(({ who, body }) => `${body}/${who.id}`).sort();
+    expect(recorded).toEqual(sent);
+  });
+
   it('reopens a resolved incident and serves live state from the workflow', async () => {
     const inc = (await create(a, { assigneeId: a.agent2.id })).body;
     expect(inc.status).toBe('assigned');
