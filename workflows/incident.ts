@@ -40,9 +40,6 @@ import {
 } from './rules/incident-lifecycle.js';
 import { priorityFor } from './rules/priority.js';
 
-// A local activity: the projection write runs in the worker that runs the workflow task, saving
-// two server round trips per change (create-incident p50 fell from ~100 ms to ~50 ms on the dev
-// server). It is still an activity: recorded in history, retried, and idempotent on replay.
 // A regular activity, on purpose: its input (snapshot + event) is fixed in history before it runs,
 // so a retry writes exactly what was decided. A local activity would write before the workflow task
 // commits; a failed task then leaves rows for revisions that a retry gives to other commands, and
