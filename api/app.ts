@@ -14,6 +14,7 @@ import { IncidentService } from './incidents-service.js';
 import { buildOpenApi } from './openapi.js';
 import { type AnyRoute, mount } from './route.js';
 import { authRoutes } from './routes/auth.js';
+import { directoryRoutes } from './routes/directory.js';
 import { incidentRoutes } from './routes/incidents.js';
 
 export const API_PREFIX = '/api/v1';
@@ -39,7 +40,7 @@ function fromHttpError(err: { status?: number; code?: string }): AppError | null
   }
   if (status === 413) return new AppError(413, 'payload_too_large', 'The request body is larger than allowed');
   if (status === 415) return new AppError(415, 'unsupported_media_type', 'Send request bodies as application/json');
-  if (status === 400) return new AppError(400, 'malformed_body', 'The request body is not valid JSON');
+  if (status === 400) return new AppError(400, 'malformed_body', 'The request body must be a valid JSON object');
   return null;
 }
 
@@ -52,7 +53,7 @@ export function createApp(deps: AppDeps) {
     autoCloseAfterMs: deps.autoCloseAfterMs,
     taskQueue: deps.taskQueue,
   });
-  const routes: AnyRoute[] = [...authRoutes(auth), ...incidentRoutes(incidents)];
+  const routes: AnyRoute[] = [...authRoutes(auth), ...directoryRoutes(), ...incidentRoutes(incidents)];
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.
   app.use(async (ctx, next) => {

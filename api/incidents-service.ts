@@ -25,7 +25,7 @@ import { allowedTransitions, isTerminal } from '../workflows/rules/incident-life
 import type { Principal } from './context.js';
 import { AppError, notFound, validationFailed, type FieldError } from './errors.js';
 import type * as S from './schemas.js';
-import { mapTemporalError } from './temporal-errors.js';
+import { isUnprocessedUpdate, mapTemporalError } from './temporal-errors.js';
 
 export type IncidentDto = z.infer<typeof S.Incident>;
 
@@ -154,6 +154,8 @@ export class IncidentService {
     }
     await this.checkRefs(em, body);
     let number: number | undefined;
+    // An earlier request with the same key got there first: whatever we return is its incident.
+    let replayed = false;
     if (idempotencyKey) {
       const hash = requestHash(principal, body);
       const existing = await em.findOne(IdempotencyKey, { key: idempotencyKey });
@@ -161,6 +163,7 @@ export class IncidentService {
         if (existing.requestHash !== hash) {
           throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
         }
+        replayed = true;
         number = Number(existing.workflowId.split('-').pop());
         const stored = await em.findOne(Incident, { number }, { refresh: true });
         if (stored) return { incident: toDto(stored), replayed: true };
@@ -211,7 +214,7 @@ export class IncidentService {
     });
     await this.deps.temporal.workflow.executeUpdateWithStart(openUpdate, { startWorkflowOperation: start });
     const stored = await this.load(em, principal, number);
-    return { incident: toDto(stored), replayed: false };
+    return { incident: toDto(stored), replayed };
   }
 
   async list(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>) {
@@ -279,11 +282,14 @@ export class IncidentService {
     if (isTerminal(before.status)) {
       throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
     }
-    let result: IncidentSnapshot;
-    try {
-      result = await run(this.handle(principal, number));
-    } catch (err) {
-      return mapTemporalError(err);
+    let result: IncidentSnapshot | undefined;
+    for (let attempt = 1; !result; attempt++) {
+      try {
+        result = await run(this.handle(principal, number));
+      } catch (err) {
+        if (attempt < 3 && isUnprocessedUpdate(err)) continue;
+        return mapTemporalError(err);
+      }
     }
     return { incident: toDto(await this.load(em, principal, number)), revision: result.revision };
   }
@@ -293,18 +299,24 @@ export class IncidentService {
     principal: Principal,
     number: number,
     body: z.infer<typeof S.TransitionBody>,
-    ifMatch?: number,
+    expectedRevision: number | undefined,
   ) {
-    const { revision, ...req } = body;
+    const { revision: _, ...req } = body;
     const { incident } = await this.command(em, principal, number, (h) =>
       h.executeUpdate(transitionUpdate, {
-        args: [{ ...req, actor: actorOf(principal), expectedRevision: revision ?? ifMatch }],
+        args: [{ ...req, actor: actorOf(principal), expectedRevision }],
       }),
     );
     return incident;
   }
 
-  async assign(em: Em, principal: Principal, number: number, body: z.infer<typeof S.AssignBody>, ifMatch?: number) {
+  async assign(
+    em: Em,
+    principal: Principal,
+    number: number,
+    body: z.infer<typeof S.AssignBody>,
+    expectedRevision: number | undefined,
+  ) {
     await this.checkRefs(em, body);
     const { incident } = await this.command(em, principal, number, (h) =>
       h.executeUpdate(assignUpdate, {
@@ -313,7 +325,7 @@ export class IncidentService {
             assigneeId: body.assigneeId,
             teamId: body.teamId,
             actor: actorOf(principal),
-            expectedRevision: body.revision ?? ifMatch,
+            expectedRevision,
           },
         ],
       }),

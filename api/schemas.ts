@@ -7,15 +7,9 @@ import {
   TRANSITION_TARGETS,
 } from '../workflows/rules/incident-lifecycle.js';
 import { LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from '../workflows/rules/text.js';
 
-// PostgreSQL text cannot hold NUL; other C0 controls except tab, LF and CR have no place in tickets.
-const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-const text = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .refine((v) => !CONTROL_CHARS.test(v), 'must not contain control characters');
+const text = (max: number) => z.string().trim().max(max).refine(isStorableText, STORABLE_TEXT_MESSAGE);
 const uuid = z.uuid();
 
 export const LoginBody = z.strictObject({
@@ -77,16 +71,27 @@ export const IncidentKeyParams = z.object({
     .transform((k) => Number(k.replace(/^INC-/i, ''))),
 });
 
+/** A list parameter: `a,b` or repeated `?x=a&x=b`, each value one of `values`. */
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
-    .string()
-    .transform((s) =>
-      s
-        .split(',')
-        .map((v) => v.trim())
+    .union([z.string(), z.array(z.string())])
+    .transform((v) =>
+      (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(z.enum(values)).min(1));
+    .pipe(z.array(z.enum(values)).min(1))
+    .describe(`comma-separated, any of: ${values.join(', ')}`);
+
+/** A decimal integer parameter (no hex, exponents or blanks). */
+const intParam = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'expected a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(fallback);
 
 export const SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'status'] as const;
 
@@ -99,8 +104,8 @@ export const ListIncidentsQuery = z.strictObject({
     .string()
     .regex(new RegExp(`^-?(${SORT_FIELDS.join('|')})$`), `one of ${SORT_FIELDS.join(', ')}, '-' for descending`)
     .default('-createdAt'),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  limit: intParam(1, 100, 25),
+  offset: intParam(0, 1_000_000, 0),
 });
 
 export const Incident = z.object({

@@ -18,6 +18,16 @@ function fieldOf(details: unknown[] | null | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * True when the server dropped an update that no worker processed (e.g. the workflow task that
+ * carried it failed): nothing was applied, so sending it again is safe.
+ */
+export function isUnprocessedUpdate(err: unknown): boolean {
+  if (!(err instanceof WorkflowUpdateFailedError)) return false;
+  const text = `${err.message} ${err.cause?.message ?? ''}`;
+  return /wasn't processed by worker/i.test(text);
+}
+
 /** Maps a workflow's business rejection or a closed workflow to an AppError; rethrows the rest. */
 export function mapTemporalError(err: unknown): never {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
@@ -26,6 +36,11 @@ export function mapTemporalError(err: unknown): never {
       const field = fieldOf(err.cause.details);
       throw new AppError(STATUS[type], type, err.cause.message, field ? [{ field, message: err.cause.message }] : []);
     }
+  }
+  if (isUnprocessedUpdate(err)) {
+    throw new AppError(503, 'temporarily_unavailable', 'The ticket is busy; try again in a moment', [], {
+      'Retry-After': '1',
+    });
   }
   if (err instanceof WorkflowNotFoundError) {
     throw new AppError(409, 'illegal_transition', 'The incident is closed and takes no more changes');

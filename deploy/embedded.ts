@@ -80,7 +80,8 @@ async function main(): Promise<void> {
   const worker = await createWorker({ orm, connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE });
   const running = worker.run();
   stops.push(async () => {
-    worker.shutdown();
+    // The SDK already starts draining the worker on SIGINT/SIGTERM; only ask if it has not.
+    if (worker.getState() === 'RUNNING') worker.shutdown();
     await running;
   });
 

@@ -39,6 +39,7 @@ import {
   statusAfterAssignment,
 } from './rules/incident-lifecycle.js';
 import { priorityFor } from './rules/priority.js';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from './rules/text.js';
 
 // A regular activity, on purpose: its input (snapshot + event) is fixed in history before it runs,
 // so a retry writes exactly what was decided. A local activity would write before the workflow task
@@ -125,6 +126,11 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   function validateTransition(cmd: TransitionCommand): void {
     checkRevision(state, cmd);
     refuse(checkTransition(state, cmd));
+    for (const field of ['reason', 'resolutionNotes'] as const) {
+      const value = cmd[field];
+      if (value !== undefined && !isStorableText(value))
+        reject('invalid_command', `${field} ${STORABLE_TEXT_MESSAGE}`, field);
+    }
   }
 
   function validateAssign(cmd: AssignCommand): void {
@@ -142,6 +148,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     checkRevision(state, cmd);
     if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more comments`);
     const body = cmd.body.trim();
+    if (!isStorableText(body)) reject('invalid_command', `body ${STORABLE_TEXT_MESSAGE}`, 'body');
     if (!body || body.length > COMMENT_MAX)
       reject('missing_field', `A comment needs 1 to ${COMMENT_MAX} characters`, 'body');
   }

@@ -7,14 +7,25 @@ import * as S from '../schemas.js';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 function idempotencyKey(ctx: AuthedContext): string | undefined {
+  if (ctx.headers['idempotency-key'] === undefined) return undefined;
   const key = ctx.get('Idempotency-Key');
-  if (!key) return undefined;
   if (!IDEMPOTENCY_KEY.test(key)) {
     throw new AppError(400, 'invalid_header', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [
       { field: 'Idempotency-Key', message: 'invalid' },
     ]);
   }
   return key;
+}
+
+/** The expected revision from `If-Match` and/or the body; both given must agree. */
+function expectedRevision(ctx: AuthedContext, fromBody: number | undefined): number | undefined {
+  const fromHeader = ifMatch(ctx);
+  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
+    throw new AppError(400, 'invalid_header', 'If-Match and the body revision disagree', [
+      { field: 'If-Match', message: `header says ${fromHeader}, body says ${fromBody}` },
+    ]);
+  }
+  return fromBody ?? fromHeader;
 }
 
 /** Reads `If-Match: "<revision>"` (or a bare number) as the expected revision. */
@@ -112,9 +123,10 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       tag: 'incidents',
       auth: true,
       params: keyParams,
-      responses: { 200: { description: 'Live workflow state' }, ...byKey },
+      responses: { 200: { description: 'Live workflow state' }, 403: { description: 'Requesters' }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
+        requireAgent(ctx);
         ctx.body = await service.live(ctx.state.em, ctx.state.principal, params.key);
       },
     }),
@@ -149,7 +161,13 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         requireAgent(ctx);
-        const incident = await service.transition(ctx.state.em, ctx.state.principal, params.key, body, ifMatch(ctx));
+        const incident = await service.transition(
+          ctx.state.em,
+          ctx.state.principal,
+          params.key,
+          body,
+          expectedRevision(ctx, body.revision),
+        );
         sendIncident(ctx, incident);
       },
     }),
@@ -171,7 +189,13 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         requireAgent(ctx);
-        const incident = await service.assign(ctx.state.em, ctx.state.principal, params.key, body, ifMatch(ctx));
+        const incident = await service.assign(
+          ctx.state.em,
+          ctx.state.principal,
+          params.key,
+          body,
+          expectedRevision(ctx, body.revision),
+        );
         sendIncident(ctx, incident);
       },
     }),

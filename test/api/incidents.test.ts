@@ -229,6 +229,7 @@ describe('incident lifecycle over HTTP', () => {
       autoCloseAt: null,
     });
     const live = await a.agent2.api('GET', `/api/v1/incidents/${inc.key}/state`);
+    expectProblem(await a.requester.api('GET', `/api/v1/incidents/${inc.key}/state`), 403, 'forbidden');
     expect(live.body).toMatchObject({ status: 'in_progress', revision: reopened.body.revision, reopenCount: 1 });
   });
 });
@@ -247,6 +248,7 @@ describe('idempotent create', () => {
     const results = await Promise.all(
       Array.from({ length: 6 }, () => create(a, { title: 'Concurrent' }, { 'Idempotency-Key': 'concurrent-1' })),
     );
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     const ok = results.filter((r) => r.status === 200 || r.status === 201);
     const busy = results.filter((r) => r.status === 409);
     expect(ok.length + busy.length).toBe(6);
@@ -309,6 +311,15 @@ describe('listing', () => {
     expect(keys(page)).toEqual(['three', 'four']);
   });
 
+  it('takes repeated list parameters and refuses non-decimal numbers', async () => {
+    expect(keys(await org.agent.api('GET', '/api/v1/incidents?priority=P1&priority=P2&sort=number'))).toEqual([
+      'two',
+      'four',
+    ]);
+    expectProblem(await org.agent.api('GET', '/api/v1/incidents?limit=0x10'), 400, 'invalid_parameter');
+    expectProblem(await org.agent.api('GET', '/api/v1/incidents?offset=1e2'), 400, 'invalid_parameter');
+  });
+
   it('refuses bad query parameters with 400 and names them', async () => {
     const res = await org.agent.api('GET', '/api/v1/incidents?limit=0&sort=colour&status=open');
     expectProblem(res, 400, 'invalid_parameter');
@@ -357,11 +368,27 @@ describe('errors', () => {
     const before = (await a.agent.api('GET', '/api/v1/incidents?limit=1')).body.total;
     const res = await create(a, { title: 'nul \u0000 inside' });
     expectProblem(res, 422, 'validation_failed');
-    expect(res.body.errors).toEqual([{ field: 'body.title', message: 'must not contain control characters' }]);
+    expect(res.body.errors).toEqual([
+      { field: 'body.title', message: 'must be well-formed Unicode without control characters' },
+    ]);
+    const surrogate = await a.agent.api('POST', '/api/v1/incidents', '{"title":"lone \\ud800 surrogate"}');
+    expectProblem(surrogate, 422, 'validation_failed');
     expect((await a.agent.api('GET', '/api/v1/incidents?limit=1')).body.total).toBe(before);
     const ok = await create(a, { title: 'Tabs\tand ünïcödé 🚑', description: 'line one\nline two' });
     expect(ok.status).toBe(201);
     expect(ok.body.title).toBe('Tabs\tand ünïcödé 🚑');
+  });
+
+  it('400 when If-Match and the body revision disagree, or the Idempotency-Key is empty', async () => {
+    const current = (await a.agent.api('GET', `/api/v1/incidents/${key}`)).body.revision;
+    const res = await a.agent.api(
+      'POST',
+      `/api/v1/incidents/${key}/assignment`,
+      { assigneeId: a.agent2.id, revision: current },
+      { 'If-Match': `"${current - 1}"` },
+    );
+    expectProblem(res, 400, 'invalid_header');
+    expectProblem(await create(a, {}, { 'Idempotency-Key': '' }), 400, 'invalid_header');
   });
 
   it('422 with field errors for invalid fields', async () => {
@@ -439,6 +466,8 @@ describe('errors', () => {
   });
 
   it('403 when a requester tries agent work', async () => {
+    expectProblem(await a.requester.api('GET', '/api/v1/users'), 403, 'forbidden');
+    expectProblem(await a.requester.api('GET', '/api/v1/teams'), 403, 'forbidden');
     expectProblem(
       await a.requester.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'in_progress' }),
       403,
@@ -479,6 +508,23 @@ describe('tenant isolation', () => {
     const listB = await b.agent.api('GET', '/api/v1/incidents?limit=100');
     expect(listB.body.items.length).toBeGreaterThan(0);
     expect(listB.body.items.every((i: { workflowId: string }) => i.workflowId.startsWith(`${b.slug}/`))).toBe(true);
+  });
+});
+
+describe('directory', () => {
+  it("lists the organization's people and teams for picking assignees", async () => {
+    const users = (await a.agent.api('GET', '/api/v1/users')).body.items as { id: string; teamIds: string[] }[];
+    expect(users.map((u) => u.id).sort()).toEqual(
+      [a.admin.id, a.agent.id, a.agent2.id, a.requester.id, a.outsider.id].sort(),
+    );
+    expect(users.find((u) => u.id === a.agent2.id)?.teamIds).toEqual([a.teamId]);
+    expect(JSON.stringify(users)).not.toMatch(/password|\$2b\$/i);
+    const teams = (await a.agent.api('GET', '/api/v1/teams')).body.items;
+    expect(teams).toEqual([
+      { id: a.teamId, name: 'Service Desk', memberIds: expect.arrayContaining([a.agent.id, a.agent2.id]) },
+    ]);
+    const bUsers = (await b.agent.api('GET', '/api/v1/users')).body.items as { id: string }[];
+    expect(bUsers.map((u) => u.id)).not.toContain(a.agent.id);
   });
 });
 

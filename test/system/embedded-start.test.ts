@@ -83,6 +83,7 @@ describe('npm start, embedded mode', () => {
 
     expect(await stop(first.child)).toBe(0);
     expect(first.out()).toContain('Stopped.');
+    expect(first.out()).not.toMatch(/shutdown step failed|error/i);
 
     const second = await start(env);
     expect(second.out()).toContain('already exists');

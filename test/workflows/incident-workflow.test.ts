@@ -11,6 +11,7 @@ import { Incident, IncidentEvent, Organization, User } from '../../db/entities/i
 import { type Orm, TENANT_FILTER, openDatabase } from '../../db/orm.js';
 import {
   assignUpdate,
+  commentUpdate,
   incidentWorkflowId,
   openUpdate,
   stateQuery,
@@ -210,6 +211,11 @@ describe('incident workflow (time-skipping server)', () => {
       type: 'stale_revision',
       message: 'The incident is at revision 1, not 7; reload and try again',
     });
+    expect(
+      await rejection(
+        handle.executeUpdate(commentUpdate, { args: [{ body: 'nul \u0000 byte', internal: false, actor }] }),
+      ),
+    ).toEqual({ type: 'invalid_command', message: 'body must be well-formed Unicode without control characters' });
     const state = await handle.query(stateQuery);
     expect(state.revision).toBe(1);
     expect((await stored(handle.workflowId)).events).toHaveLength(1);
