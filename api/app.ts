@@ -31,6 +31,21 @@ export interface AppDeps {
   taskQueue?: string | undefined;
 }
 
+/** True when the error (or one of its causes) says a dependency could not be reached. */
+function isUnavailable(err: unknown): boolean {
+  for (
+    let e = err as { code?: unknown; name?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    depth++
+  ) {
+    // gRPC UNAVAILABLE / DEADLINE_EXCEEDED from Temporal; refused sockets and MikroORM connection errors
+    if (e.code === 14 || e.code === 4 || e.code === 'ECONNREFUSED' || e.code === 'ECONNRESET') return true;
+    if (e.name === 'ConnectionException' || e.name === 'ServiceError') return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 /** Errors from Koa and its middleware that carry a client-side status, mapped to stable codes. */
 function fromHttpError(err: { status?: number; code?: string }): AppError | null {
   const status = err.status ?? 0;
@@ -72,7 +87,21 @@ export function createApp(deps: AppDeps) {
         throw new AppError(404, 'route_not_found', `No route for ${ctx.method} ${ctx.path}`);
       }
     } catch (raw) {
-      const err = raw instanceof AppError ? raw : fromHttpError(raw as { status?: number; code?: string });
+      const err =
+        raw instanceof AppError
+          ? raw
+          : isUnavailable(raw)
+            ? new AppError(
+                503,
+                'temporarily_unavailable',
+                'A service behind the API is unavailable; try again shortly',
+                [],
+                {
+                  'Retry-After': '5',
+                },
+              )
+            : fromHttpError(raw as { status?: number; code?: string });
+      if (err?.status === 503) ctx.state.log.warn({ err: raw }, 'dependency unavailable');
       if (err) {
         ctx.status = err.status;
         for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
