@@ -77,9 +77,21 @@ export async function startDevServer(opts: {
         '--sqlite-pragma',
         'synchronous=NORMAL',
       ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    await waitForFrontend(address, child, 60_000);
+    // Keep the tail of the server's output: it is the only clue when it fails to start.
+    let tail = '';
+    const keep = (d: Buffer) => {
+      tail = (tail + d.toString()).slice(-4000);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+    try {
+      await waitForFrontend(address, child, 60_000);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw new Error(`${(err as Error).message}\n--- temporal server output ---\n${tail}`);
+    }
     return {
       address,
       uiUrl: opts.headless ? null : `http://127.0.0.1:${opts.uiPort}`,

@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from '../support/global-setup.js';
+import { stablePort } from '../support/global-setup.js';
 import { http } from '../support/stack.js';
 import { temporalCli } from '../support/env.js';
 
@@ -59,9 +59,10 @@ describe('npm start, embedded mode', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'lintas-embedded-'));
     const env = {
       DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      TEMPORAL_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
+      // The restart must get the same ports back while other tests bind random ones.
+      PORT: String(await stablePort()),
+      TEMPORAL_PORT: String(await stablePort()),
+      TEMPORAL_UI_PORT: String(await stablePort()),
     };
     const first = await start(env);
     const text = first.out();
