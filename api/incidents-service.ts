@@ -3,6 +3,7 @@
  * reads come from the read model. Nothing here writes ticket state itself (DESIGN rule 1).
  */
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { Incident, IncidentEvent, IdempotencyKey, TeamMember, Team, User } from '../db/entities/index.js';
@@ -28,6 +29,12 @@ import type * as S from './schemas.js';
 import { isUnprocessedUpdate, mapTemporalError } from './temporal-errors.js';
 
 export type IncidentDto = z.infer<typeof S.Incident>;
+
+/** How a command is sent: its Temporal update id and, optionally, the revision it expects. */
+export interface CommandMeta {
+  updateId: string;
+  expectedRevision?: number | undefined;
+}
 
 export interface IncidentServiceDeps {
   temporal: Client;
@@ -134,6 +141,23 @@ export class IncidentService {
     return n;
   }
 
+  /** Reserves the next number and records the key with it, atomically. */
+  private reserveWithKey(em: Em, principal: Principal, key: string, hash: string): Promise<number> {
+    return em.transactional(async (tx) => {
+      const n = await this.allocateNumber(tx, principal.orgId);
+      const inserted = await tx.execute(
+        `insert into idempotency_keys (organization_id, user_id, key, request_hash, workflow_id, created_at)
+         values (?, ?, ?, ?, ?, now()) on conflict do nothing`,
+        [principal.orgId, principal.userId, key, hash, incidentWorkflowId(principal.orgSlug, n)],
+        'run',
+      );
+      if ((inserted as unknown as { affectedRows: number }).affectedRows !== 1) {
+        throw new AppError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is in progress; retry');
+      }
+      return n;
+    });
+  }
+
   /**
    * Creates an incident. With an Idempotency-Key, a repeat of the same request returns the first
    * incident (`replayed: true`); the same key with a different body is refused.
@@ -152,13 +176,12 @@ export class IncidentService {
         throw new AppError(403, 'forbidden', 'Requesters cannot assign incidents');
       }
     }
-    await this.checkRefs(em, body);
     let number: number | undefined;
     // An earlier request with the same key got there first: whatever we return is its incident.
     let replayed = false;
+    const hash = idempotencyKey ? requestHash(principal, body) : '';
     if (idempotencyKey) {
-      const hash = requestHash(principal, body);
-      const existing = await em.findOne(IdempotencyKey, { key: idempotencyKey });
+      const existing = await em.findOne(IdempotencyKey, { user: principal.userId, key: idempotencyKey });
       if (existing) {
         if (existing.requestHash !== hash) {
           throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
@@ -168,52 +191,48 @@ export class IncidentService {
         const stored = await em.findOne(Incident, { number }, { refresh: true });
         if (stored) return { incident: toDto(stored), replayed: true };
         // The first request stopped between reserving the number and starting the workflow: finish it.
-      } else {
-        number = await em.transactional(async (tx) => {
-          const n = await this.allocateNumber(tx, principal.orgId);
-          const inserted = await tx.execute(
-            'insert into idempotency_keys (organization_id, key, request_hash, workflow_id, created_at) values (?, ?, ?, ?, now()) on conflict do nothing',
-            [principal.orgId, idempotencyKey, hash, incidentWorkflowId(principal.orgSlug, n)],
-            'run',
-          );
-          if ((inserted as unknown as { affectedRows: number }).affectedRows !== 1) {
-            throw new AppError(
-              409,
-              'idempotency_conflict',
-              'A request with this Idempotency-Key is in progress; retry',
-            );
-          }
-          return n;
-        });
       }
-    } else {
-      number = await this.allocateNumber(em, principal.orgId);
     }
-    const input: NewIncident = {
-      orgId: principal.orgId,
-      orgSlug: principal.orgSlug,
-      number,
-      title: body.title,
-      description: body.description,
-      impact: body.impact,
-      urgency: body.urgency,
-      category: body.category,
-      requesterId: body.requesterId ?? principal.userId,
-      assigneeId: body.assigneeId,
-      teamId: body.teamId,
-      createdBy: actorOf(principal),
-      autoCloseAfterMs: this.deps.autoCloseAfterMs,
-    };
-    const workflowId = incidentWorkflowId(principal.orgSlug, number);
-    const start = new WithStartWorkflowOperation(incidentWorkflow, {
-      workflowId,
-      taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
-      args: [{ kind: 'new', incident: input }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    });
-    await this.deps.temporal.workflow.executeUpdateWithStart(openUpdate, { startWorkflowOperation: start });
-    const stored = await this.load(em, principal, number);
+    if (!replayed) await this.checkRefs(em, body);
+    for (let attempt = 1; ; attempt++) {
+      if (!replayed) {
+        number = idempotencyKey
+          ? await this.reserveWithKey(em, principal, idempotencyKey, hash)
+          : await this.allocateNumber(em, principal.orgId);
+      }
+      const input: NewIncident = {
+        orgId: principal.orgId,
+        orgSlug: principal.orgSlug,
+        number: number!,
+        title: body.title,
+        description: body.description,
+        impact: body.impact,
+        urgency: body.urgency,
+        category: body.category,
+        requesterId: body.requesterId ?? principal.userId,
+        assigneeId: body.assigneeId,
+        teamId: body.teamId,
+        createdBy: actorOf(principal),
+        autoCloseAfterMs: this.deps.autoCloseAfterMs,
+      };
+      const start = new WithStartWorkflowOperation(incidentWorkflow, {
+        workflowId: incidentWorkflowId(principal.orgSlug, number!),
+        taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
+        args: [{ kind: 'new', incident: input }],
+        // Only a keyed request may meet its own earlier start; a fresh number must be new.
+        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      });
+      try {
+        await this.deps.temporal.workflow.executeUpdateWithStart(openUpdate, { startWorkflowOperation: start });
+        break;
+      } catch (err) {
+        // The counter is behind the workflows (e.g. a restored database): take the next number.
+        if (err instanceof WorkflowExecutionAlreadyStartedError && !idempotencyKey && attempt < 5) continue;
+        throw err;
+      }
+    }
+    const stored = await this.load(em, principal, number!);
     return { incident: toDto(stored), replayed };
   }
 
@@ -271,13 +290,18 @@ export class IncidentService {
     return { ...rest, key, orgId: i.organization.id };
   }
 
-  /** Sends a command to an open incident's workflow; answers with the stored result (read-your-writes). */
+  /**
+   * Sends a command to an open incident's workflow and answers with the stored result
+   * (read-your-writes). The update id makes a resent command (same Idempotency-Key) a no-op that
+   * returns the first outcome; internal retries of an unprocessed update reuse it too.
+   */
   private async command(
     em: Em,
     principal: Principal,
     number: number,
-    run: (h: ReturnType<IncidentService['handle']>) => Promise<IncidentSnapshot>,
-  ): Promise<{ incident: IncidentDto; revision: number }> {
+    updateId: string,
+    run: (h: ReturnType<IncidentService['handle']>, updateId: string) => Promise<IncidentSnapshot>,
+  ): Promise<{ incident: IncidentDto; revision: number; before: Incident }> {
     const before = await this.load(em, principal, number);
     if (isTerminal(before.status)) {
       throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
@@ -285,13 +309,13 @@ export class IncidentService {
     let result: IncidentSnapshot | undefined;
     for (let attempt = 1; !result; attempt++) {
       try {
-        result = await run(this.handle(principal, number));
+        result = await run(this.handle(principal, number), updateId);
       } catch (err) {
         if (attempt < 3 && isUnprocessedUpdate(err)) continue;
         return mapTemporalError(err);
       }
     }
-    return { incident: toDto(await this.load(em, principal, number)), revision: result.revision };
+    return { incident: toDto(await this.load(em, principal, number)), revision: result.revision, before };
   }
 
   async transition(
@@ -299,47 +323,42 @@ export class IncidentService {
     principal: Principal,
     number: number,
     body: z.infer<typeof S.TransitionBody>,
-    expectedRevision: number | undefined,
+    meta: CommandMeta,
   ) {
     const { revision: _, ...req } = body;
-    const { incident } = await this.command(em, principal, number, (h) =>
+    const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
       h.executeUpdate(transitionUpdate, {
-        args: [{ ...req, actor: actorOf(principal), expectedRevision }],
+        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
+        updateId,
       }),
     );
     return incident;
   }
 
-  async assign(
-    em: Em,
-    principal: Principal,
-    number: number,
-    body: z.infer<typeof S.AssignBody>,
-    expectedRevision: number | undefined,
-  ) {
-    await this.checkRefs(em, body);
-    const { incident } = await this.command(em, principal, number, (h) =>
+  /** Assigns; an omitted `teamId` keeps the incident's current team. */
+  async assign(em: Em, principal: Principal, number: number, body: z.infer<typeof S.AssignBody>, meta: CommandMeta) {
+    const current = await this.load(em, principal, number);
+    const teamId = body.teamId === undefined ? refId(current.team) : body.teamId;
+    await this.checkRefs(em, { assigneeId: body.assigneeId, teamId });
+    const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
       h.executeUpdate(assignUpdate, {
         args: [
-          {
-            assigneeId: body.assigneeId,
-            teamId: body.teamId,
-            actor: actorOf(principal),
-            expectedRevision,
-          },
+          { assigneeId: body.assigneeId, teamId, actor: actorOf(principal), expectedRevision: meta.expectedRevision },
         ],
+        updateId,
       }),
     );
     return incident;
   }
 
-  async comment(em: Em, principal: Principal, number: number, body: z.infer<typeof S.CommentBody>) {
+  async comment(em: Em, principal: Principal, number: number, body: z.infer<typeof S.CommentBody>, meta: CommandMeta) {
     if (principal.role === 'requester' && body.internal) {
       throw new AppError(403, 'forbidden', 'Requesters cannot write work notes');
     }
-    const { incident, revision } = await this.command(em, principal, number, (h) =>
+    const { incident, revision } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
       h.executeUpdate(commentUpdate, {
         args: [{ body: body.body, internal: body.internal, actor: actorOf(principal) }],
+        updateId,
       }),
     );
     const entry = (await this.timeline(em, principal, number)).items.find((e) => e.revision === revision);

@@ -55,7 +55,7 @@ export const TransitionBody = z.strictObject({
 
 export const AssignBody = z.strictObject({
   assigneeId: uuid.nullable(),
-  teamId: uuid.nullable().default(null),
+  teamId: uuid.nullable().optional().describe('omit to keep the current team; null to clear it'),
   revision,
 });
 

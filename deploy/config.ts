@@ -14,14 +14,22 @@ export function parseDuration(text: string): number {
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
 
-const duration = z.string().transform((v, ctx) => {
-  try {
-    return parseDuration(v);
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: (e as Error).message });
-    return z.NEVER;
-  }
-});
+/** A duration variable, bounded so that a typo cannot stop tickets closing or make tokens eternal. */
+const duration = (min: number, max: number) =>
+  z.string().transform((v, ctx) => {
+    let ms: number;
+    try {
+      ms = parseDuration(v);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      return z.NEVER;
+    }
+    if (ms < min || ms > max) {
+      ctx.addIssue({ code: 'custom', message: `must be between ${min / 1000}s and ${max / 86_400_000}d` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 const sizeInBytes = z
   .string()
@@ -48,8 +56,8 @@ const schema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_TTL: duration.default(3_600_000),
-  INCIDENT_AUTO_CLOSE_AFTER: duration.default(3 * 86_400_000),
+  JWT_TTL: duration(10_000, 7 * 86_400_000).default(3_600_000),
+  INCIDENT_AUTO_CLOSE_AFTER: duration(60_000, 365 * 86_400_000).default(3 * 86_400_000),
   BODY_LIMIT: sizeInBytes.default(256 * 1024),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

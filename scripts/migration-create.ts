@@ -23,12 +23,9 @@ try {
     const index = 'db/migrations/index.ts';
     const cls = /export class (\w+)/.exec(result.code)?.[1];
     let text = await readFile(index, 'utf8');
-    text = text.replace(/^(import type .*\n)/m, `$1import { ${cls} } from './${name}.js';\n`);
-    text = text.replace(/\[(.*)\];\s*$/s, (_m, items: string) => {
-      const kept = items.trim().replace(/^,/, '').replace(/,$/, '');
-      const list = kept ? `\n  ${kept},\n  ` : '\n  ';
-      return `[${list}{ name: '${name}', class: ${cls} },\n];\n`;
-    });
+    // Imports go after the last import; the entry goes before the closing `];` of the list.
+    text = text.replace(/((?:^import .*\n)+)/m, `$1import { ${cls} } from './${name}.js';\n`);
+    text = text.replace(/\n\];\s*$/, `\n  { name: '${name}', class: ${cls} },\n];\n`);
     await writeFile(index, text);
     console.log(`Created db/migrations/${result.fileName}`);
   }

@@ -175,10 +175,12 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             from,
             to: cmd.to,
             reason: cmd.reason ?? null,
-            pendingReason: cmd.pendingReason ?? null,
-            resolutionCode: cmd.resolutionCode ?? null,
-            resolutionNotes: cmd.resolutionNotes ?? null,
             reopen,
+            // only what the transition applies
+            ...(cmd.to === 'pending' ? { pendingReason: cmd.pendingReason } : {}),
+            ...(cmd.to === 'resolved'
+              ? { resolutionCode: cmd.resolutionCode, resolutionNotes: cmd.resolutionNotes }
+              : {}),
           },
           (s, now) => ({
             ...s,

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 import { AppError, forbidden } from '../errors.js';
-import { type IncidentDto, type IncidentService, toDto } from '../incidents-service.js';
+import { randomUUID } from 'node:crypto';
+import { type CommandMeta, type IncidentDto, type IncidentService, toDto } from '../incidents-service.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
 import * as S from '../schemas.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+/** Update id of a command: derived from the caller's Idempotency-Key (so a resend is a no-op), else fresh. */
+function commandMeta(ctx: AuthedContext, bodyRevision?: number): CommandMeta {
+  const key = idempotencyKey(ctx);
+  return {
+    updateId: key ? `${ctx.state.principal.userId}:${key}` : randomUUID(),
+    expectedRevision: expectedRevision(ctx, bodyRevision),
+  };
+}
 
 function idempotencyKey(ctx: AuthedContext): string | undefined {
   if (ctx.headers['idempotency-key'] === undefined) return undefined;
@@ -46,7 +56,10 @@ function sendIncident(ctx: AuthedContext, incident: IncidentDto): void {
   ctx.body = incident;
 }
 
-const commandHeaders = { 'If-Match': { description: 'Expected revision, e.g. "3"' } };
+const commandHeaders = {
+  'If-Match': { description: 'Expected revision, e.g. "3"' },
+  'Idempotency-Key': { description: 'Makes a resent command a no-op that returns the first outcome' },
+};
 const changed = { 200: { description: 'The changed incident', schema: S.Incident } };
 
 function requireAgent(ctx: AuthedContext): void {
@@ -166,7 +179,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
           ctx.state.principal,
           params.key,
           body,
-          expectedRevision(ctx, body.revision),
+          commandMeta(ctx, body.revision),
         );
         sendIncident(ctx, incident);
       },
@@ -194,7 +207,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
           ctx.state.principal,
           params.key,
           body,
-          expectedRevision(ctx, body.revision),
+          commandMeta(ctx, body.revision),
         );
         sendIncident(ctx, incident);
       },
@@ -207,6 +220,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       auth: true,
       params: keyParams,
       body: S.CommentBody,
+      headers: { 'Idempotency-Key': commandHeaders['Idempotency-Key'] },
       responses: {
         201: {
           description: 'The new timeline entry',
@@ -218,7 +232,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         ctx.status = 201;
-        ctx.body = await service.comment(ctx.state.em, ctx.state.principal, params.key, body);
+        ctx.body = await service.comment(ctx.state.em, ctx.state.principal, params.key, body, commandMeta(ctx));
       },
     }),
   ];

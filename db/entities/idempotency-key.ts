@@ -1,12 +1,14 @@
 import { defineEntity, p } from '@mikro-orm/core';
 import { Organization } from './organization.js';
+import { User } from './user.js';
 
-/** Maps a client's Idempotency-Key to the workflow its first request started. */
+/** Maps a user's Idempotency-Key to the workflow its first request started. Keys are per user. */
 export const IdempotencyKeySchema = defineEntity({
   name: 'IdempotencyKey',
   tableName: 'idempotency_keys',
   properties: {
     organization: () => p.manyToOne(Organization).primary(),
+    user: () => p.manyToOne(User).primary(),
     key: p.string().length(200).primary(),
     requestHash: p.string().length(64),
     workflowId: p.string().length(80),

@@ -215,6 +215,19 @@ describe('incident lifecycle over HTTP', () => {
     expect(recorded).toEqual(sent);
   });
 
+  it('keeps the team when an assignment omits it, and clears it on null', async () => {
+    const inc = (await create(a, { assigneeId: a.agent.id, teamId: a.teamId })).body;
+    const moved = await a.agent.api('POST', `/api/v1/incidents/${inc.key}/assignment`, { assigneeId: a.agent2.id });
+    expect(moved.body).toMatchObject({ assigneeId: a.agent2.id, teamId: a.teamId });
+    const outside = await a.agent.api('POST', `/api/v1/incidents/${inc.key}/assignment`, { assigneeId: a.outsider.id });
+    expectProblem(outside, 422, 'validation_failed');
+    const cleared = await a.agent.api('POST', `/api/v1/incidents/${inc.key}/assignment`, {
+      assigneeId: a.outsider.id,
+      teamId: null,
+    });
+    expect(cleared.body).toMatchObject({ assigneeId: a.outsider.id, teamId: null });
+  });
+
   it('reopens a resolved incident and serves live state from the workflow', async () => {
     const inc = (await create(a, { assigneeId: a.agent2.id })).body;
     expect(inc.status).toBe('assigned');
@@ -265,6 +278,46 @@ describe('idempotent create', () => {
       422,
       'idempotency_key_reused',
     );
+  });
+
+  it('keeps keys per user: another user with the same key gets an incident of their own', async () => {
+    const mine = await create(a, { title: 'Same key, two people' }, { 'Idempotency-Key': 'per-user-1' });
+    const theirs = await a.agent2.api(
+      'POST',
+      '/api/v1/incidents',
+      { title: 'Same key, two people', impact: 'high', urgency: 'medium' },
+      { 'Idempotency-Key': 'per-user-1' },
+    );
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    expect(theirs.body.key).not.toBe(mine.body.key);
+  });
+
+  it('makes a resent command with the same Idempotency-Key a no-op that returns the first outcome', async () => {
+    const inc = (await create(a, { assigneeId: a.agent.id })).body;
+    const send = () =>
+      a.agent.api(
+        'POST',
+        `/api/v1/incidents/${inc.key}/comments`,
+        { body: 'Sent twice' },
+        { 'Idempotency-Key': 'c-1' },
+      );
+    const first = await send();
+    const again = await send();
+    expect([first.status, again.status]).toEqual([201, 201]);
+    expect(again.body.entry).toEqual(first.body.entry);
+    const go = () =>
+      a.agent.api(
+        'POST',
+        `/api/v1/incidents/${inc.key}/transitions`,
+        { to: 'in_progress' },
+        { 'Idempotency-Key': 't-1' },
+      );
+    expect((await go()).status).toBe(200);
+    expect((await go()).status).toBe(200);
+    const types = (await a.agent.api('GET', `/api/v1/incidents/${inc.key}/timeline`)).body.items.map(
+      (e: { type: string }) => e.type,
+    );
+    expect(types).toEqual(['created', 'comment', 'status_changed']);
   });
 
   it('keeps keys per organization', async () => {

@@ -20,6 +20,11 @@ describe('configuration', () => {
     );
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig({ INCIDENT_AUTO_CLOSE_AFTER: '0ms' })).toThrow(
+      /INCIDENT_AUTO_CLOSE_AFTER: must be between/,
+    );
+    expect(() => loadConfig({ INCIDENT_AUTO_CLOSE_AFTER: '99999999d' })).toThrow(/INCIDENT_AUTO_CLOSE_AFTER/);
+    expect(() => loadConfig({ JWT_TTL: '1s' })).toThrow(/JWT_TTL/);
   });
 
   it('parses durations', () => {
