@@ -1,5 +1,6 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
+import pg from 'pg';
 import { Migrator } from '@mikro-orm/migrations';
 import { PgliteDriver } from '@mikro-orm/pglite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -7,6 +8,9 @@ import { ENTITIES, TENANT_ENTITIES } from './entities/index.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 export const TENANT_FILTER = 'tenant';
+
+/** Advisory-lock key that serialises migrations across processes (any fixed 64-bit number). */
+const MIGRATION_LOCK = 7_325_118_401;
 
 /** Both drivers we use (PostgreSQL, PGlite) are SQL drivers. */
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
@@ -54,6 +58,19 @@ export function ormOptions(target: DatabaseTarget): Partial<Options> {
 /** Connects and applies pending migrations. */
 export async function openDatabase(target: DatabaseTarget): Promise<Orm> {
   const orm = (await MikroORM.init(ormOptions(target))) as unknown as Orm;
-  await orm.migrator.up();
+  if (target.url) {
+    // API and worker replicas start together: one of them migrates, the others wait for it.
+    const lock = new pg.Client({ connectionString: target.url });
+    await lock.connect();
+    try {
+      await lock.query('select pg_advisory_lock($1)', [MIGRATION_LOCK]);
+      await orm.migrator.up();
+    } finally {
+      await lock.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+      await lock.end();
+    }
+  } else {
+    await orm.migrator.up();
+  }
   return orm;
 }
