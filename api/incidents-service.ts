@@ -13,6 +13,7 @@ import {
   type Actor,
   assignUpdate,
   commentUpdate,
+  incidentNumberOf,
   incidentWorkflowId,
   openUpdate,
   stateQuery,
@@ -73,6 +74,18 @@ export function toDto(i: Incident): IncidentDto {
     autoCloseAt: iso(i.autoCloseAt),
     revision: i.revision,
     allowedTransitions: [...allowedTransitions(i.status)],
+  };
+}
+
+/** The public shape of a timeline event. */
+function toEntry(e: IncidentEvent): z.infer<typeof S.TimelineEntry> {
+  return {
+    revision: e.revision,
+    type: e.type,
+    actorId: refId(e.actor),
+    actorKind: e.actorKind,
+    at: e.at.toISOString(),
+    data: e.data,
   };
 }
 
@@ -176,64 +189,71 @@ export class IncidentService {
         throw new AppError(403, 'forbidden', 'Requesters cannot assign incidents');
       }
     }
-    let number: number | undefined;
-    // An earlier request with the same key got there first: whatever we return is its incident.
-    let replayed = false;
-    const hash = idempotencyKey ? requestHash(principal, body) : '';
     if (idempotencyKey) {
+      const hash = requestHash(principal, body);
       const existing = await em.findOne(IdempotencyKey, { user: principal.userId, key: idempotencyKey });
       if (existing) {
+        // An earlier request with the same key got there first: whatever we return is its incident.
         if (existing.requestHash !== hash) {
           throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
         }
-        replayed = true;
-        number = Number(existing.workflowId.split('-').pop());
+        const number = incidentNumberOf(existing.workflowId);
         const stored = await em.findOne(Incident, { number }, { refresh: true });
-        if (stored) return { incident: toDto(stored), replayed: true };
-        // The first request stopped between reserving the number and starting the workflow: finish it.
+        // Without a stored row the first request stopped between reserving and starting: finish it.
+        if (!stored) await this.start(principal, body, number, 'USE_EXISTING');
+        return { incident: toDto(stored ?? (await this.load(em, principal, number))), replayed: true };
       }
+      await this.checkRefs(em, body);
+      const number = await this.reserveWithKey(em, principal, idempotencyKey, hash);
+      // A concurrent request with the same key may have started it already.
+      await this.start(principal, body, number, 'USE_EXISTING');
+      return { incident: toDto(await this.load(em, principal, number)), replayed: false };
     }
-    if (!replayed) await this.checkRefs(em, body);
+    await this.checkRefs(em, body);
     for (let attempt = 1; ; attempt++) {
-      if (!replayed) {
-        number = idempotencyKey
-          ? await this.reserveWithKey(em, principal, idempotencyKey, hash)
-          : await this.allocateNumber(em, principal.orgId);
-      }
-      const input: NewIncident = {
-        orgId: principal.orgId,
-        orgSlug: principal.orgSlug,
-        number: number!,
-        title: body.title,
-        description: body.description,
-        impact: body.impact,
-        urgency: body.urgency,
-        category: body.category,
-        requesterId: body.requesterId ?? principal.userId,
-        assigneeId: body.assigneeId,
-        teamId: body.teamId,
-        createdBy: actorOf(principal),
-        autoCloseAfterMs: this.deps.autoCloseAfterMs,
-      };
-      const start = new WithStartWorkflowOperation(incidentWorkflow, {
-        workflowId: incidentWorkflowId(principal.orgSlug, number!),
-        taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
-        args: [{ kind: 'new', incident: input }],
-        // Only a keyed request may meet its own earlier start; a fresh number must be new.
-        workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      });
+      const number = await this.allocateNumber(em, principal.orgId);
       try {
-        await this.deps.temporal.workflow.executeUpdateWithStart(openUpdate, { startWorkflowOperation: start });
-        break;
+        // A fresh number must be a new workflow.
+        await this.start(principal, body, number, 'FAIL');
+        return { incident: toDto(await this.load(em, principal, number)), replayed: false };
       } catch (err) {
         // The counter is behind the workflows (e.g. a restored database): take the next number.
-        if (err instanceof WorkflowExecutionAlreadyStartedError && !idempotencyKey && attempt < 5) continue;
+        if (err instanceof WorkflowExecutionAlreadyStartedError && attempt < 5) continue;
         throw err;
       }
     }
-    const stored = await this.load(em, principal, number!);
-    return { incident: toDto(stored), replayed };
+  }
+
+  /** Starts the incident's workflow and waits until its first projection is stored. */
+  private async start(
+    principal: Principal,
+    body: z.infer<typeof S.CreateIncidentBody>,
+    number: number,
+    conflictPolicy: 'USE_EXISTING' | 'FAIL',
+  ): Promise<void> {
+    const incident: NewIncident = {
+      orgId: principal.orgId,
+      orgSlug: principal.orgSlug,
+      number,
+      title: body.title,
+      description: body.description,
+      impact: body.impact,
+      urgency: body.urgency,
+      category: body.category,
+      requesterId: body.requesterId ?? principal.userId,
+      assigneeId: body.assigneeId,
+      teamId: body.teamId,
+      createdBy: actorOf(principal),
+      autoCloseAfterMs: this.deps.autoCloseAfterMs,
+    };
+    const start = new WithStartWorkflowOperation(incidentWorkflow, {
+      workflowId: incidentWorkflowId(principal.orgSlug, number),
+      taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
+      args: [{ kind: 'new', incident }],
+      workflowIdConflictPolicy: conflictPolicy,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+    await this.deps.temporal.workflow.executeUpdateWithStart(openUpdate, { startWorkflowOperation: start });
   }
 
   async list(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>) {
@@ -262,16 +282,7 @@ export class IncidentService {
     const where: Record<string, unknown> = { incident: incident.workflowId };
     if (principal.role === 'requester') where['type'] = { $ne: 'work_note' };
     const events = await em.find(IncidentEvent, where, { orderBy: { revision: 'asc' } });
-    return {
-      items: events.map((e) => ({
-        revision: e.revision,
-        type: e.type,
-        actorId: refId(e.actor),
-        actorKind: e.actorKind,
-        at: e.at.toISOString(),
-        data: e.data,
-      })),
-    };
+    return { items: events.map(toEntry) };
   }
 
   /** Live state straight from the workflow (a query), for open incidents. */
@@ -301,8 +312,9 @@ export class IncidentService {
     number: number,
     updateId: string,
     run: (h: ReturnType<IncidentService['handle']>, updateId: string) => Promise<IncidentSnapshot>,
-  ): Promise<{ incident: IncidentDto; revision: number; before: Incident }> {
-    const before = await this.load(em, principal, number);
+    loaded?: Incident,
+  ): Promise<{ incident: IncidentDto; revision: number }> {
+    const before = loaded ?? (await this.load(em, principal, number));
     if (isTerminal(before.status)) {
       throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
     }
@@ -315,7 +327,7 @@ export class IncidentService {
         return mapTemporalError(err);
       }
     }
-    return { incident: toDto(await this.load(em, principal, number)), revision: result.revision, before };
+    return { incident: toDto(await this.load(em, principal, number)), revision: result.revision };
   }
 
   async transition(
@@ -340,13 +352,19 @@ export class IncidentService {
     const current = await this.load(em, principal, number);
     const teamId = body.teamId === undefined ? refId(current.team) : body.teamId;
     await this.checkRefs(em, { assigneeId: body.assigneeId, teamId });
-    const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
-      h.executeUpdate(assignUpdate, {
-        args: [
-          { assigneeId: body.assigneeId, teamId, actor: actorOf(principal), expectedRevision: meta.expectedRevision },
-        ],
-        updateId,
-      }),
+    const { incident } = await this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId) =>
+        h.executeUpdate(assignUpdate, {
+          args: [
+            { assigneeId: body.assigneeId, teamId, actor: actorOf(principal), expectedRevision: meta.expectedRevision },
+          ],
+          updateId,
+        }),
+      current,
     );
     return incident;
   }
@@ -361,7 +379,7 @@ export class IncidentService {
         updateId,
       }),
     );
-    const entry = (await this.timeline(em, principal, number)).items.find((e) => e.revision === revision);
-    return { incident, entry: entry! };
+    const event = await em.findOneOrFail(IncidentEvent, { incident: incident.workflowId, revision });
+    return { incident, entry: toEntry(event) };
   }
 }

@@ -6,7 +6,7 @@ import type Router from '@koa/router';
 import type { Next } from 'koa';
 import { z } from 'zod';
 import type { AppContext, Principal } from './context.js';
-import { AppError, type FieldError, unauthorized } from './errors.js';
+import { AppError, type FieldError, forbidden, unauthorized } from './errors.js';
 import type { Em } from '../db/orm.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -40,6 +40,11 @@ export interface AuthedContext extends AppContext {
 export function authed(ctx: AppContext): AuthedContext {
   if (!ctx.state.principal || !ctx.state.em) throw unauthorized();
   return ctx as AuthedContext;
+}
+
+/** Refuses requesters: for endpoints meant for service-desk staff only. */
+export function requireStaff(ctx: AuthedContext, what = 'do this'): void {
+  if (ctx.state.principal.role === 'requester') throw forbidden(`Only service-desk staff may ${what}`);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -14,6 +14,11 @@ export function incidentWorkflowId(orgSlug: string, number: number): string {
   return `${orgSlug}/${INCIDENT_PREFIX}-${number}`;
 }
 
+/** The per-organization number in an incident workflow id. */
+export function incidentNumberOf(workflowId: string): number {
+  return Number(workflowId.slice(workflowId.lastIndexOf(`${INCIDENT_PREFIX}-`) + INCIDENT_PREFIX.length + 1));
+}
+
 /** Who asked for a change. `system` is used for timers. */
 export interface Actor {
   userId: string | null;

@@ -20,6 +20,7 @@ import {
   type Guarded,
   type IncidentSnapshot,
   type IncidentWorkflowInput,
+  type NewIncident,
   INCIDENT_PREFIX,
   type RejectionType,
   type TimelineEvent,
@@ -71,7 +72,7 @@ function checkRevision(state: IncidentSnapshot, cmd: Guarded): void {
   }
 }
 
-function newSnapshot(input: Extract<IncidentWorkflowInput, { kind: 'new' }>['incident']): IncidentSnapshot {
+function newSnapshot(input: NewIncident): IncidentSnapshot {
   const now = new Date().toISOString();
   return {
     workflowId: workflowInfo().workflowId,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { Team, TeamMember, User } from '../../db/entities/index.js';
-import { forbidden } from '../errors.js';
-import { type AnyRoute, authed, defineRoute } from '../route.js';
+import { type AnyRoute, authed, defineRoute, requireStaff } from '../route.js';
 
 const DirectoryUser = z.object({
   id: z.uuid(),
@@ -28,7 +27,7 @@ export function directoryRoutes(): AnyRoute[] {
       },
       handler: async (c) => {
         const ctx = authed(c);
-        if (ctx.state.principal.role === 'requester') throw forbidden('Only service-desk staff may list people');
+        requireStaff(ctx, 'list people');
         const { em } = ctx.state;
         const users = await em.find(User, {}, { orderBy: { displayName: 'asc' } });
         const members = await em.find(TeamMember, {});
@@ -56,7 +55,7 @@ export function directoryRoutes(): AnyRoute[] {
       },
       handler: async (c) => {
         const ctx = authed(c);
-        if (ctx.state.principal.role === 'requester') throw forbidden('Only service-desk staff may list teams');
+        requireStaff(ctx, 'list teams');
         const { em } = ctx.state;
         const teams = await em.find(Team, {}, { orderBy: { name: 'asc' } });
         const members = await em.find(TeamMember, {});

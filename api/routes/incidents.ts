@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { AppError, forbidden } from '../errors.js';
+import { AppError } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { type CommandMeta, type IncidentDto, type IncidentService, toDto } from '../incidents-service.js';
-import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
+import { type AnyRoute, type AuthedContext, authed, defineRoute, requireStaff } from '../route.js';
 import * as S from '../schemas.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -61,10 +61,6 @@ const commandHeaders = {
   'Idempotency-Key': { description: 'Makes a resent command a no-op that returns the first outcome' },
 };
 const changed = { 200: { description: 'The changed incident', schema: S.Incident } };
-
-function requireAgent(ctx: AuthedContext): void {
-  if (ctx.state.principal.role === 'requester') throw forbidden('Only service-desk staff may do this');
-}
 
 const keyParams = S.IncidentKeyParams;
 const byKey = { 404: { description: 'No such incident in your organization' } } as const;
@@ -139,7 +135,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { 200: { description: 'Live workflow state' }, 403: { description: 'Requesters' }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        requireAgent(ctx);
+        requireStaff(ctx);
         ctx.body = await service.live(ctx.state.em, ctx.state.principal, params.key);
       },
     }),
@@ -173,7 +169,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        requireAgent(ctx);
+        requireStaff(ctx);
         const incident = await service.transition(
           ctx.state.em,
           ctx.state.principal,
@@ -201,7 +197,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        requireAgent(ctx);
+        requireStaff(ctx);
         const incident = await service.assign(
           ctx.state.em,
           ctx.state.principal,
