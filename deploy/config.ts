@@ -78,3 +78,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   return parsed.data;
 }
+
+type Optional = 'DATABASE_URL' | 'TEMPORAL_ADDRESS' | 'JWT_SECRET';
+
+/**
+ * Loads the configuration for an entry point, requiring the named optional variables; on a bad or
+ * missing value prints the message naming it and exits with status 2.
+ */
+export function configOrExit<K extends Optional = never>(...required: K[]): Config & Required<Pick<Config, K>> {
+  try {
+    const config = loadConfig();
+    const missing = required.filter((k) => !config[k]);
+    if (missing.length) {
+      throw new Error(`Invalid configuration:\n${missing.map((k) => `  ${k}: required by this process`).join('\n')}`);
+    }
+    return config as Config & Required<Pick<Config, K>>;
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
+}
+
+/** The API settings that come straight from the configuration. */
+export function apiSettings(config: Config) {
+  return {
+    jwtTtlMs: config.JWT_TTL,
+    bcryptCost: config.BCRYPT_COST,
+    bodyLimitBytes: config.BODY_LIMIT,
+    autoCloseAfterMs: config.INCIDENT_AUTO_CLOSE_AFTER,
+  };
+}

@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { API_PREFIX, createApp } from '../api/app.js';
 import { openDatabase } from '../db/orm.js';
-import { loadConfig } from './config.js';
+import { apiSettings, configOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { seedDemo } from './seed.js';
 import { startDevServer, type DevServer } from './temporal-dev.js';
@@ -31,13 +31,7 @@ async function jwtSecretFor(dataDir: string, fromEnv: string | undefined): Promi
 }
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    console.error((err as Error).message);
-    process.exit(2);
-  }
+  const config = configOrExit();
   const log = createLogger(config.LOG_LEVEL);
   const dataDir = resolve(config.DATA_DIR);
   await mkdir(dataDir, { recursive: true });
@@ -93,10 +87,7 @@ async function main(): Promise<void> {
     temporal,
     log,
     jwtSecret: await jwtSecretFor(dataDir, config.JWT_SECRET),
-    jwtTtlMs: config.JWT_TTL,
-    bcryptCost: config.BCRYPT_COST,
-    bodyLimitBytes: config.BODY_LIMIT,
-    autoCloseAfterMs: config.INCIDENT_AUTO_CLOSE_AFTER,
+    ...apiSettings(config),
   });
   const server: Server = await new Promise((ok) => {
     const s = app.listen(config.PORT, config.HOST, () => ok(s));

