@@ -1,14 +1,74 @@
 import { IdempotencyKey } from './idempotency-key.js';
 import { Incident, IncidentEvent } from './incident.js';
 import { Organization } from './organization.js';
+import {
+  ApiKey,
+  AuditEntry,
+  LoginThrottle,
+  OutboxMessage,
+  RefreshToken,
+  RolePermission,
+  Session,
+  UserToken,
+} from './security.js';
 import { Team, TeamMember } from './team.js';
 import { User } from './user.js';
 
-export { IdempotencyKey, Incident, IncidentEvent, Organization, Team, TeamMember, User };
+export {
+  ApiKey,
+  AuditEntry,
+  IdempotencyKey,
+  Incident,
+  IncidentEvent,
+  LoginThrottle,
+  Organization,
+  OutboxMessage,
+  RefreshToken,
+  RolePermission,
+  Session,
+  Team,
+  TeamMember,
+  User,
+  UserToken,
+};
 export { ROLES, type Role } from './user.js';
+export { TOKEN_PURPOSES, type TokenPurpose } from './security.js';
 
 /** Every entity, listed explicitly (folder discovery breaks under bundlers and Jest). */
-export const ENTITIES = [Organization, User, Team, TeamMember, Incident, IncidentEvent, IdempotencyKey];
+export const ENTITIES = [
+  Organization,
+  User,
+  Team,
+  TeamMember,
+  Incident,
+  IncidentEvent,
+  IdempotencyKey,
+  Session,
+  RefreshToken,
+  UserToken,
+  ApiKey,
+  RolePermission,
+  LoginThrottle,
+  OutboxMessage,
+  AuditEntry,
+];
 
-/** Entities owned by a tenant: the `tenant` filter applies to each. */
-export const TENANT_ENTITIES = [User, Team, TeamMember, Incident, IncidentEvent, IdempotencyKey];
+/**
+ * Entities owned by a tenant: the `tenant` filter applies to each. LoginThrottle is global on
+ * purpose (sign-in happens before the organization is known).
+ */
+export const TENANT_ENTITIES = [
+  User,
+  Team,
+  TeamMember,
+  Incident,
+  IncidentEvent,
+  IdempotencyKey,
+  Session,
+  RefreshToken,
+  UserToken,
+  ApiKey,
+  RolePermission,
+  OutboxMessage,
+  AuditEntry,
+];

@@ -10,6 +10,8 @@ export const OrganizationSchema = defineEntity({
     slug: p.string().length(40).unique(),
     name: p.string().length(200),
     nextIncidentNumber: p.integer().default(1),
+    // Security policy overrides (MFA, password, sessions); defaults live in api/org-settings.ts.
+    settings: p.json<Record<string, unknown>>().nullable(),
   },
 });
 export class Organization extends OrganizationSchema.class {}

@@ -11,6 +11,7 @@ export const TeamSchema = defineEntity({
     ...baseProperties,
     organization: () => p.manyToOne(Organization).index(),
     name: p.string().length(120),
+    lead: () => p.manyToOne(User).nullable(),
   },
 });
 export class Team extends TeamSchema.class {}
@@ -23,6 +24,8 @@ export const TeamMemberSchema = defineEntity({
     organization: () => p.manyToOne(Organization).index(),
     team: () => p.manyToOne(Team).primary(),
     user: () => p.manyToOne(User).primary(),
+    // What the member can work on (matched against categories by auto-assignment).
+    skills: p.json<string[]>().nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
 });

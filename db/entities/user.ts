@@ -2,7 +2,17 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { baseProperties } from './base.js';
 import { Organization } from './organization.js';
 
-export const ROLES = ['admin', 'agent', 'requester'] as const;
+/** Roles a person (or, for `integration`, an API key's service account) holds in an organization. */
+export const ROLES = [
+  'admin',
+  'process_owner',
+  'team_lead',
+  'agent',
+  'cab_member',
+  'requester',
+  'auditor',
+  'integration',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export const UserSchema = defineEntity({
@@ -14,9 +24,19 @@ export const UserSchema = defineEntity({
     // E-mail is the sign-in name, unique across the installation.
     email: p.string().length(254).unique(),
     displayName: p.string().length(200),
-    passwordHash: p.string().length(100).hidden().lazy(),
+    // Null until an invited user sets one; service accounts never have one.
+    passwordHash: p.string().length(100).hidden().lazy().nullable(),
+    // Hashes of the previous passwords (newest first), for the no-reuse rule.
+    passwordHistory: p.json<string[]>().hidden().lazy().nullable(),
+    passwordChangedAt: p.datetime().nullable(),
     role: p.enum(ROLES),
     active: p.boolean().default(true),
+    mfaEnabled: p.boolean().default(false),
+    // TOTP secrets are stored encrypted (AES-256-GCM); recovery codes as SHA-256 hashes.
+    mfaSecret: p.text().hidden().lazy().nullable(),
+    mfaPendingSecret: p.text().hidden().lazy().nullable(),
+    mfaLastTimeStep: p.bigint('number').nullable(),
+    mfaRecoveryCodes: p.json<string[]>().hidden().lazy().nullable(),
   },
 });
 export class User extends UserSchema.class {}
