@@ -6,7 +6,13 @@ import Koa from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Orm } from '../db/orm.js';
+import { createAccount } from './account.js';
+import { AuditLog } from './audit.js';
 import { createAuth } from './auth.js';
+import { cors, securityHeaders } from './hardening.js';
+import { RateLimiter } from './rate-limit.js';
+import { adminRoutes } from './routes/admin.js';
+import { auditRoutes } from './routes/audit.js';
 import type { AppContext, AppState } from './context.js';
 import { AppError, titleFor } from './errors.js';
 import { readiness } from './health.js';
@@ -29,6 +35,17 @@ export interface AppDeps {
   bodyLimitBytes: number;
   autoCloseAfterMs: number;
   taskQueue?: string | undefined;
+  /** Key for TOTP secrets at rest (derived from jwtSecret when absent). */
+  mfaKey?: string | undefined;
+  lockout?: { maxFailures: number; windowMs: number; lockMs: number };
+  /** Requests per minute per signed-in user or API key. */
+  rateLimitPerMinute?: number;
+  /** Requests per minute per client address (and per account) on sign-in, MFA and reset. */
+  authRateLimitPerMinute?: number;
+  corsOrigins?: readonly string[];
+  /** Take the client address from X-Forwarded-For (behind a trusted reverse proxy only). */
+  trustProxy?: boolean;
+  publicUrl?: string;
 }
 
 /** True when the error (or one of its causes) says a dependency could not be reached. */
@@ -61,14 +78,36 @@ function fromHttpError(err: { status?: number; code?: string }): AppError | null
 
 export function createApp(deps: AppDeps) {
   const app = new Koa<AppState, AppContext>();
-  app.proxy = false;
-  const auth = createAuth(deps);
+  app.proxy = deps.trustProxy ?? false;
+  const audit = new AuditLog(deps.orm);
+  const auth = createAuth({
+    ...deps,
+    audit,
+    principalLimiter: new RateLimiter(deps.rateLimitPerMinute ?? 600, 60_000),
+  });
+  const account = createAccount({
+    orm: deps.orm,
+    auth,
+    audit,
+    bcryptCost: deps.bcryptCost,
+    jwtSecret: deps.jwtSecret,
+    mfaKey: deps.mfaKey,
+    lockout: deps.lockout ?? { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
+    authLimiter: new RateLimiter(deps.authRateLimitPerMinute ?? 30, 60_000),
+    publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
+  });
   const incidents = new IncidentService({
     temporal: deps.temporal,
     autoCloseAfterMs: deps.autoCloseAfterMs,
     taskQueue: deps.taskQueue,
   });
-  const routes: AnyRoute[] = [...authRoutes(auth), ...directoryRoutes(), ...incidentRoutes(incidents)];
+  const routes: AnyRoute[] = [
+    ...authRoutes(auth, account),
+    ...directoryRoutes(),
+    ...incidentRoutes(incidents),
+    ...adminRoutes(auth, account),
+    ...auditRoutes(audit),
+  ];
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.
   app.use(async (ctx, next) => {
@@ -135,7 +174,11 @@ export function createApp(deps: AppDeps) {
     }
   });
 
-  // 2. Only JSON bodies, and not too large.
+  // 2. Security headers on every answer; cross-origin calls only from configured origins.
+  app.use(securityHeaders);
+  app.use(cors(deps.corsOrigins ?? []));
+
+  // 3. Only JSON bodies, and not too large.
   app.use(async (ctx, next) => {
     if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
       throw new AppError(415, 'unsupported_media_type', 'Send request bodies as application/json');
@@ -155,7 +198,7 @@ export function createApp(deps: AppDeps) {
   });
 
   const api = new Router<AppState, AppContext>({ prefix: API_PREFIX });
-  for (const r of routes) mount(api, r, auth.authenticate);
+  for (const r of routes) mount(api, r, { authenticate: auth.authenticate, audit });
   const openapi = buildOpenApi(routes, API_PREFIX, {
     '/healthz': {
       get: { summary: 'Liveness', tags: ['health'], responses: { 200: { description: 'The process is up' } } },
@@ -179,5 +222,5 @@ export function createApp(deps: AppDeps) {
   const notImplemented = () => new AppError(405, 'method_not_allowed', 'This method is not implemented');
   app.use(root.routes()).use(root.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
   app.use(api.routes()).use(api.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
-  return { app, openapi, routes };
+  return { app, openapi, routes, audit, auth, account };
 }

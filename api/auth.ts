@@ -1,6 +1,7 @@
 /**
- * Sign-in (passport-local, bcrypt) and bearer-token authentication (passport-jwt). The organization
- * of every request comes from the verified token, never from the client.
+ * Who is calling: sign-in (passport-local, bcrypt), short-lived access tokens (passport-jwt) tied
+ * to a session with idle and absolute timeouts, rotating refresh tokens with reuse detection, and
+ * API keys for integrations. The organization of every request comes from the verified credential.
  */
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
@@ -8,24 +9,47 @@ import koaPassport from 'koa-passport';
 import type { Next } from 'koa';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { User } from '../db/entities/index.js';
-import { type Orm, TENANT_FILTER } from '../db/orm.js';
+import { ApiKey, Organization, RefreshToken, RolePermission, Session, User, type Role } from '../db/entities/index.js';
+import { type Em, type Orm, TENANT_FILTER } from '../db/orm.js';
+import type { AuditInput, AuditLog } from './audit.js';
 import type { AppContext, Principal } from './context.js';
 import { AppError, unauthorized } from './errors.js';
+import { settingsOf } from './org-settings.js';
+import { DEFAULT_GRANTS, type Permission } from './permissions.js';
+import type { RateLimiter } from './rate-limit.js';
+import { randomToken, sha256 } from './secrets.js';
 
 const ISSUER = 'lintas';
 const AUDIENCE = 'lintas-api';
+const MFA_AUDIENCE = 'lintas-mfa';
+export const API_KEY_PREFIX = 'lk_';
+/** How often a session's last-seen time is written (it only needs minute precision). */
+const TOUCH_EVERY_MS = 30_000;
 
 export interface AuthDeps {
   orm: Orm;
   jwtSecret: string;
   jwtTtlMs: number;
   bcryptCost: number;
+  audit: AuditLog;
+  /** Overall request budget per user or API key. */
+  principalLimiter: RateLimiter;
 }
 
-interface TokenClaims {
+interface AccessClaims {
   sub: string;
   org: string;
+  sid: string;
+  typ: string;
+}
+
+export interface Tokens {
+  status: 'signed_in';
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  refreshToken: string;
+  sessionId: string;
 }
 
 /** Hashes a password with the configured bcrypt cost. */
@@ -33,23 +57,74 @@ export function hashPassword(password: string, cost: number): Promise<string> {
   return bcrypt.hash(password, cost);
 }
 
+/** An EntityManager fork scoped to one organization. */
+export function orgEm(orm: Orm, orgId: string): Em {
+  const em = orm.em.fork();
+  em.setFilterParams(TENANT_FILTER, { orgId });
+  return em;
+}
+
+/** The permissions a role has in an organization: the admin's choice, else the default. */
+export async function grantsFor(em: Em, orgId: string, role: Role): Promise<Set<Permission>> {
+  const row = await em.findOne(RolePermission, { organization: orgId, role });
+  return new Set((row?.permissions ?? DEFAULT_GRANTS[role]) as Permission[]);
+}
+
+/** Audit fields describing the request (id, source address) and its principal. */
+export function auditContext(ctx: AppContext, principal?: Principal | null): Omit<AuditInput, 'action'> {
+  const p = principal ?? ctx.state.principal;
+  return {
+    actorId: p?.userId ?? null,
+    actorKind: p ? (p.kind === 'api_key' ? 'api_key' : 'user') : 'anonymous',
+    actorLabel: p?.email ?? null,
+    requestId: ctx.state.requestId,
+    sourceIp: ctx.ip || null,
+  };
+}
+
+type Refusal = { code: string; detail: string };
+
 export function createAuth(deps: AuthDeps) {
   const passport = new koaPassport.KoaPassport();
   // Compared against when the e-mail is unknown, so a miss costs the same time as a wrong password.
   const dummyHash = bcrypt.hashSync('lintas-timing-equaliser', deps.bcryptCost);
 
-  async function principalFor(userId: string, orgId: string): Promise<Principal | null> {
-    const em = deps.orm.em.fork();
-    em.setFilterParams(TENANT_FILTER, { orgId });
-    const user = await em.findOne(User, { id: userId, active: true }, { populate: ['organization'] });
-    if (!user) return null;
+  async function principalFor(
+    em: Em,
+    user: User,
+    kind: Principal['kind'],
+    ids: Partial<Principal>,
+  ): Promise<Principal> {
+    const org = await em.findOneOrFail(Organization, { id: user.organization.id });
     return {
+      kind,
       userId: user.id,
-      orgId: user.organization.id,
-      orgSlug: user.organization.slug,
+      orgId: org.id,
+      orgSlug: org.slug,
       role: user.role,
       email: user.email,
+      permissions: await grantsFor(em, org.id, user.role),
+      sessionId: ids.sessionId ?? null,
+      apiKeyId: ids.apiKeyId ?? null,
     };
+  }
+
+  /** Session checks for an access token: live, not idle too long, not past its absolute end. */
+  async function sessionPrincipal(claims: AccessClaims): Promise<Principal | Refusal> {
+    const em = orgEm(deps.orm, claims.org);
+    const session = await em.findOne(Session, { id: claims.sid, user: claims.sub }, { populate: ['user'] });
+    if (!session || session.revokedAt)
+      return { code: 'session_revoked', detail: 'This session has been ended; sign in again' };
+    const now = Date.now();
+    if (now > session.absoluteExpiresAt.getTime() || now - session.lastSeenAt.getTime() > session.idleTimeoutMs) {
+      return { code: 'session_expired', detail: 'The session has timed out; sign in again' };
+    }
+    if (!session.user.active) return { code: 'unauthorized', detail: 'A valid bearer token is required' };
+    if (now - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      session.lastSeenAt = new Date(now);
+      await em.flush();
+    }
+    return principalFor(em, session.user, 'user', { sessionId: session.id });
   }
 
   passport.use(
@@ -57,16 +132,18 @@ export function createAuth(deps: AuthDeps) {
       { usernameField: 'email', passwordField: 'password', session: false },
       (email, password, done) => {
         void (async () => {
-          const em = deps.orm.em.fork();
           // Sign-in is the one place a user is looked up before the organization is known.
-          const user = await em.findOne(
-            User,
-            { email: email.toLowerCase() },
-            { filters: { [TENANT_FILTER]: false }, populate: ['passwordHash', 'organization'] },
-          );
+          const user = await deps.orm.em
+            .fork()
+            .findOne(
+              User,
+              { email: email.toLowerCase() },
+              { filters: { [TENANT_FILTER]: false }, populate: ['passwordHash'] },
+            );
           const ok = await bcrypt.compare(password, user?.passwordHash ?? dummyHash);
-          if (!user || !ok || !user.active) return done(null, false);
-          return done(null, (await principalFor(user.id, user.organization.id)) ?? false);
+          // The third argument carries the account (if any) so a failure can be audited in its organization.
+          const info = (user ? { message: 'failed', user } : undefined) as { message: string } | undefined;
+          done(null, user && ok && user.active && user.passwordHash ? user : false, info);
         })().catch(done);
       },
     ),
@@ -81,52 +158,242 @@ export function createAuth(deps: AuthDeps) {
         issuer: ISSUER,
         audience: AUDIENCE,
       },
-      (claims: TokenClaims, done: (err: unknown, user?: Principal | false) => void) => {
-        if (typeof claims.sub !== 'string' || typeof claims.org !== 'string') return done(null, false);
-        principalFor(claims.sub, claims.org).then((p) => done(null, p ?? false), done);
+      (claims: AccessClaims, done: (err: unknown, user?: Principal | false, info?: Refusal) => void) => {
+        if (claims.typ !== 'access' || typeof claims.sid !== 'string' || typeof claims.org !== 'string') {
+          return done(null, false);
+        }
+        sessionPrincipal(claims).then((r) => ('code' in r ? done(null, false, r) : done(null, r)), done);
       },
     ),
   );
 
-  function issueToken(p: Principal): { accessToken: string; tokenType: 'Bearer'; expiresIn: number } {
-    const expiresIn = Math.floor(deps.jwtTtlMs / 1000);
-    const accessToken = jwt.sign({ org: p.orgId, role: p.role }, deps.jwtSecret, {
-      subject: p.userId,
+  function accessToken(user: { id: string }, orgId: string, sessionId: string): string {
+    return jwt.sign({ org: orgId, sid: sessionId, typ: 'access' }, deps.jwtSecret, {
+      subject: user.id,
       issuer: ISSUER,
       audience: AUDIENCE,
-      expiresIn,
+      expiresIn: Math.floor(deps.jwtTtlMs / 1000),
       algorithm: 'HS256',
     });
-    return { accessToken, tokenType: 'Bearer', expiresIn };
   }
 
-  /** Middleware: verifies the bearer token and scopes an EntityManager to the caller's organization. */
-  async function authenticate(ctx: AppContext, next: Next): Promise<void> {
-    const principal = await new Promise<Principal | false>((resolve, reject) => {
-      void passport.authenticate('jwt', { session: false }, (err: unknown, user: Principal | false) =>
-        err ? reject(err) : resolve(user),
-      )(ctx, async () => undefined);
+  async function newRefreshToken(em: Em, session: Session): Promise<string> {
+    const token = randomToken(32);
+    em.create(RefreshToken, {
+      tokenHash: sha256(token),
+      organization: session.organization,
+      session,
+      createdAt: new Date(),
+      usedAt: null,
     });
-    if (!principal) throw unauthorized('A valid bearer token is required');
+    await em.flush();
+    return token;
+  }
+
+  /** Starts a session for a user who has proven who they are; returns access and refresh tokens. */
+  async function startSession(ctx: AppContext, user: User): Promise<Tokens> {
+    const em = orgEm(deps.orm, user.organization.id);
+    const org = await em.findOneOrFail(Organization, { id: user.organization.id });
+    const policy = settingsOf(org.settings).session;
+    const now = new Date();
+    const session = em.create(Session, {
+      organization: org,
+      user: user.id,
+      createdAt: now,
+      lastSeenAt: now,
+      idleTimeoutMs: policy.idleTimeoutMinutes * 60_000,
+      absoluteExpiresAt: new Date(now.getTime() + policy.absoluteTimeoutHours * 3_600_000),
+      sourceIp: ctx.ip.slice(0, 64) || null,
+      userAgent: ctx.get('User-Agent').slice(0, 300) || null,
+    });
+    const refreshToken = await newRefreshToken(em, session);
+    return {
+      status: 'signed_in',
+      accessToken: accessToken(user, org.id, session.id),
+      tokenType: 'Bearer',
+      expiresIn: Math.floor(deps.jwtTtlMs / 1000),
+      refreshToken,
+      sessionId: session.id,
+    };
+  }
+
+  /** Ends sessions (one, or all of a user's); their refresh and access tokens stop working. */
+  async function revokeSessions(em: Em, where: { id?: string; user?: string; exceptId?: string }, reason: string) {
+    const filter: Record<string, unknown> = { revokedAt: null };
+    if (where.id) filter['id'] = where.id;
+    if (where.user) filter['user'] = where.user;
+    if (where.exceptId) filter['id'] = { $ne: where.exceptId };
+    return em.nativeUpdate(Session, filter, { revokedAt: new Date(), revokedReason: reason });
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. A token used twice means it was copied: the whole
+   * session is revoked and the event audited.
+   */
+  async function refresh(ctx: AppContext, token: string): Promise<Tokens> {
+    const hash = sha256(token);
     const em = deps.orm.em.fork();
-    em.setFilterParams(TENANT_FILTER, { orgId: principal.orgId });
+    const row = await em.findOne(
+      RefreshToken,
+      { tokenHash: hash },
+      { filters: { [TENANT_FILTER]: false }, populate: ['session', 'session.user'] },
+    );
+    const invalid = () => new AppError(401, 'invalid_refresh_token', 'The refresh token is not valid; sign in again');
+    if (!row) throw invalid();
+    const session = row.session;
+    const orgId = session.organization.id;
+    const scoped = orgEm(deps.orm, orgId);
+    if (session.revokedAt) throw invalid();
+    // Claim the token atomically: of two concurrent uses, exactly one wins.
+    const claimed = row.usedAt
+      ? 0
+      : await scoped.nativeUpdate(RefreshToken, { tokenHash: hash, usedAt: null }, { usedAt: new Date() });
+    if (claimed === 0) {
+      await revokeSessions(scoped, { id: session.id }, 'refresh_token_reuse');
+      await deps.audit.append(orgId, {
+        ...auditContext(ctx),
+        actorId: session.user.id,
+        actorKind: 'user',
+        actorLabel: session.user.email,
+        action: 'auth.refresh_token_reuse',
+        targetType: 'session',
+        targetId: session.id,
+      });
+      throw new AppError(
+        401,
+        'refresh_token_reused',
+        'This refresh token was already used; the session has been ended',
+      );
+    }
+    const now = Date.now();
+    if (now > session.absoluteExpiresAt.getTime() || now - session.lastSeenAt.getTime() > session.idleTimeoutMs) {
+      await revokeSessions(scoped, { id: session.id }, 'expired');
+      throw new AppError(401, 'session_expired', 'The session has timed out; sign in again');
+    }
+    if (!session.user.active) throw invalid();
+    const live = await scoped.findOneOrFail(Session, { id: session.id });
+    live.lastSeenAt = new Date(now);
+    const refreshToken = await newRefreshToken(scoped, live);
+    return {
+      status: 'signed_in',
+      accessToken: accessToken(session.user, orgId, session.id),
+      tokenType: 'Bearer',
+      expiresIn: Math.floor(deps.jwtTtlMs / 1000),
+      refreshToken,
+      sessionId: session.id,
+    };
+  }
+
+  async function apiKeyPrincipal(secret: string): Promise<Principal | null> {
+    const em = deps.orm.em.fork();
+    const key = await em.findOne(
+      ApiKey,
+      { secretHash: sha256(secret) },
+      { filters: { [TENANT_FILTER]: false }, populate: ['serviceAccount'] },
+    );
+    const now = new Date();
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now) || !key.serviceAccount.active) return null;
+    const scoped = orgEm(deps.orm, key.organization.id);
+    if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+      await scoped.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: now });
+    }
+    const p = await principalFor(scoped, key.serviceAccount, 'api_key', { apiKeyId: key.id });
+    // A key can do what its scopes say, and never more than the integration role allows.
+    const scopes = new Set(key.scopes);
+    return { ...p, permissions: new Set([...p.permissions].filter((x) => scopes.has(x))) };
+  }
+
+  /** Middleware: verifies the credential and scopes an EntityManager to the caller's organization. */
+  async function authenticate(ctx: AppContext, next: Next): Promise<void> {
+    const bearer = /^Bearer\s+(\S+)$/i.exec(ctx.get('Authorization'))?.[1];
+    const keySecret = ctx.get('X-Api-Key') || (bearer?.startsWith(API_KEY_PREFIX) ? bearer : '');
+    let principal: Principal | false | null;
+    let refusal: Refusal | undefined;
+    if (keySecret) {
+      principal = await apiKeyPrincipal(keySecret);
+      if (!principal) refusal = { code: 'invalid_api_key', detail: 'The API key is not valid' };
+    } else {
+      [principal, refusal] = await new Promise<[Principal | false, Refusal | undefined]>((resolve, reject) => {
+        void passport.authenticate(
+          'jwt',
+          { session: false },
+          (err: unknown, user: Principal | false, info?: Refusal) =>
+            err ? reject(err) : resolve([user, info && 'code' in info ? info : undefined]),
+        )(ctx, async () => undefined);
+      });
+    }
+    if (!principal) {
+      throw refusal
+        ? new AppError(401, refusal.code, refusal.detail, [], { 'WWW-Authenticate': 'Bearer' })
+        : unauthorized('A valid bearer token is required');
+    }
+    const budget = deps.principalLimiter.take(`${principal.kind}:${principal.apiKeyId ?? principal.userId}`);
+    if (!budget.allowed) throw tooManyRequests(budget.retryAfterSec);
     ctx.state.principal = principal;
-    ctx.state.em = em;
+    ctx.state.em = orgEm(deps.orm, principal.orgId);
     await next();
   }
 
-  /** Checks e-mail and password; returns the principal or throws 401 without saying which was wrong. */
-  async function login(ctx: AppContext): Promise<Principal> {
-    const principal = await new Promise<Principal | false>((resolve, reject) => {
-      void passport.authenticate('local', { session: false }, (err: unknown, user: Principal | false) =>
-        err ? reject(err) : resolve(user),
+  /** Checks e-mail and password with passport-local; the user on success, else null (and why, if known). */
+  async function checkPassword(ctx: AppContext): Promise<{ user: User | null; known: User | null }> {
+    return new Promise((resolve, reject) => {
+      void passport.authenticate(
+        'local',
+        { session: false },
+        (err: unknown, user: User | false, info?: { user?: User }) =>
+          err ? reject(err) : resolve({ user: user || null, known: info?.user ?? null }),
       )(ctx, async () => undefined);
     });
-    if (!principal) throw new AppError(401, 'invalid_credentials', 'The e-mail or password is wrong');
-    return principal;
   }
 
-  return { authenticate, login, issueToken };
+  /** A short-lived token that only lets its holder finish MFA (verify or enrol). */
+  function mfaToken(user: User, purpose: 'mfa' | 'mfa_enroll'): string {
+    return jwt.sign({ org: user.organization.id, typ: purpose }, deps.jwtSecret, {
+      subject: user.id,
+      issuer: ISSUER,
+      audience: MFA_AUDIENCE,
+      expiresIn: 300,
+      algorithm: 'HS256',
+    });
+  }
+
+  /** The user an MFA token was issued to, if it is valid and for this purpose. */
+  async function mfaTokenUser(token: string, purpose: 'mfa' | 'mfa_enroll'): Promise<User> {
+    let claims: { sub?: string; org?: string; typ?: string };
+    try {
+      claims = jwt.verify(token, deps.jwtSecret, {
+        issuer: ISSUER,
+        audience: MFA_AUDIENCE,
+        algorithms: ['HS256'],
+      }) as typeof claims;
+    } catch {
+      throw new AppError(401, 'invalid_mfa_token', 'The MFA step has expired or is not valid; sign in again');
+    }
+    if (claims.typ !== purpose || !claims.sub || !claims.org) {
+      throw new AppError(401, 'invalid_mfa_token', 'The MFA step has expired or is not valid; sign in again');
+    }
+    const user = await orgEm(deps.orm, claims.org).findOne(User, { id: claims.sub, active: true });
+    if (!user) throw new AppError(401, 'invalid_mfa_token', 'The MFA step has expired or is not valid; sign in again');
+    return user;
+  }
+
+  return {
+    authenticate,
+    checkPassword,
+    startSession,
+    refresh,
+    revokeSessions,
+    mfaToken,
+    mfaTokenUser,
+    dummyHash,
+  };
 }
 
 export type Auth = ReturnType<typeof createAuth>;
+
+/** 429 with the number of seconds to wait. */
+export function tooManyRequests(retryAfterSec: number): AppError {
+  return new AppError(429, 'rate_limited', 'Too many requests; wait before trying again', [], {
+    'Retry-After': String(retryAfterSec),
+  });
+}

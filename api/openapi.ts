@@ -53,7 +53,11 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<s
               : undefined,
       };
     }
-    if (r.auth) responses['401'] ??= { description: titleFor(401), content: problem };
+    const authed = r.permission !== 'public';
+    if (authed) responses['401'] ??= { description: titleFor(401), content: problem };
+    if (authed && r.permission !== 'authenticated')
+      responses['403'] ??= { description: 'Missing permission', content: problem };
+    responses['429'] ??= { description: 'Rate limited (see Retry-After)', content: problem };
     if (r.body) responses['413'] ??= { description: 'Body too large', content: problem };
     responses['default'] = { description: 'Error', content: problem };
     paths[path] = {
@@ -62,7 +66,9 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<s
         summary: r.summary,
         tags: [r.tag],
         operationId: `${r.method}${path.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
-        security: r.auth ? [{ bearer: [] }] : [],
+        security: authed ? [{ bearer: [] }, { apiKey: [] }] : [],
+        'x-permission': r.permission,
+        ...(r.audit ? { 'x-audit-action': r.audit } : {}),
         parameters: parametersOf(r),
         ...(r.body
           ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.body, 'input') } } } }
@@ -80,7 +86,10 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<s
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+        apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+      },
       schemas: { Problem: schemaOf(Problem, 'output') },
     },
     paths,

@@ -5,9 +5,12 @@
 import type Router from '@koa/router';
 import type { Next } from 'koa';
 import { z } from 'zod';
+import type { AuditLog } from './audit.js';
+import { auditContext } from './auth.js';
 import type { AppContext, Principal } from './context.js';
 import { AppError, type FieldError, forbidden, unauthorized } from './errors.js';
 import type { Em } from '../db/orm.js';
+import { type Permission, type Requirement, satisfies } from './permissions.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -22,8 +25,13 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   path: string;
   summary: string;
   tag: string;
-  /** Whether a valid access token is required. */
-  auth: boolean;
+  /** What the caller needs: `public`, `authenticated`, a permission, or any of several. */
+  permission: Requirement;
+  /**
+   * The audit action recorded when a mutating request succeeds (e.g. `incident.transition`). Every
+   * authenticated POST/PUT/PATCH/DELETE declares one; handlers add target and before/after.
+   */
+  audit?: string;
   params?: P;
   query?: Q;
   body?: B;
@@ -42,9 +50,16 @@ export function authed(ctx: AppContext): AuthedContext {
   return ctx as AuthedContext;
 }
 
-/** Refuses requesters: for endpoints meant for service-desk staff only. */
-export function requireStaff(ctx: AuthedContext, what = 'do this'): void {
-  if (ctx.state.principal.role === 'requester') throw forbidden(`Only service-desk staff may ${what}`);
+/** Refuses the request unless the principal holds the permission (for checks inside a handler). */
+export function requirePermission(ctx: AuthedContext, permission: Permission, what = 'do this'): void {
+  if (!ctx.state.principal.permissions.has(permission)) {
+    throw forbidden(`You need the '${permission}' permission to ${what}`);
+  }
+}
+
+/** Whether the principal holds a permission. */
+export function can(ctx: AuthedContext, permission: Permission): boolean {
+  return ctx.state.principal.permissions.has(permission);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -77,18 +92,48 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
   return r.data;
 }
 
-/** Mounts a route on a router, with validation in front of its handler. */
+export function isMutating(spec: AnyRoute): boolean {
+  return spec.method !== 'get';
+}
+
+/**
+ * Mounts a route: authentication (unless public), then its permission, then validation, then the
+ * handler; a successful mutating request is appended to the audit log before the response goes.
+ */
 export function mount(
   router: Router<AppContext['state'], AppContext>,
   spec: AnyRoute,
-  authenticate: (ctx: AppContext, next: Next) => Promise<void>,
+  deps: { authenticate: (ctx: AppContext, next: Next) => Promise<void>; audit: AuditLog },
 ): void {
+  if (spec.permission !== 'public' && isMutating(spec) && !spec.audit) {
+    throw new Error(`${spec.method.toUpperCase()} ${spec.path} changes data but declares no audit action`);
+  }
   const handler = async (ctx: AppContext) => {
+    if (spec.permission !== 'public') {
+      const principal = ctx.state.principal;
+      if (!principal) throw unauthorized();
+      if (!satisfies(principal.permissions, spec.permission)) {
+        const needed = typeof spec.permission === 'string' ? spec.permission : spec.permission.join("' or '");
+        throw forbidden(`This needs the '${needed}' permission`);
+      }
+    }
     const params = parse(spec.params, ctx.params, 'path');
     const query = parse(spec.query, ctx.query, 'query');
     const body = parse(spec.body, (ctx.request as { body?: unknown }).body, 'body');
     await spec.handler(ctx, { params, query, body });
+    const principal = ctx.state.principal;
+    if (spec.audit && principal && ctx.status < 400) {
+      const note = ctx.state.audit ?? {};
+      await deps.audit.append(principal.orgId, {
+        ...auditContext(ctx, principal),
+        action: spec.audit,
+        targetType: note.targetType ?? null,
+        targetId: note.targetId ?? (typeof ctx.params['id'] === 'string' ? ctx.params['id'] : null),
+        before: note.before,
+        after: note.after,
+      });
+    }
   };
-  const chain = spec.auth ? [authenticate, handler] : [handler];
+  const chain = spec.permission === 'public' ? [handler] : [deps.authenticate, handler];
   router[spec.method](spec.path, ...(chain as [typeof handler]));
 }

@@ -56,7 +56,34 @@ const schema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_TTL: duration(10_000, 7 * 86_400_000).default(3_600_000),
+  // Lifetime of an access token; sessions live on through rotating refresh tokens.
+  JWT_TTL: duration(10_000, 86_400_000).default(15 * 60_000),
+  // Separate key for TOTP secrets at rest; derived from JWT_SECRET when unset.
+  MFA_ENCRYPTION_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  LOGIN_FAILURE_WINDOW: duration(1000, 86_400_000).default(15 * 60_000),
+  LOGIN_LOCKOUT: duration(1000, 7 * 86_400_000).default(15 * 60_000),
+  // Requests per minute: per signed-in user or API key, and per client IP on sign-in/MFA/reset.
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(30),
+  // Browser origins allowed to call the API cross-origin (comma-separated); none by default.
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'origins are scheme://host[:port] with no path')))
+    .default([]),
+  // Trust X-Forwarded-For (only behind a reverse proxy that sets it).
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .default(false),
+  // Base URL of the web app, used in links sent by e-mail (password reset, invitation).
+  PUBLIC_URL: z.url().optional(),
   INCIDENT_AUTO_CLOSE_AFTER: duration(60_000, 365 * 86_400_000).default(3 * 86_400_000),
   BODY_LIMIT: sizeInBytes.default(256 * 1024),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
@@ -103,6 +130,17 @@ export function configOrExit<K extends Optional = never>(...required: K[]): Conf
 export function apiSettings(config: Config) {
   return {
     jwtTtlMs: config.JWT_TTL,
+    mfaKey: config.MFA_ENCRYPTION_KEY,
+    lockout: {
+      maxFailures: config.LOGIN_MAX_FAILURES,
+      windowMs: config.LOGIN_FAILURE_WINDOW,
+      lockMs: config.LOGIN_LOCKOUT,
+    },
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    authRateLimitPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
+    corsOrigins: config.CORS_ORIGINS,
+    trustProxy: config.TRUST_PROXY,
+    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
     bcryptCost: config.BCRYPT_COST,
     bodyLimitBytes: config.BODY_LIMIT,
     autoCloseAfterMs: config.INCIDENT_AUTO_CLOSE_AFTER,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Team, TeamMember, User } from '../../db/entities/index.js';
-import { type AnyRoute, authed, defineRoute, requireStaff } from '../route.js';
+import { type AnyRoute, authed, defineRoute } from '../route.js';
 
 const DirectoryUser = z.object({
   id: z.uuid(),
@@ -18,16 +18,15 @@ export function directoryRoutes(): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/users',
-      summary: "People of the caller's organization (service-desk staff only)",
+      summary: "People of the caller's organization ",
       tag: 'directory',
-      auth: true,
+      permission: 'user.read',
       responses: {
         200: { description: 'Users', schema: z.object({ items: z.array(DirectoryUser) }) },
-        403: { description: 'Requesters' },
+        403: { description: "Without 'user.read'" },
       },
       handler: async (c) => {
         const ctx = authed(c);
-        requireStaff(ctx, 'list people');
         const { em } = ctx.state;
         const users = await em.find(User, {}, { orderBy: { displayName: 'asc' } });
         const members = await em.find(TeamMember, {});
@@ -46,16 +45,15 @@ export function directoryRoutes(): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/teams',
-      summary: "Teams of the caller's organization with their members (service-desk staff only)",
+      summary: "Teams of the caller's organization with their members ",
       tag: 'directory',
-      auth: true,
+      permission: 'user.read',
       responses: {
         200: { description: 'Teams', schema: z.object({ items: z.array(DirectoryTeam) }) },
-        403: { description: 'Requesters' },
+        403: { description: "Without 'user.read'" },
       },
       handler: async (c) => {
         const ctx = authed(c);
-        requireStaff(ctx, 'list teams');
         const { em } = ctx.state;
         const teams = await em.find(Team, {}, { orderBy: { name: 'asc' } });
         const members = await em.find(TeamMember, {});

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { type CommandMeta, type IncidentDto, type IncidentService, toDto } from '../incidents-service.js';
-import { type AnyRoute, type AuthedContext, authed, defineRoute, requireStaff } from '../route.js';
+import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
 import * as S from '../schemas.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -50,6 +50,37 @@ function ifMatch(ctx: AuthedContext): number | undefined {
   return Number(m[1]);
 }
 
+const AUDITED_FIELDS = [
+  'status',
+  'assigneeId',
+  'teamId',
+  'priority',
+  'impact',
+  'urgency',
+  'pendingReason',
+  'resolutionCode',
+  'reopenCount',
+  'revision',
+] as const;
+
+/** Tells the audit log which incident changed and how (only the fields that differ). */
+function noteChange(
+  ctx: AuthedContext,
+  before: IncidentDto | null,
+  after: IncidentDto,
+  extra: Record<string, unknown> = {},
+) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = { ...extra };
+  for (const f of AUDITED_FIELDS) {
+    if (!before || before[f] !== after[f]) {
+      if (before) b[f] = before[f];
+      a[f] = after[f];
+    }
+  }
+  ctx.state.audit = { targetType: 'incident', targetId: after.workflowId, before: before ? b : null, after: a };
+}
+
 /** Answers with an incident and its revision as the ETag (send it back as If-Match). */
 function sendIncident(ctx: AuthedContext, incident: IncidentDto): void {
   ctx.set('ETag', `"${incident.revision}"`);
@@ -73,7 +104,8 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       path: '/incidents',
       summary: 'Raise an incident (starts its workflow)',
       tag: 'incidents',
-      auth: true,
+      permission: 'incident.create',
+      audit: 'incident.create',
       body: S.CreateIncidentBody,
       headers: { 'Idempotency-Key': { description: 'Repeat-safe creation: the same key returns the first incident' } },
       responses: {
@@ -89,6 +121,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
           body,
           idempotencyKey(ctx),
         );
+        noteChange(ctx, null, incident, { title: incident.title, replayed });
         ctx.status = replayed ? 200 : 201;
         if (replayed) ctx.set('Idempotent-Replayed', 'true');
         ctx.set('Location', `/api/v1/incidents/${incident.key}`);
@@ -100,7 +133,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       path: '/incidents',
       summary: 'List incidents with filters, sorting and paging',
       tag: 'incidents',
-      auth: true,
+      permission: ['incident.read', 'incident.read_own'],
       query: S.ListIncidentsQuery,
       responses: {
         200: { description: 'A page of incidents', schema: S.IncidentPage },
@@ -116,7 +149,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       path: '/incidents/:key',
       summary: 'Read one incident (from the read model)',
       tag: 'incidents',
-      auth: true,
+      permission: ['incident.read', 'incident.read_own'],
       params: keyParams,
       responses: { 200: { description: 'The incident', schema: S.Incident }, ...byKey },
       handler: async (c, { params }) => {
@@ -130,12 +163,11 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       path: '/incidents/:key/state',
       summary: 'Live state from the incident workflow (a Temporal query)',
       tag: 'incidents',
-      auth: true,
+      permission: 'incident.read',
       params: keyParams,
       responses: { 200: { description: 'Live workflow state' }, 403: { description: 'Requesters' }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        requireStaff(ctx);
         ctx.body = await service.live(ctx.state.em, ctx.state.principal, params.key);
       },
     }),
@@ -144,7 +176,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       path: '/incidents/:key/timeline',
       summary: 'The incident timeline: creation, assignments, status changes, comments and work notes',
       tag: 'incidents',
-      auth: true,
+      permission: ['incident.read', 'incident.read_own'],
       params: keyParams,
       responses: { 200: { description: 'Timeline, oldest first', schema: S.Timeline }, ...byKey },
       handler: async (c, { params }) => {
@@ -157,7 +189,8 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       path: '/incidents/:key/transitions',
       summary: 'Move an incident through its lifecycle (start, pend, resolve, close, reopen, cancel)',
       tag: 'incidents',
-      auth: true,
+      permission: 'incident.update',
+      audit: 'incident.transition',
       params: keyParams,
       body: S.TransitionBody,
       headers: commandHeaders,
@@ -169,7 +202,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        requireStaff(ctx);
+        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, params.key));
         const incident = await service.transition(
           ctx.state.em,
           ctx.state.principal,
@@ -177,6 +210,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
           body,
           commandMeta(ctx, body.revision),
         );
+        noteChange(ctx, before, incident);
         sendIncident(ctx, incident);
       },
     }),
@@ -185,7 +219,8 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       path: '/incidents/:key/assignment',
       summary: 'Assign an incident to an agent and/or team',
       tag: 'incidents',
-      auth: true,
+      permission: 'incident.assign',
+      audit: 'incident.assign',
       params: keyParams,
       body: S.AssignBody,
       headers: commandHeaders,
@@ -197,7 +232,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        requireStaff(ctx);
+        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, params.key));
         const incident = await service.assign(
           ctx.state.em,
           ctx.state.principal,
@@ -205,6 +240,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
           body,
           commandMeta(ctx, body.revision),
         );
+        noteChange(ctx, before, incident);
         sendIncident(ctx, incident);
       },
     }),
@@ -213,7 +249,8 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       path: '/incidents/:key/comments',
       summary: 'Add a public comment or an internal work note',
       tag: 'incidents',
-      auth: true,
+      permission: 'incident.comment',
+      audit: 'incident.comment',
       params: keyParams,
       body: S.CommentBody,
       headers: { 'Idempotency-Key': commandHeaders['Idempotency-Key'] },
@@ -227,8 +264,14 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
+        const result = await service.comment(ctx.state.em, ctx.state.principal, params.key, body, commandMeta(ctx));
+        ctx.state.audit = {
+          targetType: 'incident',
+          targetId: result.incident.workflowId,
+          after: { type: result.entry.type, revision: result.entry.revision, length: body.body.length },
+        };
         ctx.status = 201;
-        ctx.body = await service.comment(ctx.state.em, ctx.state.principal, params.key, body, commandMeta(ctx));
+        ctx.body = result;
       },
     }),
   ];

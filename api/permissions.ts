@@ -1,0 +1,105 @@
+/**
+ * The permission catalogue and each role's default grant. An organization admin may change a
+ * role's grant (stored in role_permissions); the defaults apply until then.
+ */
+import type { Role } from '../db/entities/index.js';
+
+export const PERMISSIONS = {
+  'incident.create': 'Raise incidents',
+  'incident.read': "Read every incident of the organization (without it: only one's own)",
+  'incident.read_own': 'Read incidents one raised',
+  'incident.update': 'Move incidents through their lifecycle',
+  'incident.assign': 'Assign incidents to people and teams',
+  'incident.comment': 'Comment on incidents one can read',
+  'incident.work_note': 'Write and read internal work notes',
+  'incident.history': "Read a ticket's workflow history",
+  'change.read': 'Read changes',
+  'change.write': 'Raise and edit changes',
+  'change.approve': 'Vote on changes as a CAB member',
+  'cmdb.read': 'Read configuration items',
+  'cmdb.write': 'Edit configuration items',
+  'flow.read': 'Read approval flows',
+  'flow.design': 'Draft approval flows',
+  'flow.publish': 'Publish approval flows',
+  'sla.manage': 'Edit SLA policies and business calendars',
+  'user.read': 'Read the people and teams directory',
+  'user.manage': 'Invite, edit, deactivate and unlock users; revoke their sessions; reset their MFA',
+  'team.manage': 'Create and edit teams, their members, skills and lead',
+  'role.manage': 'Change which permissions each role has',
+  'org.settings': "Change the organization's security settings",
+  'apikey.manage': 'Create and revoke API keys',
+  'audit.read': 'Read and verify the audit log',
+  'audit.export': 'Export the audit log',
+} as const;
+export type Permission = keyof typeof PERMISSIONS;
+export const PERMISSION_NAMES = Object.keys(PERMISSIONS) as Permission[];
+
+/** Permissions an admin can never take away from the admin role, so nobody locks everyone out. */
+export const ADMIN_FLOOR: readonly Permission[] = ['role.manage', 'user.manage'];
+
+const AGENT: Permission[] = [
+  'incident.create',
+  'incident.read',
+  'incident.update',
+  'incident.assign',
+  'incident.comment',
+  'incident.work_note',
+  'change.read',
+  'change.write',
+  'cmdb.read',
+  'flow.read',
+  'user.read',
+];
+
+export const DEFAULT_GRANTS: Record<Role, readonly Permission[]> = {
+  admin: PERMISSION_NAMES,
+  process_owner: [
+    'incident.read',
+    'incident.history',
+    'change.read',
+    'cmdb.read',
+    'flow.read',
+    'flow.design',
+    'flow.publish',
+    'sla.manage',
+    'user.read',
+  ],
+  team_lead: [...AGENT, 'incident.history'],
+  agent: AGENT,
+  cab_member: ['incident.read', 'change.read', 'change.approve', 'cmdb.read', 'user.read'],
+  requester: ['incident.create', 'incident.read_own', 'incident.comment'],
+  auditor: [
+    'incident.read',
+    'incident.history',
+    'change.read',
+    'cmdb.read',
+    'flow.read',
+    'user.read',
+    'audit.read',
+    'audit.export',
+  ],
+  integration: [
+    'incident.create',
+    'incident.read',
+    'incident.update',
+    'incident.assign',
+    'incident.comment',
+    'user.read',
+  ],
+};
+
+/**
+ * What a route requires: `public` (no sign-in), `authenticated` (any signed-in principal), one
+ * permission, or any one of several.
+ */
+export type Requirement = 'public' | 'authenticated' | Permission | readonly Permission[];
+
+/** Whether a set of granted permissions satisfies a requirement (for signed-in principals). */
+export function satisfies(granted: ReadonlySet<string>, req: Requirement): boolean {
+  if (req === 'public' || req === 'authenticated') return true;
+  if (typeof req === 'string') return granted.has(req);
+  return req.some((p) => granted.has(p));
+}
+
+/** Roles whose members may be assigned incidents. */
+export const ASSIGNABLE_ROLES: readonly Role[] = ['admin', 'team_lead', 'agent', 'process_owner'];

@@ -1,0 +1,181 @@
+/** Auditors' routes: filter, export and verify the audit log. */
+import { z } from 'zod';
+import { AuditEntry } from '../../db/entities/index.js';
+import type { AuditLog } from '../audit.js';
+import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
+
+const Filters = z.strictObject({
+  actorId: z.uuid().optional(),
+  action: z
+    .string()
+    .regex(/^[a-z_.]{1,60}$/, 'expected an action such as incident.transition or a prefix such as auth.')
+    .optional()
+    .describe('exact action, or a prefix ending in a dot (auth.)'),
+  targetType: z
+    .string()
+    .regex(/^[a-z_]{1,40}$/)
+    .optional(),
+  targetId: z.string().min(1).max(120).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+const Page = Filters.extend({
+  afterSeq: z.coerce.number().int().min(0).optional().describe('cursor: entries after this sequence number'),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+const Export = Filters.extend({ format: z.enum(['json', 'csv']).default('json') });
+
+const Entry = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  actorKind: z.string(),
+  actorLabel: z.string().nullable(),
+  action: z.string(),
+  targetType: z.string().nullable(),
+  targetId: z.string().nullable(),
+  before: z.unknown(),
+  after: z.unknown(),
+  requestId: z.string().nullable(),
+  sourceIp: z.string().nullable(),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+type EntryDto = z.infer<typeof Entry>;
+
+function where(f: z.infer<typeof Filters>): Record<string, unknown> {
+  const w: Record<string, unknown> = {};
+  if (f.actorId) w['actorId'] = f.actorId;
+  if (f.action) w['action'] = f.action.endsWith('.') ? { $like: `${f.action}%` } : f.action;
+  if (f.targetType) w['targetType'] = f.targetType;
+  if (f.targetId) w['targetId'] = f.targetId;
+  if (f.from || f.to) {
+    w['at'] = { ...(f.from ? { $gte: new Date(f.from) } : {}), ...(f.to ? { $lt: new Date(f.to) } : {}) };
+  }
+  return w;
+}
+
+function dto(e: AuditEntry): EntryDto {
+  return {
+    seq: e.seq,
+    at: e.at.toISOString(),
+    actorId: e.actorId ?? null,
+    actorKind: e.actorKind,
+    actorLabel: e.actorLabel ?? null,
+    action: e.action,
+    targetType: e.targetType ?? null,
+    targetId: e.targetId ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+    requestId: e.requestId ?? null,
+    sourceIp: e.sourceIp ?? null,
+    prevHash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
+const CSV_COLUMNS = Entry.keyof().options;
+
+/** One CSV field: quoted, quotes doubled; a leading =,+,-,@ is defused against spreadsheet formulas. */
+function csvField(v: unknown): string {
+  let text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+async function* entries(ctx: AuthedContext, filters: z.infer<typeof Filters>): AsyncGenerator<EntryDto> {
+  let afterSeq = 0;
+  for (;;) {
+    const rows = await ctx.state.em.find(
+      AuditEntry,
+      { ...where(filters), seq: { $gt: afterSeq } },
+      { orderBy: { seq: 'asc' }, limit: 1000 },
+    );
+    for (const r of rows) yield dto(r);
+    ctx.state.em.clear();
+    if (rows.length < 1000) return;
+    afterSeq = rows[rows.length - 1]!.seq;
+  }
+}
+
+export function auditRoutes(audit: AuditLog): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/audit',
+      summary: 'Audit log entries, oldest first, filtered; page with afterSeq',
+      tag: 'audit',
+      permission: 'audit.read',
+      query: Page,
+      responses: {
+        200: {
+          description: 'A page',
+          schema: z.object({ items: z.array(Entry), nextAfterSeq: z.number().nullable() }),
+        },
+      },
+      handler: async (c, { query }) => {
+        const ctx = authed(c);
+        const rows = await ctx.state.em.find(
+          AuditEntry,
+          { ...where(query), seq: { $gt: query.afterSeq ?? 0 } },
+          { orderBy: { seq: 'asc' }, limit: query.limit + 1 },
+        );
+        const page = rows.slice(0, query.limit);
+        ctx.body = {
+          items: page.map(dto),
+          nextAfterSeq: rows.length > query.limit ? page[page.length - 1]!.seq : null,
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/export',
+      summary: 'Export the (filtered) audit log as JSON or CSV',
+      tag: 'audit',
+      permission: 'audit.export',
+      query: Export,
+      responses: { 200: { description: 'A file download' } },
+      handler: async (c, { query }) => {
+        const ctx = authed(c);
+        const { format, ...filters } = query;
+        const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+        ctx.set(
+          'Content-Disposition',
+          `attachment; filename="audit-${ctx.state.principal.orgSlug}-${stamp}.${format}"`,
+        );
+        const all: EntryDto[] = [];
+        for await (const e of entries(ctx, filters)) all.push(e);
+        if (format === 'json') {
+          ctx.type = 'application/json';
+          ctx.body = { organization: ctx.state.principal.orgSlug, exportedAt: new Date().toISOString(), entries: all };
+        } else {
+          ctx.type = 'text/csv; charset=utf-8';
+          const lines = [CSV_COLUMNS.join(','), ...all.map((e) => CSV_COLUMNS.map((k) => csvField(e[k])).join(','))];
+          ctx.body = `${lines.join('\r\n')}\r\n`;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/audit/verify',
+      summary: 'Check the hash chain; reports the first entry that was altered or removed',
+      tag: 'audit',
+      permission: 'audit.read',
+      responses: {
+        200: {
+          description: 'Verification result',
+          schema: z.object({
+            ok: z.boolean(),
+            checked: z.number(),
+            lastSeq: z.number(),
+            firstBroken: z.object({ seq: z.number(), reason: z.string(), detail: z.string() }).nullable(),
+          }),
+        },
+      },
+      handler: async (c) => {
+        const ctx = authed(c);
+        ctx.body = await audit.verify(ctx.state.em, ctx.state.principal.orgId);
+      },
+    }),
+  ];
+}
