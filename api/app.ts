@@ -180,12 +180,19 @@ export function createApp(deps: AppDeps) {
 
   // 3. Only JSON bodies, and not too large.
   app.use(async (ctx, next) => {
-    if (['POST', 'PUT', 'PATCH'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
+    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
       throw new AppError(415, 'unsupported_media_type', 'Send request bodies as application/json');
     }
     await next();
   });
-  app.use(bodyParser({ enableTypes: ['json'], jsonLimit: deps.bodyLimitBytes, encoding: 'utf-8' }));
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: deps.bodyLimitBytes,
+      encoding: 'utf-8',
+      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+    }),
+  );
 
   const root = new Router<AppState, AppContext>();
   root.get('/healthz', (ctx) => {

@@ -3,6 +3,7 @@
  * reads come from the read model. Nothing here writes ticket state itself (DESIGN rule 1).
  */
 import { ASSIGNABLE_ROLES } from './permissions.js';
+import { readTicketHistory } from './ticket-history.js';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
@@ -276,6 +277,25 @@ export class IncidentService {
       refresh: true,
     });
     return { items: items.map(toDto), total, limit: q.limit, offset: q.offset };
+  }
+
+  /**
+   * The workflow's Temporal event history as a readable timeline, with actors named; the incident
+   * must exist in the caller's organization (404 otherwise, like every other read).
+   */
+  async history(em: Em, principal: Principal, number: number) {
+    const incident = await this.load(em, principal, number);
+    const entries = (await readTicketHistory(this.deps.temporal, incident.workflowId)) ?? [];
+    const ids = [...new Set(entries.map((e) => e.actorUserId).filter((x): x is string => !!x))];
+    const users = ids.length ? await em.find(User, { id: { $in: ids } }) : [];
+    const label = new Map(users.map((u) => [u.id, `${u.displayName} <${u.email}>`]));
+    return {
+      workflowId: incident.workflowId,
+      items: entries.map((e) => ({
+        ...e,
+        actor: e.actorUserId ? (label.get(e.actorUserId) ?? e.actorUserId) : 'system',
+      })),
+    };
   }
 
   async timeline(em: Em, principal: Principal, number: number) {

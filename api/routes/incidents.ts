@@ -185,6 +185,39 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
     }),
     defineRoute({
+      method: 'get',
+      path: '/incidents/:key/history',
+      summary: "The ticket's workflow history (Temporal events: updates, timers, activities) as a readable timeline",
+      tag: 'incidents',
+      permission: 'incident.history',
+      params: keyParams,
+      responses: {
+        200: {
+          description: 'Events oldest first, across continue-as-new runs',
+          schema: z.object({
+            workflowId: z.string(),
+            items: z.array(
+              z.object({
+                eventId: z.number(),
+                runId: z.string(),
+                at: z.string(),
+                kind: z.string(),
+                summary: z.string(),
+                actorUserId: z.string().nullable(),
+                actor: z.string(),
+                details: z.record(z.string(), z.unknown()),
+              }),
+            ),
+          }),
+        },
+        ...byKey,
+      },
+      handler: async (c, { params }) => {
+        const ctx = authed(c);
+        ctx.body = await service.history(ctx.state.em, ctx.state.principal, params.key);
+      },
+    }),
+    defineRoute({
       method: 'post',
       path: '/incidents/:key/transitions',
       summary: 'Move an incident through its lifecycle (start, pend, resolve, close, reopen, cancel)',

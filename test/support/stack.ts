@@ -8,7 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createActivities } from '../../activities/index.js';
-import { createApp } from '../../api/app.js';
+import { type AppDeps, createApp } from '../../api/app.js';
 import { hashPassword } from '../../api/auth.js';
 import { Organization, Team, TeamMember, User, type Role } from '../../db/entities/index.js';
 import { type Orm, TENANT_FILTER, openDatabase } from '../../db/orm.js';
@@ -68,7 +68,10 @@ export interface Stack {
   client: Client;
   taskQueue: string;
   logs: string[];
+  app: ReturnType<typeof createApp>;
   createOrg(): Promise<TestOrg>;
+  /** Signs in over HTTP; returns the login answer (tokens or the MFA step). */
+  login(email: string, password?: string): Promise<HttpResult>;
   startWorker(): Promise<() => Promise<void>>;
   stop(): Promise<void>;
 }
@@ -76,7 +79,7 @@ export interface Stack {
 export const PASSWORD = 'correct horse battery staple';
 
 export async function startStack(
-  opts: { autoCloseAfterMs?: number; worker?: boolean; temporalAddress?: string } = {},
+  opts: { autoCloseAfterMs?: number; worker?: boolean; temporalAddress?: string; app?: Partial<AppDeps> } = {},
 ): Promise<Stack> {
   const orm = await openDatabase({ url: TEST_DATABASE_URL, poolMax: 5 });
   const taskQueue = `test-${randomUUID()}`;
@@ -109,7 +112,7 @@ export async function startStack(
   const client = new Client({ connection });
   const logs: string[] = [];
   const log = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
-  const { app } = createApp({
+  const created = createApp({
     orm,
     temporal: client,
     log,
@@ -119,7 +122,12 @@ export async function startStack(
     bodyLimitBytes: 64 * 1024,
     autoCloseAfterMs: opts.autoCloseAfterMs ?? 3 * 86_400_000,
     taskQueue,
+    // Every test signs in from 127.0.0.1: generous limits unless a test is about limits.
+    authRateLimitPerMinute: 10_000,
+    rateLimitPerMinute: 100_000,
+    ...opts.app,
   });
+  const { app } = created;
   const server: Server = await new Promise((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
   });
@@ -171,7 +179,9 @@ export async function startStack(
     client,
     taskQueue,
     logs,
+    app: created,
     createOrg,
+    login: (email: string, password = PASSWORD) => http(baseUrl)('POST', '/api/v1/auth/login', { email, password }),
     startWorker,
     async stop() {
       await new Promise((ok) => server.close(ok));
