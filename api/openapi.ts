@@ -55,7 +55,7 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<s
     }
     const authed = r.permission !== 'public';
     if (authed) responses['401'] ??= { description: titleFor(401), content: problem };
-    if (authed && r.permission !== 'authenticated')
+    if (authed && r.permission !== 'authenticated' && r.permission !== 'person')
       responses['403'] ??= { description: 'Missing permission', content: problem };
     responses['429'] ??= { description: 'Rate limited (see Retry-After)', content: problem };
     if (r.body) responses['413'] ??= { description: 'Body too large', content: problem };

@@ -89,14 +89,16 @@ export const DEFAULT_GRANTS: Record<Role, readonly Permission[]> = {
 };
 
 /**
- * What a route requires: `public` (no sign-in), `authenticated` (any signed-in principal), one
+ * What a route requires: `public` (no sign-in), `authenticated` (any signed-in principal),
+ * `person` (a signed-in person, not an API key: one's own password, MFA, session), one
  * permission, or any one of several.
  */
-export type Requirement = 'public' | 'authenticated' | Permission | readonly Permission[];
+export type Requirement = 'public' | 'authenticated' | 'person' | Permission | readonly Permission[];
 
-/** Whether a set of granted permissions satisfies a requirement (for signed-in principals). */
-export function satisfies(granted: ReadonlySet<string>, req: Requirement): boolean {
+/** Whether a principal (its kind and granted permissions) satisfies a requirement. */
+export function satisfies(kind: 'user' | 'api_key', granted: ReadonlySet<string>, req: Requirement): boolean {
   if (req === 'public' || req === 'authenticated') return true;
+  if (req === 'person') return kind === 'user';
   if (typeof req === 'string') return granted.has(req);
   return req.some((p) => granted.has(p));
 }

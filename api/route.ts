@@ -112,7 +112,8 @@ export function mount(
     if (spec.permission !== 'public') {
       const principal = ctx.state.principal;
       if (!principal) throw unauthorized();
-      if (!satisfies(principal.permissions, spec.permission)) {
+      if (!satisfies(principal.kind, principal.permissions, spec.permission)) {
+        if (spec.permission === 'person') throw forbidden('Only a signed-in person can do this, not an API key');
         const needed = typeof spec.permission === 'string' ? spec.permission : spec.permission.join("' or '");
         throw forbidden(`This needs the '${needed}' permission`);
       }

@@ -149,7 +149,7 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
       path: '/auth/logout',
       summary: 'End this session (its refresh token stops working)',
       tag: 'auth',
-      permission: 'authenticated',
+      permission: 'person',
       audit: 'auth.logout',
       responses: { 204: { description: 'Signed out' } },
       handler: async (c) => {
@@ -192,7 +192,7 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
       path: '/me/password',
       summary: 'Change your password (your other sessions end)',
       tag: 'auth',
-      permission: 'authenticated',
+      permission: 'person',
       audit: 'user.password_change',
       body: z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: S.NewPassword }),
       responses: {
@@ -202,7 +202,6 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
       },
       handler: async (c, { body }) => {
         const ctx = authed(c);
-        if (ctx.state.principal.kind !== 'user') throw new AppError(403, 'forbidden', 'API keys have no password');
         await account.changePassword(ctx, ctx.state.principal, body.currentPassword, body.newPassword);
         ctx.state.audit = { targetType: 'user', targetId: ctx.state.principal.userId };
         ctx.status = 204;
@@ -213,12 +212,11 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
       path: '/me/mfa',
       summary: 'Start enrolling an authenticator app (TOTP): secret, otpauth URI and QR code',
       tag: 'auth',
-      permission: 'authenticated',
+      permission: 'person',
       audit: 'user.mfa_enrollment_started',
       responses: { 200: { description: 'Scan the QR code, then confirm with a code', schema: Enrollment } },
       handler: async (c) => {
         const ctx = authed(c);
-        if (ctx.state.principal.kind !== 'user') throw new AppError(403, 'forbidden', 'API keys cannot enrol MFA');
         const user = await ctx.state.em.findOneOrFail(User, { id: ctx.state.principal.userId });
         ctx.state.audit = { targetType: 'user', targetId: user.id };
         ctx.body = await account.beginEnrollment(user);
@@ -229,7 +227,7 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
       path: '/me/mfa/confirm',
       summary: 'Confirm enrolment with a current code; returns recovery codes (shown once)',
       tag: 'auth',
-      permission: 'authenticated',
+      permission: 'person',
       audit: 'user.mfa_enrollment_confirmed',
       body: z.strictObject({ code: S.TotpCode }),
       responses: {
@@ -249,7 +247,7 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
       path: '/me/mfa',
       summary: "Turn MFA off (needs a current code; refused when the organization's policy requires it)",
       tag: 'auth',
-      permission: 'authenticated',
+      permission: 'person',
       audit: 'user.mfa_disable',
       body: z.strictObject({ code: S.TotpCode }),
       responses: {
