@@ -67,7 +67,7 @@ describe('passwords', () => {
   it('refuses reuse of any of the last 5 passwords and accepts the 6th-oldest again', async () => {
     const u = await newUser();
     let current = PASSWORD;
-    let token = (await signIn(u.email)).accessToken;
+    const token = (await signIn(u.email)).accessToken;
     const history = [PASSWORD];
     for (let i = 1; i <= 5; i++) {
       const next = `rotating passphrase number ${i}`;
