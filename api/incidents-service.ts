@@ -265,6 +265,10 @@ export class IncidentService {
     if (q.assigneeId)
       where['assignee'] = q.assigneeId === 'none' ? null : q.assigneeId === 'me' ? principal.userId : q.assigneeId;
     if (q.teamId) where['team'] = q.teamId === 'none' ? null : q.teamId;
+    if (q.q) {
+      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where['$or'] = [{ title: { $ilike: like } }, { description: { $ilike: like } }];
+    }
     if (!principal.permissions.has('incident.read')) where['requester'] = principal.userId;
     const dir = q.sort.startsWith('-') ? 'desc' : 'asc';
     const field = q.sort.replace(/^-/, '') as (typeof S.SORT_FIELDS)[number];

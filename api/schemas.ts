@@ -84,11 +84,21 @@ export const CommentBody = z.strictObject({
   internal: z.boolean().default(false).describe('true for a work note, visible to agents only'),
 });
 
+/** An incident reference: `INC-42`, `42`, or the workflow id `acme/INC-42`. */
 export const IncidentKeyParams = z.object({
   key: z
     .string()
-    .regex(/^(INC-)?[1-9]\d{0,9}$/i, 'expected an incident key like INC-42')
-    .transform((k) => Number(k.replace(/^INC-/i, ''))),
+    .regex(
+      /^(?:[a-z0-9][a-z0-9-]{0,39}\/)?(INC-)?[1-9]\d{0,9}$/i,
+      'expected an incident key like INC-42 or acme/INC-42',
+    )
+    .transform((k) => {
+      const slash = k.indexOf('/');
+      return {
+        orgSlug: slash > 0 ? k.slice(0, slash).toLowerCase() : null,
+        number: Number(k.slice(slash + 1).replace(/^INC-/i, '')),
+      };
+    }),
 });
 
 /** A list parameter: `a,b` or repeated `?x=a&x=b`, each value one of `values`. */
@@ -120,6 +130,7 @@ export const ListIncidentsQuery = z.strictObject({
   priority: csv(PRIORITIES).optional(),
   assigneeId: z.union([uuid, z.literal('none'), z.literal('me')]).optional(),
   teamId: z.union([uuid, z.literal('none')]).optional(),
+  q: z.string().trim().min(1).max(200).optional().describe('words to find in the title or description'),
   sort: z
     .string()
     .regex(new RegExp(`^-?(${SORT_FIELDS.join('|')})$`), `one of ${SORT_FIELDS.join(', ')}, '-' for descending`)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { type CommandMeta, type IncidentDto, type IncidentService, toDto } from '../incidents-service.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
@@ -81,6 +81,15 @@ function noteChange(
   ctx.state.audit = { targetType: 'incident', targetId: after.workflowId, before: before ? b : null, after: a };
 }
 
+/**
+ * The incident number a reference names in the caller's organization. A workflow id of another
+ * organization is a 404, exactly like a number that does not exist.
+ */
+function own(ctx: AuthedContext, ref: { orgSlug: string | null; number: number }): number {
+  if (ref.orgSlug && ref.orgSlug !== ctx.state.principal.orgSlug) throw notFound('Incident');
+  return ref.number;
+}
+
 /** Answers with an incident and its revision as the ETag (send it back as If-Match). */
 function sendIncident(ctx: AuthedContext, incident: IncidentDto): void {
   ctx.set('ETag', `"${incident.revision}"`);
@@ -154,7 +163,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { 200: { description: 'The incident', schema: S.Incident }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        const incident = toDto(await service.load(ctx.state.em, ctx.state.principal, params.key));
+        const incident = toDto(await service.load(ctx.state.em, ctx.state.principal, own(ctx, params.key)));
         sendIncident(ctx, incident);
       },
     }),
@@ -168,7 +177,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { 200: { description: 'Live workflow state' }, 403: { description: 'Requesters' }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        ctx.body = await service.live(ctx.state.em, ctx.state.principal, params.key);
+        ctx.body = await service.live(ctx.state.em, ctx.state.principal, own(ctx, params.key));
       },
     }),
     defineRoute({
@@ -181,7 +190,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { 200: { description: 'Timeline, oldest first', schema: S.Timeline }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        ctx.body = await service.timeline(ctx.state.em, ctx.state.principal, params.key);
+        ctx.body = await service.timeline(ctx.state.em, ctx.state.principal, own(ctx, params.key));
       },
     }),
     defineRoute({
@@ -214,7 +223,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        ctx.body = await service.history(ctx.state.em, ctx.state.principal, params.key);
+        ctx.body = await service.history(ctx.state.em, ctx.state.principal, own(ctx, params.key));
       },
     }),
     defineRoute({
@@ -235,11 +244,11 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, params.key));
+        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, own(ctx, params.key)));
         const incident = await service.transition(
           ctx.state.em,
           ctx.state.principal,
-          params.key,
+          own(ctx, params.key),
           body,
           commandMeta(ctx, body.revision),
         );
@@ -265,11 +274,11 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, params.key));
+        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, own(ctx, params.key)));
         const incident = await service.assign(
           ctx.state.em,
           ctx.state.principal,
-          params.key,
+          own(ctx, params.key),
           body,
           commandMeta(ctx, body.revision),
         );
@@ -297,7 +306,13 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const result = await service.comment(ctx.state.em, ctx.state.principal, params.key, body, commandMeta(ctx));
+        const result = await service.comment(
+          ctx.state.em,
+          ctx.state.principal,
+          own(ctx, params.key),
+          body,
+          commandMeta(ctx),
+        );
         ctx.state.audit = {
           targetType: 'incident',
           targetId: result.incident.workflowId,
