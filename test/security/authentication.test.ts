@@ -188,6 +188,10 @@ describe('MFA (TOTP)', () => {
     const row = await em().findOneOrFail(User, { id: u.id }, { populate: ['mfaSecret', 'mfaRecoveryCodes'] });
     expect(row.mfaSecret).not.toContain(secret);
     expect(row.mfaSecret).toMatch(/^v1\./);
+    const log = await org.admin.api('GET', `/api/v1/audit?targetId=${u.id}&action=auth.`);
+    const actions = log.body.items.map((e: any) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['auth.mfa_enrolled', 'auth.mfa_failed', 'auth.login']));
+    expect(log.body.items.find((e: any) => e.action === 'auth.login' && e.after?.mfa === 'totp')).toBeDefined();
   });
 
   it('accepts each recovery code once; they are stored hashed', async () => {
@@ -250,6 +254,12 @@ describe('MFA (TOTP)', () => {
         403,
         'mfa_required_by_policy',
       );
+      // Once the policy no longer requires it, the user may turn MFA off with a fresh code.
+      await org.admin.api('PATCH', '/api/v1/admin/settings', { mfa: { requiredRoles: [] } });
+      expect((await api('DELETE', '/api/v1/me/mfa', { code: await totp(start.body.secret, 1) })).status).toBe(204);
+      expect((await signIn(u.email)).status).toBe('signed_in');
+      const log = await org.admin.api('GET', `/api/v1/audit?targetId=${u.id}&action=auth.mfa_disabled`);
+      expect(log.body.items).toHaveLength(1);
     } finally {
       await org.admin.api('PATCH', '/api/v1/admin/settings', { mfa: { requiredRoles: [] } });
     }
