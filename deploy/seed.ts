@@ -15,6 +15,7 @@ const DEMO_USERS: { email: string; displayName: string; role: Role; team: boolea
   { email: 'agent1@demo.lintas.local', displayName: 'Budi Agent', role: 'agent', team: true },
   { email: 'agent2@demo.lintas.local', displayName: 'Citra Agent', role: 'agent', team: true },
   { email: 'requester@demo.lintas.local', displayName: 'Dewi Requester', role: 'requester', team: false },
+  { email: 'auditor@demo.lintas.local', displayName: 'Eko Auditor', role: 'auditor', team: false },
 ];
 
 /** Creates the demo organization if it does not exist; returns the credentials only when it did. */
