@@ -17,6 +17,7 @@ import {
   commentUpdate,
   incidentNumberOf,
   incidentWorkflowId,
+  ORG_SEARCH_ATTRIBUTE,
   openUpdate,
   stateQuery,
   TASK_QUEUE,
@@ -254,6 +255,7 @@ export class IncidentService {
       args: [{ kind: 'new', incident }],
       workflowIdConflictPolicy: conflictPolicy,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: ORG_SEARCH_ATTRIBUTE, value: principal.orgSlug }],
     });
     await this.deps.temporal.workflow.executeUpdateWithStart(openUpdate, { startWorkflowOperation: start });
   }

@@ -4,11 +4,13 @@ import { API_PREFIX, createApp } from '../api/app.js';
 import { openDatabase } from '../db/orm.js';
 import { apiSettings, configOrExit } from './config.js';
 import { createLogger } from './logger.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 
 const config = configOrExit('DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET');
 const log = createLogger(config.LOG_LEVEL);
 const orm = await openDatabase({ url: config.DATABASE_URL });
 const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, log);
 const { app } = createApp({
   orm,
   temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),

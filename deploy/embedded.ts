@@ -14,6 +14,7 @@ import { openDatabase } from '../db/orm.js';
 import { apiSettings, configOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { seedDemo } from './seed.js';
+import { ensureSearchAttributes } from './search-attributes.js';
 import { startDevServer, type DevServer } from './temporal-dev.js';
 import { createWorker } from './worker.js';
 
@@ -81,6 +82,8 @@ async function main(): Promise<void> {
 
   const connection = await Connection.connect({ address });
   stops.push(() => connection.close());
+  // The embedded dev server registers it at start; an external cluster may not have it yet.
+  if (!dev) await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, log);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const { app } = createApp({
     orm,

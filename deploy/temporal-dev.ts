@@ -7,6 +7,7 @@ import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { ORG_SEARCH_ATTRIBUTE } from '../workflows/incident-messages.js';
 
 export interface DevServer {
   address: string;
@@ -40,6 +41,9 @@ async function waitForFrontend(address: string, child: ChildProcess, timeoutMs: 
   }
 }
 
+/** Search attributes every ticket workflow carries (DESIGN rule 8: the organization). */
+const SEARCH_ATTRIBUTE_ARGS = ['--search-attribute', `${ORG_SEARCH_ATTRIBUTE.name}=Keyword`];
+
 export async function startDevServer(opts: {
   dbFile: string;
   port: number;
@@ -65,6 +69,7 @@ export async function startDevServer(opts: {
         String(opts.uiPort),
         ...(opts.dbFile === ':memory:' ? [] : ['--db-filename', opts.dbFile]),
         ...(opts.headless ? ['--headless'] : []),
+        ...SEARCH_ATTRIBUTE_ARGS,
         ...(opts.extraArgs ?? []),
         '--namespace',
         opts.namespace,
@@ -111,7 +116,7 @@ export async function startDevServer(opts: {
       uiPort: opts.uiPort,
       namespace: opts.namespace,
       ...(opts.dbFile === ':memory:' ? {} : { dbFilename: opts.dbFile }),
-      extraArgs: opts.extraArgs ?? [],
+      extraArgs: [...SEARCH_ATTRIBUTE_ARGS, ...(opts.extraArgs ?? [])],
     },
   });
   return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, stop: () => env.teardown() };

@@ -2,11 +2,15 @@
  * The incident workflow's contract: start arguments, updates, queries and the snapshot type.
  * The API imports these definitions rather than repeating names.
  */
+import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from './rules/incident-lifecycle.js';
 import type { Level, Priority } from './rules/priority.js';
 
 export const TASK_QUEUE = 'lintas-tickets';
+
+/** Search attribute holding the organization slug, so visibility queries can be scoped by tenant. */
+export const ORG_SEARCH_ATTRIBUTE = defineSearchAttributeKey('LintasOrg', 'KEYWORD');
 export const INCIDENT_PREFIX = 'INC';
 
 /** Workflow id of an incident: `<org slug>/INC-<number>` (DESIGN rule 5). */

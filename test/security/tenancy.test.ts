@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TENANT_ENTITIES } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
+import { ORG_SEARCH_ATTRIBUTE } from '../../workflows/incident-messages.js';
 import { expectProblem } from '../support/problems.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -146,6 +147,23 @@ describe('API: another organization’s resources are 404 or absent', () => {
       'X-Org-Id': b.id,
     });
     expect(JSON.stringify(res.body)).not.toContain(bRes.workflowId!);
+  });
+});
+
+describe('Temporal: workflows carry their organization', () => {
+  it('in the workflow id and the LintasOrg search attribute, so visibility can be scoped by tenant', async () => {
+    const handle = stack.client.workflow.getHandle(bRes.workflowId!);
+    expect(bRes.workflowId!.startsWith(`${b.slug}/`)).toBe(true);
+    expect((await handle.describe()).typedSearchAttributes.get(ORG_SEARCH_ATTRIBUTE)).toBe(b.slug);
+    const seen: string[] = [];
+    // Visibility is eventually consistent: poll briefly until B's workflow is listed.
+    for (let i = 0; i < 50 && !seen.includes(bRes.workflowId!); i++) {
+      seen.length = 0;
+      for await (const w of stack.client.workflow.list({ query: `LintasOrg = '${b.slug}'` })) seen.push(w.workflowId);
+      if (!seen.includes(bRes.workflowId!)) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seen).toContain(bRes.workflowId!);
+    expect(seen.every((id) => id.startsWith(`${b.slug}/`))).toBe(true);
   });
 });
 

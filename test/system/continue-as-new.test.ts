@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startDevServer, type DevServer } from '../../deploy/temporal-dev.js';
-import { incidentWorkflowId, stateQuery } from '../../workflows/incident-messages.js';
+import { ORG_SEARCH_ATTRIBUTE, incidentWorkflowId, stateQuery } from '../../workflows/incident-messages.js';
 import { freePort } from '../support/global-setup.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -43,6 +43,8 @@ describe('continue-as-new', () => {
     }
     const afterComments = await handle.describe();
     expect(afterComments.runId).not.toBe(firstRun);
+    // The new run still carries the organization as a search attribute (DESIGN rule 8).
+    expect(afterComments.typedSearchAttributes.get(ORG_SEARCH_ATTRIBUTE)).toBe(org.slug);
 
     await api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'in_progress' });
     const resolved = await api('POST', `/api/v1/incidents/${inc.key}/transitions`, {
