@@ -2,6 +2,7 @@
  * Account security flows: sign-in with lockout, TOTP MFA (enrolment, verification, recovery codes),
  * password policy and history, password reset and invitations by single-use expiring tokens.
  */
+import { LockMode } from '@mikro-orm/core';
 import bcrypt from 'bcrypt';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import QRCode from 'qrcode';
@@ -57,12 +58,24 @@ const badTotp = () => new AppError(401, 'invalid_mfa_code', 'The code is wrong, 
 const invalidToken = () =>
   new AppError(400, 'invalid_token', 'This link is not valid, has expired or was already used');
 
+/** Throttle key for passwords: per address, so unknown addresses lock like real ones. */
 function emailKey(email: string): string {
   return sha256(`login:${email.trim().toLowerCase()}`);
 }
 
+/** Throttle key for second factors: per user, and not cleared by a correct password. */
+function mfaKey(userId: string): string {
+  return sha256(`mfa:${userId}`);
+}
+
 export function createAccount(deps: AccountDeps) {
   const box = new SecretBox(deps.mfaKey ?? deps.jwtSecret, 'totp-secret');
+
+  /** The readable content of an outbox message (opens the sealed link), for the mail sender. */
+  function readOutbox(data: Record<string, unknown>): Record<string, unknown> {
+    const { sealed, ...rest } = data;
+    return typeof sealed === 'string' ? { ...rest, ...(JSON.parse(box.open(sealed)) as object) } : rest;
+  }
 
   function limit(key: string): void {
     const t = deps.authLimiter.take(key);
@@ -71,13 +84,13 @@ export function createAccount(deps: AccountDeps) {
 
   // ---- lockout ------------------------------------------------------------------------------
 
-  async function lockedForMs(email: string): Promise<number> {
-    const row = await deps.orm.em.fork().findOne(LoginThrottle, { emailHash: emailKey(email) });
+  async function lockedForMs(key: string): Promise<number> {
+    const row = await deps.orm.em.fork().findOne(LoginThrottle, { emailHash: key });
     return row?.lockedUntil ? Math.max(0, row.lockedUntil.getTime() - Date.now()) : 0;
   }
 
-  /** Counts a failure for an address; true when it has just locked the address. */
-  async function recordFailure(email: string): Promise<boolean> {
+  /** Counts a failure under a throttle key; true when it has just locked it. */
+  async function recordFailure(key: string): Promise<boolean> {
     const em = deps.orm.em.fork();
     const now = new Date();
     const windowStart = new Date(now.getTime() - deps.lockout.windowMs);
@@ -88,19 +101,26 @@ export function createAccount(deps: AccountDeps) {
          window_started_at = case when login_throttle.window_started_at < ? then excluded.window_started_at
                                   else login_throttle.window_started_at end
        returning failures`,
-      [emailKey(email), now, windowStart, windowStart],
+      [key, now, windowStart, windowStart],
     );
     if ((rows[0]?.failures ?? 0) < deps.lockout.maxFailures) return false;
     await em.nativeUpdate(
       LoginThrottle,
-      { emailHash: emailKey(email) },
+      { emailHash: key },
       { lockedUntil: new Date(now.getTime() + deps.lockout.lockMs), failures: 0, windowStartedAt: now },
     );
     return true;
   }
 
-  async function clearFailures(email: string): Promise<void> {
-    await deps.orm.em.fork().nativeDelete(LoginThrottle, { emailHash: emailKey(email) });
+  async function clearFailures(key: string): Promise<void> {
+    await deps.orm.em.fork().nativeDelete(LoginThrottle, { emailHash: key });
+  }
+
+  /** Lifts every sign-in lock of a user (admin unlock): password and second factor. */
+  async function unlock(user: User): Promise<void> {
+    await deps.orm.em
+      .fork()
+      .nativeDelete(LoginThrottle, { emailHash: { $in: [emailKey(user.email), mfaKey(user.id)] } });
   }
 
   function lockedError(ms: number): AppError {
@@ -130,21 +150,27 @@ export function createAccount(deps: AccountDeps) {
     });
   }
 
-  /** A failed sign-in step: counted toward lockout, audited when the account exists. */
-  async function failedStep(
-    ctx: AppContext,
-    email: string,
-    user: User | null,
-    action: string,
-  ): Promise<AppError | null> {
-    const lockedNow = await recordFailure(email);
+  /**
+   * A failed sign-in step: counted toward lockout, audited when the account exists. The audit
+   * write is not awaited, so a known address answers as fast as an unknown one.
+   */
+  async function failedStep(ctx: AppContext, key: string, user: User | null, action: string): Promise<AppError | null> {
+    const lockedNow = await recordFailure(key);
     if (user) {
-      await securityEvent(ctx, user, action);
-      if (lockedNow) await securityEvent(ctx, user, 'auth.lockout', { lockMs: deps.lockout.lockMs });
+      const record = async () => {
+        await securityEvent(ctx, user, action);
+        if (lockedNow) await securityEvent(ctx, user, 'auth.lockout', { lockMs: deps.lockout.lockMs });
+      };
+      background(ctx, record());
     } else {
       ctx.state.log.warn({ event: action }, 'sign-in failed for an unknown address');
     }
     return lockedNow ? lockedError(deps.lockout.lockMs) : null;
+  }
+
+  /** Work finished after the answer is sent; a failure is logged with the request id. */
+  function background(ctx: AppContext, work: Promise<unknown>): void {
+    work.catch((err: unknown) => ctx.state.log.error({ err }, 'background security work failed'));
   }
 
   // ---- sign-in ------------------------------------------------------------------------------
@@ -152,14 +178,14 @@ export function createAccount(deps: AccountDeps) {
   async function login(ctx: AppContext, email: string): Promise<LoginResult> {
     limit(`login-ip:${ctx.ip}`);
     limit(`login-email:${emailKey(email)}`);
-    const locked = await lockedForMs(email);
+    const locked = await lockedForMs(emailKey(email));
     if (locked > 0) throw lockedError(locked);
     const { user, known } = await deps.auth.checkPassword(ctx);
     if (!user) {
-      const lockedNow = await failedStep(ctx, email, known, 'auth.login_failed');
+      const lockedNow = await failedStep(ctx, emailKey(email), known, 'auth.login_failed');
       throw lockedNow ?? new AppError(401, 'invalid_credentials', 'The e-mail or password is wrong');
     }
-    await clearFailures(email);
+    await clearFailures(emailKey(email));
     const settings = await orgSettings(orgEm(deps.orm, user.organization.id), user.organization.id);
     if (user.mfaEnabled) {
       return { status: 'mfa_required', mfaToken: deps.auth.mfaToken(user, 'mfa'), expiresIn: 300 };
@@ -196,7 +222,11 @@ export function createAccount(deps: AccountDeps) {
   async function useRecoveryCode(em: Em, user: User, code: string): Promise<boolean> {
     const hash = sha256(code.trim().toLowerCase());
     return em.transactional(async (tx) => {
-      const fresh = await tx.findOneOrFail(User, { id: user.id }, { populate: ['mfaRecoveryCodes'], lockMode: 4 });
+      const fresh = await tx.findOneOrFail(
+        User,
+        { id: user.id },
+        { populate: ['mfaRecoveryCodes'], lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       const codes = fresh.mfaRecoveryCodes ?? [];
       if (!codes.includes(hash)) return false;
       fresh.mfaRecoveryCodes = codes.filter((c) => c !== hash);
@@ -213,23 +243,35 @@ export function createAccount(deps: AccountDeps) {
   ) {
     const user = await deps.auth.mfaTokenUser(mfaToken, 'mfa');
     limit(`mfa:${user.id}`);
-    const locked = await lockedForMs(user.email);
+    const locked = await lockedForMs(mfaKey(user.id));
     if (locked > 0) throw lockedError(locked);
     const em = orgEm(deps.orm, user.organization.id);
     const full = await em.findOneOrFail(User, { id: user.id }, { populate: ['mfaSecret'] });
     const ok = recoveryCode
       ? await useRecoveryCode(em, full, recoveryCode)
       : !!full.mfaSecret && (await acceptTotp(em, full, code ?? '', full.mfaSecret));
-    if (!ok) throw (await failedStep(ctx, user.email, user, 'auth.mfa_failed')) ?? badTotp();
-    await clearFailures(user.email);
+    if (!ok) throw (await failedStep(ctx, mfaKey(user.id), user, 'auth.mfa_failed')) ?? badTotp();
+    await clearFailures(mfaKey(user.id));
     await securityEvent(ctx, user, 'auth.login', { mfa: recoveryCode ? 'recovery_code' : 'totp' });
     return deps.auth.startSession(ctx, user);
   }
 
   // ---- MFA enrolment ------------------------------------------------------------------------
 
-  async function beginEnrollment(user: User) {
+  /**
+   * Starts enrolment. When MFA is already on, replacing the authenticator needs a current code
+   * (or a recovery code), so a stolen access token alone cannot take over the second factor.
+   */
+  async function beginEnrollment(user: User, proof?: { code?: string | undefined }) {
     const em = orgEm(deps.orm, user.organization.id);
+    if (user.mfaEnabled) {
+      if (!proof) throw new AppError(409, 'mfa_already_enabled', 'MFA is already enabled');
+      limit(`mfa:${user.id}`);
+      const full = await em.findOneOrFail(User, { id: user.id }, { populate: ['mfaSecret'] });
+      if (!proof.code || !full.mfaSecret || !(await acceptTotp(em, full, proof.code, full.mfaSecret))) {
+        throw new AppError(401, 'invalid_mfa_code', 'Replacing your authenticator needs a current code from it');
+      }
+    }
     const org = await em.findOneOrFail(Organization, { id: user.organization.id });
     const secret = generateSecret();
     await em.nativeUpdate(User, { id: user.id }, { mfaPendingSecret: box.seal(secret) });
@@ -366,7 +408,11 @@ export function createAccount(deps: AccountDeps) {
       organization: user.organization.id,
       recipient: user.email,
       template: purpose,
-      data: { url: `${deps.publicUrl}/${path}#token=${token}`, token, displayName: user.displayName },
+      // The link is a credential: sealed at rest, opened only by whatever delivers the e-mail.
+      data: {
+        sealed: box.seal(JSON.stringify({ url: `${deps.publicUrl}/${path}#token=${token}`, token })),
+        displayName: user.displayName,
+      },
       createdAt: now,
       sentAt: null,
     });
@@ -374,10 +420,17 @@ export function createAccount(deps: AccountDeps) {
     return token;
   }
 
-  /** Always answers the same way, whether or not the address has an account. */
-  async function requestReset(ctx: AppContext, email: string): Promise<void> {
+  /**
+   * Always answers the same way and equally fast, whether or not the address has an account: the
+   * lookup, the token and the e-mail happen after the answer.
+   */
+  function requestReset(ctx: AppContext, email: string): void {
     limit(`reset-ip:${ctx.ip}`);
     limit(`reset-email:${emailKey(email)}`);
+    background(ctx, issueReset(ctx, email));
+  }
+
+  async function issueReset(ctx: AppContext, email: string): Promise<void> {
     const user = await deps.orm.em
       .fork()
       .findOne(
@@ -415,7 +468,7 @@ export function createAccount(deps: AccountDeps) {
     await claimToken(em, token);
     await setPassword(em, user, password);
     await deps.auth.revokeSessions(em, { user: user.id }, 'password_reset');
-    await clearFailures(user.email);
+    await clearFailures(emailKey(user.email));
     await securityEvent(ctx, user, 'auth.password_reset');
   }
 
@@ -440,8 +493,9 @@ export function createAccount(deps: AccountDeps) {
     completeReset,
     acceptInvitation,
     issueToken,
-    clearFailures,
+    unlock,
     securityEvent,
+    readOutbox,
     invitationTtlMs: INVITE_TTL_MS,
   };
 }

@@ -43,8 +43,11 @@ export interface AppDeps {
   /** Requests per minute per client address (and per account) on sign-in, MFA and reset. */
   authRateLimitPerMinute?: number;
   corsOrigins?: readonly string[];
-  /** Take the client address from X-Forwarded-For (behind a trusted reverse proxy only). */
-  trustProxy?: boolean;
+  /**
+   * How many reverse proxies in front of the API append to X-Forwarded-For; the client address is
+   * taken that many hops from the right (never the client-chosen left end). 0 ignores the header.
+   */
+  trustProxyHops?: number;
   publicUrl?: string;
 }
 
@@ -78,7 +81,8 @@ function fromHttpError(err: { status?: number; code?: string }): AppError | null
 
 export function createApp(deps: AppDeps) {
   const app = new Koa<AppState, AppContext>();
-  app.proxy = deps.trustProxy ?? false;
+  app.proxy = (deps.trustProxyHops ?? 0) > 0;
+  app.maxIpsCount = deps.trustProxyHops ?? 0;
   const audit = new AuditLog(deps.orm);
   const auth = createAuth({
     ...deps,

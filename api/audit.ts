@@ -83,9 +83,27 @@ export interface Verification {
   firstBroken: { seq: number; reason: 'hash_mismatch' | 'chain_broken' | 'missing_entries'; detail: string } | null;
 }
 
-/** A JSON value as it will read back from jsonb (drops undefined, turns dates into strings). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text PostgreSQL will store as given: no NUL, no lone surrogates, at most `max` characters. */
+function storable(text: string, max = Infinity): string {
+  return text
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .replace(/\u0000/g, '\uFFFD')
+    .slice(0, max);
+}
+
+function clip(text: string | null | undefined, max: number): string | null {
+  return text === null || text === undefined ? null : storable(text, max);
+}
+
+/**
+ * A JSON value as it will read back from jsonb (drops undefined, turns dates into strings, makes
+ * every string storable), so that the hash computed now matches the row read back later.
+ */
 function asStored(v: unknown): unknown {
-  return v === undefined || v === null ? null : JSON.parse(JSON.stringify(v));
+  if (v === undefined || v === null) return null;
+  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? storable(x) : x)));
 }
 
 export class AuditLog {
@@ -105,14 +123,15 @@ export class AuditLog {
         at: new Date(Date.now()),
         actorId: input.actorId,
         actorKind: input.actorKind,
-        actorLabel: input.actorLabel,
-        action: input.action,
-        targetType: input.targetType ?? null,
-        targetId: input.targetId ?? null,
+        // Clipped to the columns: an over-long value must never cost the entry.
+        actorLabel: clip(input.actorLabel, 254),
+        action: storable(input.action, 60),
+        targetType: clip(input.targetType, 40),
+        targetId: clip(input.targetId, 120),
         before: asStored(input.before),
         after: asStored(input.after),
-        requestId: input.requestId ?? null,
-        sourceIp: input.sourceIp ?? null,
+        requestId: clip(input.requestId, 100),
+        sourceIp: clip(input.sourceIp, 64),
         prevHash: last?.hash ?? GENESIS_HASH,
       };
       const record: AuditRecord = { ...base, hash: entryHash(orgId, base) };

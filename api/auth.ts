@@ -220,9 +220,10 @@ export function createAuth(deps: AuthDeps) {
   /** Ends sessions (one, or all of a user's); their refresh and access tokens stop working. */
   async function revokeSessions(em: Em, where: { id?: string; user?: string; exceptId?: string }, reason: string) {
     const filter: Record<string, unknown> = { revokedAt: null };
-    if (where.id) filter['id'] = where.id;
     if (where.user) filter['user'] = where.user;
-    if (where.exceptId) filter['id'] = { $ne: where.exceptId };
+    if (where.id || where.exceptId) {
+      filter['id'] = { ...(where.id ? { $eq: where.id } : {}), ...(where.exceptId ? { $ne: where.exceptId } : {}) };
+    }
     return em.nativeUpdate(Session, filter, { revokedAt: new Date(), revokedReason: reason });
   }
 

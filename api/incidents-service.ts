@@ -3,7 +3,7 @@
  * reads come from the read model. Nothing here writes ticket state itself (DESIGN rule 1).
  */
 import { ASSIGNABLE_ROLES } from './permissions.js';
-import { readTicketHistory } from './ticket-history.js';
+import { type HistoryEntry, readTicketHistory } from './ticket-history.js';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
@@ -89,6 +89,18 @@ function toEntry(e: IncidentEvent): z.infer<typeof S.TimelineEntry> {
     actorKind: e.actorKind,
     at: e.at.toISOString(),
     data: e.data,
+  };
+}
+
+/** A history entry with the text of a work note removed, for readers without `incident.work_note`. */
+function withoutNoteText(e: HistoryEntry): HistoryEntry {
+  const input = e.details['input'] as Record<string, unknown> | undefined;
+  if (e.details['updateName'] !== 'comment' || !input || input['internal'] !== true) return e;
+  const { body: _, ...rest } = input;
+  return {
+    ...e,
+    summary: "Update 'comment' received: work note (text hidden)",
+    details: { ...e.details, input: rest },
   };
 }
 
@@ -295,10 +307,11 @@ export class IncidentService {
     const ids = [...new Set(entries.map((e) => e.actorUserId).filter((x): x is string => !!x))];
     const users = ids.length ? await em.find(User, { id: { $in: ids } }) : [];
     const label = new Map(users.map((u) => [u.id, `${u.displayName} <${u.email}>`]));
+    const seesNotes = principal.permissions.has('incident.work_note');
     return {
       workflowId: incident.workflowId,
       items: entries.map((e) => ({
-        ...e,
+        ...(seesNotes ? e : withoutNoteText(e)),
         actor: e.actorUserId ? (label.get(e.actorUserId) ?? e.actorUserId) : 'system',
       })),
     };

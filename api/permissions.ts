@@ -103,5 +103,17 @@ export function satisfies(kind: 'user' | 'api_key', granted: ReadonlySet<string>
   return req.some((p) => granted.has(p));
 }
 
+/** Permissions that include others: whoever reads every incident also reads their own. */
+export const IMPLIED: Partial<Record<Permission, readonly Permission[]>> = {
+  'incident.read': ['incident.read_own'],
+};
+
+/** A grant with what it implies added. */
+export function withImplied(granted: Iterable<Permission>): Set<Permission> {
+  const out = new Set(granted);
+  for (const p of [...out]) for (const q of IMPLIED[p] ?? []) out.add(q);
+  return out;
+}
+
 /** Roles whose members may be assigned incidents. */
 export const ASSIGNABLE_ROLES: readonly Role[] = ['admin', 'team_lead', 'agent', 'process_owner'];

@@ -113,6 +113,14 @@ export function mount(
       const principal = ctx.state.principal;
       if (!principal) throw unauthorized();
       if (!satisfies(principal.kind, principal.permissions, spec.permission)) {
+        // A refused attempt is a security event too (who tried what).
+        await deps.audit.append(principal.orgId, {
+          ...auditContext(ctx, principal),
+          action: 'access.denied',
+          targetType: 'route',
+          targetId: `${spec.method.toUpperCase()} ${spec.path}`,
+          after: { required: spec.permission },
+        });
         if (spec.permission === 'person') throw forbidden('Only a signed-in person can do this, not an API key');
         const needed = typeof spec.permission === 'string' ? spec.permission : spec.permission.join("' or '");
         throw forbidden(`This needs the '${needed}' permission`);

@@ -9,7 +9,7 @@ import {
 import { LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
 import { isStorableText, STORABLE_TEXT_MESSAGE } from '../workflows/rules/text.js';
 
-const text = (max: number) => z.string().trim().max(max).refine(isStorableText, STORABLE_TEXT_MESSAGE);
+export const text = (max: number) => z.string().trim().max(max).refine(isStorableText, STORABLE_TEXT_MESSAGE);
 const uuid = z.uuid();
 
 export const LoginBody = z.strictObject({

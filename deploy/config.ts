@@ -77,11 +77,8 @@ const schema = z.object({
     )
     .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'origins are scheme://host[:port] with no path')))
     .default([]),
-  // Trust X-Forwarded-For (only behind a reverse proxy that sets it).
-  TRUST_PROXY: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .default(false),
+  // Reverse proxies in front of the API that append to X-Forwarded-For (0: ignore the header).
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   // Base URL of the web app, used in links sent by e-mail (password reset, invitation).
   PUBLIC_URL: z.url().optional(),
   INCIDENT_AUTO_CLOSE_AFTER: duration(60_000, 365 * 86_400_000).default(3 * 86_400_000),
@@ -139,7 +136,7 @@ export function apiSettings(config: Config) {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     authRateLimitPerMinute: config.AUTH_RATE_LIMIT_PER_MINUTE,
     corsOrigins: config.CORS_ORIGINS,
-    trustProxy: config.TRUST_PROXY,
+    trustProxyHops: config.TRUST_PROXY_HOPS,
     publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
     bcryptCost: config.BCRYPT_COST,
     bodyLimitBytes: config.BODY_LIMIT,

@@ -9,29 +9,40 @@ import {
   Team,
   TeamMember,
   User,
+  type Role,
 } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
 import type { Account } from '../account.js';
 import { API_KEY_PREFIX, type Auth } from '../auth.js';
 import { AppError, notFound, validationFailed } from '../errors.js';
 import { OrgSettings, OrgSettingsPatch, settingsOf } from '../org-settings.js';
-import { ADMIN_FLOOR, DEFAULT_GRANTS, PERMISSIONS, PERMISSION_NAMES, type Permission } from '../permissions.js';
+import {
+  ADMIN_FLOOR,
+  DEFAULT_GRANTS,
+  PERMISSIONS,
+  PERMISSION_NAMES,
+  type Permission,
+  withImplied,
+} from '../permissions.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
 import { randomToken, sha256 } from '../secrets.js';
+import { text } from '../schemas.js';
+import { grantsFor } from '../auth.js';
 import { createHash } from 'node:crypto';
 
 const uuid = z.uuid();
 const IdParams = z.strictObject({ id: uuid });
-const Role = z.enum(ROLES);
-const PersonRole = Role.exclude(['integration']);
-const Name = z.string().trim().min(1).max(200);
-const Skills = z.array(z.string().trim().min(1).max(60)).max(50);
+const RoleName = z.enum(ROLES);
+const PersonRole = RoleName.exclude(['integration']);
+const Name = text(200).pipe(z.string().min(1));
+const Name120 = text(120).pipe(z.string().min(1));
+const Skills = z.array(text(60).pipe(z.string().min(1))).max(50);
 
 const AdminUser = z.object({
   id: uuid,
   email: z.string(),
   displayName: z.string(),
-  role: Role,
+  role: RoleName,
   active: z.boolean(),
   mfaEnabled: z.boolean(),
   invitationPending: z.boolean(),
@@ -107,6 +118,26 @@ async function loadTeam(ctx: AuthedContext, id: string): Promise<Team> {
   return t;
 }
 
+/**
+ * Refuses to hand out more than the caller holds: a role to assign, a role grant to set, API-key
+ * scopes, or a change to someone whose role can do more than the caller.
+ */
+function noEscalation(ctx: AuthedContext, wanted: Iterable<string>, what: string): void {
+  const held = withImplied(ctx.state.principal.permissions);
+  const beyond = [...wanted].filter((p) => !held.has(p as Permission));
+  if (beyond.length) {
+    throw new AppError(
+      403,
+      'privilege_escalation',
+      `You cannot ${what}: it includes ${beyond.sort().join(', ')}, which you do not hold`,
+    );
+  }
+}
+
+async function noEscalationToRole(ctx: AuthedContext, role: Role, what: string): Promise<void> {
+  noEscalation(ctx, await grantsFor(ctx.state.em, ctx.state.principal.orgId, role), what);
+}
+
 /** Refuses a change that would leave the organization without an active admin. */
 async function keepAnAdmin(em: Em, user: User, nextRole: string, nextActive: boolean): Promise<void> {
   if (user.role !== 'admin' || (nextRole === 'admin' && nextActive)) return;
@@ -143,6 +174,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       handler: async (c, { body }) => {
         const ctx = authed(c);
         const { em, principal } = ctx.state;
+        await noEscalationToRole(ctx, body.role, `invite a ${body.role}`);
         const email = body.email.toLowerCase();
         const taken = await em.findOne(User, { email }, { filters: { tenant: false } });
         if (taken) throw new AppError(409, 'email_taken', 'A user with this e-mail already exists');
@@ -199,6 +231,11 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         const user = await loadUser(ctx, params.id);
         if (user.role === 'integration')
           throw new AppError(409, 'service_account', 'Manage service accounts through their API key');
+        if (user.id === ctx.state.principal.userId && (body.role !== undefined || body.active !== undefined)) {
+          throw new AppError(403, 'self_change', 'Ask another administrator to change your own role or status');
+        }
+        await noEscalationToRole(ctx, user.role, `change a ${user.role}`);
+        if (body.role !== undefined) await noEscalationToRole(ctx, body.role, `make someone a ${body.role}`);
         await keepAnAdmin(em, user, body.role ?? user.role, body.active ?? user.active);
         const before = { displayName: user.displayName, role: user.role, active: user.active };
         if (body.displayName !== undefined) user.displayName = body.displayName;
@@ -226,7 +263,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       handler: async (c, { params }) => {
         const ctx = authed(c);
         const user = await loadUser(ctx, params.id);
-        await account.clearFailures(user.email);
+        await account.unlock(user);
         ctx.state.audit = { targetType: 'user', targetId: user.id };
         ctx.status = 204;
       },
@@ -243,6 +280,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       handler: async (c, { params }) => {
         const ctx = authed(c);
         const user = await loadUser(ctx, params.id);
+        await noEscalationToRole(ctx, user.role, `reset the MFA of a ${user.role}`);
         await account.clearMfa(ctx.state.em, user.id);
         await auth.revokeSessions(ctx.state.em, { user: user.id }, 'mfa_reset');
         ctx.state.audit = { targetType: 'user', targetId: user.id };
@@ -290,7 +328,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       tag: 'admin',
       permission: 'team.manage',
       audit: 'team.create',
-      body: z.strictObject({ name: Name.max(120), leadId: uuid.nullable().optional() }),
+      body: z.strictObject({ name: Name120, leadId: uuid.nullable().optional() }),
       responses: { 201: { description: 'Created', schema: AdminTeam }, 409: { description: 'Name taken' } },
       handler: async (c, { body }) => {
         const ctx = authed(c);
@@ -320,7 +358,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       permission: 'team.manage',
       audit: 'team.update',
       params: IdParams,
-      body: z.strictObject({ name: Name.max(120).optional(), leadId: uuid.nullable().optional() }),
+      body: z.strictObject({ name: Name120.optional(), leadId: uuid.nullable().optional() }),
       responses: { 200: { description: 'The team', schema: AdminTeam }, 404: { description: 'No such team' } },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
@@ -391,13 +429,14 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         const team = await loadTeam(ctx, params.id);
         const user = await loadUser(ctx, params.userId);
         const existing = await em.findOne(TeamMember, { team: team.id, user: user.id });
+        const before = existing ? { userId: user.id, skills: existing.skills ?? [] } : null;
         if (existing) existing.skills = body.skills;
         else em.create(TeamMember, { organization: principal.orgId, team, user, skills: body.skills });
         await em.flush();
         ctx.state.audit = {
           targetType: 'team',
           targetId: team.id,
-          before: existing ? { skills: existing.skills } : null,
+          before,
           after: { userId: user.id, skills: body.skills },
         };
         ctx.body = await teamDto(em, team);
@@ -432,7 +471,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         200: {
           description: 'Roles',
           schema: z.object({
-            roles: z.array(z.object({ role: Role, permissions: z.array(z.string()), isDefault: z.boolean() })),
+            roles: z.array(z.object({ role: RoleName, permissions: z.array(z.string()), isDefault: z.boolean() })),
             permissions: z.record(z.string(), z.string()),
           }),
         },
@@ -456,7 +495,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       tag: 'admin',
       permission: 'role.manage',
       audit: 'role.permissions_change',
-      params: z.strictObject({ role: Role }),
+      params: z.strictObject({ role: RoleName }),
       body: z.strictObject({
         permissions: z.array(z.enum(PERMISSION_NAMES as [Permission, ...Permission[]])).max(PERMISSION_NAMES.length),
       }),
@@ -465,6 +504,8 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         const ctx = authed(c);
         const { em, principal } = ctx.state;
         const next = [...new Set(body.permissions)].sort();
+        noEscalation(ctx, next, `grant these permissions to ${params.role}`);
+        await noEscalationToRole(ctx, params.role, `change the ${params.role} role`);
         if (params.role === 'admin') {
           const missing = ADMIN_FLOOR.filter((p) => !next.includes(p));
           if (missing.length) throw new AppError(409, 'admin_floor', `The admin role must keep ${missing.join(', ')}`);
@@ -554,7 +595,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       permission: 'apikey.manage',
       audit: 'apikey.create',
       body: z.strictObject({
-        name: Name.max(120),
+        name: Name120,
         scopes: z
           .array(z.enum(DEFAULT_GRANTS.integration as [Permission, ...Permission[]]))
           .min(1)
@@ -565,6 +606,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       handler: async (c, { body }) => {
         const ctx = authed(c);
         const { em, principal } = ctx.state;
+        noEscalation(ctx, body.scopes, 'create a key with these scopes');
         const secret = `${API_KEY_PREFIX}${randomToken(32)}`;
         const now = new Date();
         const slugHash = createHash('sha256').update(secret).digest('hex').slice(0, 12);

@@ -105,7 +105,7 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
         429: { description: 'Too many' },
       },
       handler: async (ctx, { body }) => {
-        await account.requestReset(ctx, body.email);
+        account.requestReset(ctx, body.email);
         ctx.status = 202;
         ctx.body = { status: 'accepted' };
       },
@@ -210,16 +210,22 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
     defineRoute({
       method: 'post',
       path: '/me/mfa',
-      summary: 'Start enrolling an authenticator app (TOTP): secret, otpauth URI and QR code',
+      summary:
+        'Start enrolling an authenticator app (TOTP): secret, otpauth URI and QR code; replacing one needs a current code',
       tag: 'auth',
       permission: 'person',
       audit: 'user.mfa_enrollment_started',
+      body: z
+        .strictObject({
+          code: S.TotpCode.optional().describe('a current code, when replacing an enrolled authenticator'),
+        })
+        .optional(),
       responses: { 200: { description: 'Scan the QR code, then confirm with a code', schema: Enrollment } },
-      handler: async (c) => {
+      handler: async (c, { body }) => {
         const ctx = authed(c);
         const user = await ctx.state.em.findOneOrFail(User, { id: ctx.state.principal.userId });
         ctx.state.audit = { targetType: 'user', targetId: user.id };
-        ctx.body = await account.beginEnrollment(user);
+        ctx.body = await account.beginEnrollment(user, { code: body?.code });
       },
     }),
     defineRoute({

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { TEST_DATABASE_URL } from '../support/env.js';
+import { expectProblem } from '../support/problems.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 let stack: Stack;
@@ -91,12 +92,29 @@ describe('what is recorded', () => {
     });
   });
 
-  it('does not record refused requests as changes', async () => {
-    const before = (await org.admin.api('GET', '/api/v1/audit/verify')).body.checked;
+  it('records a refused request as access.denied, not as the change', async () => {
+    const before = (await org.admin.api('GET', '/api/v1/audit/verify')).body.lastSeq;
     await org.requester.api('POST', '/api/v1/admin/teams', { name: 'nope' });
     await org.agent.api('POST', '/api/v1/incidents', { title: '' });
-    const after = (await org.admin.api('GET', '/api/v1/audit/verify')).body.checked;
-    expect(after).toBe(before);
+    const since = (await org.admin.api('GET', `/api/v1/audit?afterSeq=${before}`)).body.items;
+    expect(since.map((e: any) => e.action)).toEqual(['access.denied']);
+    expect(since[0]).toMatchObject({ actorId: org.requester.id, targetType: 'route', targetId: 'POST /admin/teams' });
+  });
+
+  it('keeps the entry when a value does not fit its column or is not storable text', async () => {
+    const odd = await org.admin.api('POST', '/api/v1/admin/teams', { name: 'Team \ud800 odd' });
+    expectProblem(odd, 422, 'validation_failed');
+    const longId = 'r'.repeat(300);
+    const ok = await org.admin.api(
+      'POST',
+      '/api/v1/admin/teams',
+      { name: 'Long request id' },
+      { 'X-Request-Id': longId },
+    );
+    expect(ok.status).toBe(201);
+    const entry = (await org.admin.api('GET', `/api/v1/audit?action=team.create&targetId=${ok.body.id}`)).body.items[0];
+    expect(entry.requestId.length).toBeLessThanOrEqual(100);
+    expect((await org.admin.api('GET', '/api/v1/audit/verify')).body.ok).toBe(true);
   });
 });
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Session, User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
-import { expectProblem, mailedToken, totp } from '../support/problems.js';
+import { eventually, expectProblem, mailedToken, totp } from '../support/problems.js';
 import { http, PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 let stack: Stack;
@@ -36,7 +36,7 @@ async function newUser(role: User['role'] = 'agent'): Promise<{ id: string; emai
     role,
   });
   expect(invite.status).toBe(201);
-  const token = await mailedToken(stack.orm, org.id, invite.body.email, 'invitation');
+  const token = await mailedToken(stack, org.id, invite.body.email, 'invitation');
   const accepted = await anon()('POST', '/api/v1/auth/invitation/accept', { token, password: PASSWORD });
   expect(accepted.status).toBe(204);
   return { id: invite.body.id, email: invite.body.email };
@@ -140,12 +140,14 @@ describe('lockout', () => {
     const unlock = await org.admin.api('POST', `/api/v1/admin/users/${u.id}/unlock`);
     expect(unlock.status).toBe(204);
     expect((await stack.login(u.email, PASSWORD)).status).toBe(200);
-    const log = await org.admin.api('GET', `/api/v1/audit?targetId=${u.id}&action=auth.`);
-    // Admins have audit.read by default.
-    const actions = log.body.items.map((e: any) => e.action);
-    expect(actions.filter((a: string) => a === 'auth.login_failed')).toHaveLength(3);
-    expect(actions).toContain('auth.lockout');
-    expect(actions).toContain('auth.login');
+    // Failures are audited after the answer (so they cost no extra time): wait for them.
+    await eventually(async () => {
+      const log = await org.admin.api('GET', `/api/v1/audit?targetId=${u.id}&action=auth.`);
+      const actions = log.body.items.map((e: any) => e.action);
+      expect(actions.filter((a: string) => a === 'auth.login_failed')).toHaveLength(3);
+      expect(actions).toContain('auth.lockout');
+      expect(actions).toContain('auth.login');
+    });
   });
 });
 
@@ -265,26 +267,54 @@ describe('MFA (TOTP)', () => {
     }
   });
 
-  it('locks sign-in after repeated wrong codes', async () => {
+  it('locks the second factor after repeated wrong codes, even across fresh sign-ins', async () => {
     const u = await newUser();
-    await enrol((await signIn(u.email)).accessToken);
+    const { secret } = await enrol((await signIn(u.email)).accessToken);
+    const wrong = async () => {
+      // A correct password between guesses must not reset the second-factor count.
+      const step = await signIn(u.email);
+      return anon()('POST', '/api/v1/auth/mfa/verify', { mfaToken: step.mfaToken, code: '000000' });
+    };
+    expectProblem(await wrong(), 401, 'invalid_mfa_code');
+    expectProblem(await wrong(), 401, 'invalid_mfa_code');
+    expectProblem(await wrong(), 423, 'account_locked');
     const step = await signIn(u.email);
     expectProblem(
-      await anon()('POST', '/api/v1/auth/mfa/verify', { mfaToken: step.mfaToken, code: '000000' }),
-      401,
-      'invalid_mfa_code',
-    );
-    expectProblem(
-      await anon()('POST', '/api/v1/auth/mfa/verify', { mfaToken: step.mfaToken, code: '000001' }),
-      401,
-      'invalid_mfa_code',
-    );
-    expectProblem(
-      await anon()('POST', '/api/v1/auth/mfa/verify', { mfaToken: step.mfaToken, code: '000002' }),
+      await anon()('POST', '/api/v1/auth/mfa/verify', { mfaToken: step.mfaToken, code: await totp(secret, 1) }),
       423,
       'account_locked',
     );
     await org.admin.api('POST', `/api/v1/admin/users/${u.id}/unlock`);
+    const ok = await anon()('POST', '/api/v1/auth/mfa/verify', {
+      mfaToken: step.mfaToken,
+      code: await totp(secret, 1),
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it('replacing an enrolled authenticator needs a current code', async () => {
+    const u = await newUser();
+    const { accessToken } = await signIn(u.email);
+    const { secret } = await enrol(accessToken);
+    const api = http(stack.baseUrl, accessToken);
+    expectProblem(await api('POST', '/api/v1/me/mfa'), 401, 'invalid_mfa_code');
+    expectProblem(await api('POST', '/api/v1/me/mfa', { code: '123456' }), 401, 'invalid_mfa_code');
+    const again = await api('POST', '/api/v1/me/mfa', { code: await totp(secret, 1) });
+    expect(again.status).toBe(200);
+    expect(again.body.secret).not.toBe(secret);
+  });
+
+  it('of recovery codes used at the same moment, each is accepted once and none fails', async () => {
+    const u = await newUser();
+    const { recoveryCodes } = await enrol((await signIn(u.email)).accessToken);
+    const steps = await Promise.all([0, 1, 2, 3].map(() => signIn(u.email)));
+    const codes = [recoveryCodes[2], recoveryCodes[3], recoveryCodes[2], recoveryCodes[4]];
+    const results = await Promise.all(
+      steps.map((st, i) =>
+        anon()('POST', '/api/v1/auth/mfa/verify', { mfaToken: st.mfaToken, recoveryCode: codes[i] }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 401]);
   });
 });
 
@@ -389,7 +419,7 @@ describe('password reset and invitations', () => {
     const unknown = await anon()('POST', '/api/v1/auth/password-reset', { email: `ghost@${org.slug}.test` });
     expect([known.status, unknown.status]).toEqual([202, 202]);
     expect(known.body).toEqual(unknown.body);
-    const token = await mailedToken(stack.orm, org.id, u.email, 'password_reset');
+    const token = await mailedToken(stack, org.id, u.email, 'password_reset');
     expectProblem(
       await anon()('POST', '/api/v1/auth/password-reset/confirm', { token, password: 'short' }),
       422,
@@ -413,7 +443,7 @@ describe('password reset and invitations', () => {
   it('refuses an expired reset token', async () => {
     const u = await newUser();
     await anon()('POST', '/api/v1/auth/password-reset', { email: u.email });
-    const token = await mailedToken(stack.orm, org.id, u.email, 'password_reset');
+    const token = await mailedToken(stack, org.id, u.email, 'password_reset');
     await stack.orm.em
       .fork()
       .getConnection()
@@ -430,7 +460,7 @@ describe('password reset and invitations', () => {
     const invite = await org.admin.api('POST', '/api/v1/admin/users', { email, displayName: 'Invitee', role: 'agent' });
     expect(invite.body).toMatchObject({ invitationPending: true, role: 'agent' });
     expectProblem(await stack.login(email, PASSWORD), 401, 'invalid_credentials');
-    const token = await mailedToken(stack.orm, org.id, email, 'invitation');
+    const token = await mailedToken(stack, org.id, email, 'invitation');
     expect((await anon()('POST', '/api/v1/auth/invitation/accept', { token, password: PASSWORD })).status).toBe(204);
     expectProblem(
       await anon()('POST', '/api/v1/auth/invitation/accept', { token, password: PASSWORD }),

@@ -153,15 +153,97 @@ describe('permissions are data', () => {
     );
   });
 
-  it('keeps at least one active admin', async () => {
-    const admins = await org.admin.api('GET', '/api/v1/admin/users');
-    const adminIds = admins.body.items.filter((u: any) => u.role === 'admin' && u.active).map((u: any) => u.id);
-    // The walker's admin is the second one: demote it, then try to demote the last.
-    const [first, ...others] = adminIds;
-    for (const id of others)
-      expect((await org.admin.api('PATCH', `/api/v1/admin/users/${id}`, { role: 'agent' })).status).toBe(200);
-    expectProblem(await org.admin.api('PATCH', `/api/v1/admin/users/${first}`, { role: 'agent' }), 409, 'last_admin');
-    expectProblem(await org.admin.api('PATCH', `/api/v1/admin/users/${first}`, { active: false }), 409, 'last_admin');
+  it('keeps at least one active admin, and nobody changes their own role or status', async () => {
+    const walkerAdmin = (await org.admin.api('GET', '/api/v1/admin/users')).body.items.find(
+      (u: any) => u.email === `admin@${org.slug}.rbac`,
+    );
+    expectProblem(
+      await org.admin.api('PATCH', `/api/v1/admin/users/${org.admin.id}`, { role: 'agent' }),
+      403,
+      'self_change',
+    );
+    expectProblem(
+      await org.admin.api('PATCH', `/api/v1/admin/users/${org.admin.id}`, { active: false }),
+      403,
+      'self_change',
+    );
+    // A role with every permission (so no escalation check stops it) still cannot remove the last admin.
+    await org.admin.api('PUT', '/api/v1/admin/roles/team_lead', { permissions: PERMISSION_NAMES });
+    try {
+      expect((await org.admin.api('PATCH', `/api/v1/admin/users/${walkerAdmin.id}`, { role: 'agent' })).status).toBe(
+        200,
+      );
+      const lead = as.team_lead!;
+      expectProblem(await lead('PATCH', `/api/v1/admin/users/${org.admin.id}`, { role: 'agent' }), 409, 'last_admin');
+      expectProblem(await lead('PATCH', `/api/v1/admin/users/${org.admin.id}`, { active: false }), 409, 'last_admin');
+    } finally {
+      await org.admin.api('PATCH', `/api/v1/admin/users/${walkerAdmin.id}`, { role: 'admin' });
+      await org.admin.api('PUT', '/api/v1/admin/roles/team_lead', { permissions: [...DEFAULT_GRANTS.team_lead] });
+    }
+  });
+});
+
+describe('no privilege escalation', () => {
+  it('a holder of user.manage cannot make anyone (itself included) more powerful than itself', async () => {
+    await org.admin.api('PUT', '/api/v1/admin/roles/team_lead', {
+      permissions: [...DEFAULT_GRANTS.team_lead, 'user.manage'],
+    });
+    try {
+      const lead = as.team_lead!;
+      const me = (await lead('GET', '/api/v1/me')).body;
+      expectProblem(await lead('PATCH', `/api/v1/admin/users/${me.id}`, { role: 'admin' }), 403, 'self_change');
+      expectProblem(
+        await lead('PATCH', `/api/v1/admin/users/${org.agent2.id}`, { role: 'admin' }),
+        403,
+        'privilege_escalation',
+      );
+      expectProblem(
+        await lead('POST', '/api/v1/admin/users', {
+          email: `boss${Date.now()}@${org.slug}.test`,
+          displayName: 'Boss',
+          role: 'admin',
+        }),
+        403,
+        'privilege_escalation',
+      );
+      expectProblem(await lead('POST', `/api/v1/admin/users/${org.admin.id}/mfa/reset`), 403, 'privilege_escalation');
+      // Within its own powers it may act: make an agent a requester.
+      expect((await lead('PATCH', `/api/v1/admin/users/${org.outsider.id}`, { role: 'requester' })).status).toBe(200);
+      await org.admin.api('PATCH', `/api/v1/admin/users/${org.outsider.id}`, { role: 'agent' });
+    } finally {
+      await org.admin.api('PUT', '/api/v1/admin/roles/team_lead', { permissions: [...DEFAULT_GRANTS.team_lead] });
+    }
+  });
+
+  it('a holder of role.manage or apikey.manage cannot grant what it does not hold', async () => {
+    await org.admin.api('PUT', '/api/v1/admin/roles/requester', {
+      permissions: [...DEFAULT_GRANTS.requester, 'role.manage', 'apikey.manage'],
+    });
+    try {
+      const requester = as.requester!;
+      expectProblem(
+        await requester('PUT', '/api/v1/admin/roles/requester', {
+          permissions: [...DEFAULT_GRANTS.requester, 'role.manage', 'user.read'],
+        }),
+        403,
+        'privilege_escalation',
+      );
+      expectProblem(
+        await requester('PUT', '/api/v1/admin/roles/admin', { permissions: ['role.manage', 'user.manage'] }),
+        403,
+        'privilege_escalation',
+      );
+      expectProblem(
+        await requester('POST', '/api/v1/admin/api-keys', { name: 'mine', scopes: ['incident.read', 'user.read'] }),
+        403,
+        'privilege_escalation',
+      );
+      expect(
+        (await requester('POST', '/api/v1/admin/api-keys', { name: 'mine', scopes: ['incident.create'] })).status,
+      ).toBe(201);
+    } finally {
+      await org.admin.api('PUT', '/api/v1/admin/roles/requester', { permissions: [...DEFAULT_GRANTS.requester] });
+    }
   });
 });
 
@@ -193,6 +275,34 @@ describe('requesters', () => {
       await org.requester.api('POST', `/api/v1/incidents/${own.body.key}/comments`, { body: 'sneaky', internal: true }),
       403,
       'forbidden',
+    );
+  });
+});
+
+describe('ticket history', () => {
+  it('auditors read who did what in the workflow, without the text of work notes', async () => {
+    const inc = await org.agent.api('POST', '/api/v1/incidents', {
+      title: 'History check',
+      impact: 'low',
+      urgency: 'low',
+    });
+    await org.agent.api('POST', `/api/v1/incidents/${inc.body.key}/comments`, {
+      body: 'secret-note-text',
+      internal: true,
+    });
+    await org.agent.api('POST', `/api/v1/incidents/${inc.body.key}/comments`, { body: 'public-reply-text' });
+    const seen = await as.auditor!('GET', `/api/v1/incidents/${inc.body.key}/history`);
+    expect(seen.status).toBe(200);
+    const text = JSON.stringify(seen.body);
+    expect(text).not.toContain('secret-note-text');
+    expect(text).toContain('public-reply-text');
+    expect(
+      seen.body.items.filter((e: any) => e.kind === 'update_accepted' && e.details.updateName === 'comment'),
+    ).toHaveLength(2);
+    expect(seen.body.items.find((e: any) => e.kind === 'workflow_started').actor).toContain(org.agent.email);
+    // A team lead (who may read work notes and history) sees the text.
+    expect(JSON.stringify((await as.team_lead!('GET', `/api/v1/incidents/${inc.body.key}/history`)).body)).toContain(
+      'secret-note-text',
     );
   });
 });

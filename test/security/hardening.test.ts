@@ -98,6 +98,43 @@ describe('rate limits', () => {
   });
 });
 
+describe('behind a reverse proxy', () => {
+  it('takes the client address from the proxy’s hop, not from what the client wrote', async () => {
+    const s3 = await startStack({ app: { trustProxyHops: 1, authRateLimitPerMinute: 6 } });
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        // The client forges a new left-most address each time; the proxy appends the real one.
+        const res = await http(s3.baseUrl)(
+          'POST',
+          '/api/v1/auth/login',
+          { email: `p${i}@nowhere.test`, password: 'x' },
+          {
+            'X-Forwarded-For': `10.0.0.${i}, 203.0.113.7`,
+          },
+        );
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 6)).not.toContain(429);
+      expect(statuses.slice(6)).toEqual([429, 429]);
+      const o = await s3.createOrg();
+      const r = await o.agent.api(
+        'POST',
+        '/api/v1/incidents',
+        { title: 'via proxy', impact: 'low', urgency: 'low' },
+        {
+          'X-Forwarded-For': `${'9'.repeat(80)}, 198.51.100.9`,
+        },
+      );
+      expect(r.status).toBe(201);
+      const entry = (await o.admin.api('GET', '/api/v1/audit?action=incident.create')).body.items[0];
+      expect(entry.sourceIp).toBe('198.51.100.9');
+    } finally {
+      await s3.stop();
+    }
+  }, 60_000);
+});
+
 describe('secrets never leak', () => {
   it('no password, hash, token, TOTP secret, recovery code or API key in any response body or log line', async () => {
     // A fresh stack with ample limits, so every flow runs to completion.
@@ -137,7 +174,7 @@ describe('secrets never leak', () => {
       );
       secrets.push(newPassword);
       keep(await anon('POST', '/api/v1/auth/password-reset', { email: o.requester.email }));
-      const resetToken = await mailedToken(s2.orm, o.id, o.requester.email, 'password_reset');
+      const resetToken = await mailedToken(s2, o.id, o.requester.email, 'password_reset');
       secrets.push(resetToken);
       const resetPassword = 'reset passphrase also secret';
       keep(await anon('POST', '/api/v1/auth/password-reset/confirm', { token: resetToken, password: resetPassword }));

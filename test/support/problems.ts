@@ -15,10 +15,35 @@ export function totp(secret: string, stepOffset = 0): Promise<string> {
   return generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepOffset * 30 });
 }
 
-/** The newest outbox message (e-mail) of a template to an address; its token. */
-export async function mailedToken(orm: Orm, orgId: string, recipient: string, template: string): Promise<string> {
-  const em = orm.em.fork();
-  em.setFilterParams(TENANT_FILTER, { orgId });
-  const msg = await em.findOneOrFail(OutboxMessage, { recipient, template }, { orderBy: { id: 'desc' } });
-  return String(msg.data['token']);
+/**
+ * The token in the newest outbox message (e-mail) of a template to an address, opened the way the
+ * mail sender opens it. Waits briefly: reset e-mails are queued after the answer.
+ */
+export async function mailedToken(
+  stack: { orm: Orm; app: { account: { readOutbox(d: Record<string, unknown>): Record<string, unknown> } } },
+  orgId: string,
+  recipient: string,
+  template: string,
+): Promise<string> {
+  for (let i = 0; ; i++) {
+    const em = stack.orm.em.fork();
+    em.setFilterParams(TENANT_FILTER, { orgId });
+    const msg = await em.findOne(OutboxMessage, { recipient, template }, { orderBy: { id: 'desc' } });
+    if (msg) return String(stack.app.account.readOutbox(msg.data)['token']);
+    if (i > 50) throw new Error(`no ${template} message to ${recipient}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Polls until `check` passes (for effects written after the answer, like audit of failures). */
+export async function eventually(check: () => Promise<void>, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
 }
