@@ -2,15 +2,35 @@
  * Activities, built by a factory that receives their dependencies; the worker wires the real ones.
  * The type of this module is what workflows proxy (`import type * as activities`).
  */
+import { Team } from '../db/entities/index.js';
 import type { Orm } from '../db/orm.js';
+import { TENANT_FILTER } from '../db/orm.js';
+import { type Mailer, type NotifyEscalationInput, notifyEscalation as sendEscalation } from './notify.js';
 import { type PersistIncidentInput, persistIncidentProjection } from './projection.js';
 
 export interface ActivityDeps {
   orm: Orm;
+  /** Absent: no e-mail is sent (webhooks still are). */
+  mailer?: Mailer | null;
+  /** Base URL of the web app, for links in messages. */
+  publicUrl?: string;
 }
 
-export function createActivities({ orm }: ActivityDeps) {
+export function createActivities({ orm, mailer = null, publicUrl = 'http://127.0.0.1:3000' }: ActivityDeps) {
   return {
+    /** Sends an SLA escalation to its audience on every channel, at most once per recipient and channel. */
+    async notifyEscalation(input: NotifyEscalationInput): Promise<{ sent: number }> {
+      return sendEscalation({ orm, mailer, publicUrl }, input);
+    },
+
+    /** The lead of a team, if it has one (for reassign-to-team-lead escalations). */
+    async teamLeadOf(input: { orgId: string; teamId: string }): Promise<string | null> {
+      const em = orm.em.fork();
+      em.setFilterParams(TENANT_FILTER, { orgId: input.orgId });
+      const team = await em.findOne(Team, { id: input.teamId });
+      return team?.lead?.id ?? null;
+    },
+
     /** Stores the incident's read model and timeline event for one revision. */
     async persistIncident(input: PersistIncidentInput): Promise<void> {
       await persistIncidentProjection(orm.em.fork(), input);
@@ -21,3 +41,5 @@ export function createActivities({ orm }: ActivityDeps) {
 export type Activities = ReturnType<typeof createActivities>;
 // Workflows import this module as types only; these declarations give them the activity signatures.
 export declare const persistIncident: Activities['persistIncident'];
+export declare const notifyEscalation: Activities['notifyEscalation'];
+export declare const teamLeadOf: Activities['teamLeadOf'];

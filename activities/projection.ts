@@ -34,6 +34,10 @@ const INCIDENT_COLUMNS = [
   'resolved_at',
   'closed_at',
   'auto_close_at',
+  'sla',
+  'response_due_at',
+  'resolution_due_at',
+  'sla_breached',
   'revision',
 ] as const;
 
@@ -75,6 +79,10 @@ function incidentParams(s: IncidentSnapshot): unknown[] {
     s.resolvedAt ? new Date(s.resolvedAt) : null,
     s.closedAt ? new Date(s.closedAt) : null,
     s.autoCloseAt ? new Date(s.autoCloseAt) : null,
+    s.sla ? JSON.stringify(s.sla) : null,
+    s.sla?.response.dueAt ? new Date(s.sla.response.dueAt) : null,
+    s.sla?.resolution.dueAt ? new Date(s.sla.resolution.dueAt) : null,
+    !!(s.sla?.response.breachedAt || s.sla?.resolution.breachedAt),
     s.revision,
   ];
 }

@@ -13,6 +13,7 @@ import { cors, securityHeaders } from './hardening.js';
 import { RateLimiter } from './rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
+import { slaRoutes } from './routes/sla.js';
 import type { AppContext, AppState } from './context.js';
 import { AppError, titleFor } from './errors.js';
 import { readiness } from './health.js';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
     ...incidentRoutes(incidents),
     ...adminRoutes(auth, account),
     ...auditRoutes(audit),
+    ...slaRoutes(),
   ];
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.

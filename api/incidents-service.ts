@@ -23,9 +23,13 @@ import {
   TASK_QUEUE,
   transitionUpdate,
   INCIDENT_PREFIX,
+  type IncidentSla,
   type IncidentSnapshot,
   type NewIncident,
+  priorityUpdate,
 } from '../workflows/incident-messages.js';
+import { priorityFor } from '../workflows/rules/priority.js';
+import { policyFor, slaView } from './sla.js';
 import { allowedTransitions, isTerminal } from '../workflows/rules/incident-lifecycle.js';
 import type { Principal } from './context.js';
 import { AppError, notFound, validationFailed, type FieldError } from './errors.js';
@@ -76,6 +80,7 @@ export function toDto(i: Incident): IncidentDto {
     closedAt: iso(i.closedAt),
     autoCloseAt: iso(i.autoCloseAt),
     revision: i.revision,
+    sla: slaView(i.sla as IncidentSla | null),
     allowedTransitions: [...allowedTransitions(i.status)],
   };
 }
@@ -215,13 +220,13 @@ export class IncidentService {
         const number = incidentNumberOf(existing.workflowId);
         const stored = await em.findOne(Incident, { number }, { refresh: true });
         // Without a stored row the first request stopped between reserving and starting: finish it.
-        if (!stored) await this.start(principal, body, number, 'USE_EXISTING');
+        if (!stored) await this.start(em, principal, body, number, 'USE_EXISTING');
         return { incident: toDto(stored ?? (await this.load(em, principal, number))), replayed: true };
       }
       await this.checkRefs(em, body);
       const number = await this.reserveWithKey(em, principal, idempotencyKey, hash);
       // A concurrent request with the same key may have started it already.
-      await this.start(principal, body, number, 'USE_EXISTING');
+      await this.start(em, principal, body, number, 'USE_EXISTING');
       return { incident: toDto(await this.load(em, principal, number)), replayed: false };
     }
     await this.checkRefs(em, body);
@@ -229,7 +234,7 @@ export class IncidentService {
       const number = await this.allocateNumber(em, principal.orgId);
       try {
         // A fresh number must be a new workflow.
-        await this.start(principal, body, number, 'FAIL');
+        await this.start(em, principal, body, number, 'FAIL');
         return { incident: toDto(await this.load(em, principal, number)), replayed: false };
       } catch (err) {
         // The counter is behind the workflows (e.g. a restored database): take the next number.
@@ -241,6 +246,7 @@ export class IncidentService {
 
   /** Starts the incident's workflow and waits until its first projection is stored. */
   private async start(
+    em: Em,
     principal: Principal,
     body: z.infer<typeof S.CreateIncidentBody>,
     number: number,
@@ -260,6 +266,7 @@ export class IncidentService {
       teamId: body.teamId,
       createdBy: actorOf(principal),
       autoCloseAfterMs: this.deps.autoCloseAfterMs,
+      sla: await policyFor(em, priorityFor(body.impact, body.urgency), body.category ?? null),
     };
     const start = new WithStartWorkflowOperation(incidentWorkflow, {
       workflowId: incidentWorkflowId(principal.orgSlug, number),
@@ -338,7 +345,7 @@ export class IncidentService {
 
   private snapshotOf(i: Incident): IncidentSnapshot {
     const { allowedTransitions: _, key, ...rest } = toDto(i);
-    return { ...rest, key, orgId: i.organization.id };
+    return { ...rest, key, orgId: i.organization.id, sla: (i.sla as IncidentSla | null) ?? null };
   }
 
   /**
@@ -380,6 +387,24 @@ export class IncidentService {
     const { revision: _, ...req } = body;
     const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
       h.executeUpdate(transitionUpdate, {
+        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
+        updateId,
+      }),
+    );
+    return incident;
+  }
+
+  /** Changes impact and/or urgency; the workflow recomputes the priority and retargets the SLA. */
+  async reprioritize(
+    em: Em,
+    principal: Principal,
+    number: number,
+    body: z.infer<typeof S.PriorityBody>,
+    meta: CommandMeta,
+  ) {
+    const { revision: _, ...req } = body;
+    const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
+      h.executeUpdate(priorityUpdate, {
         args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
         updateId,
       }),

@@ -7,6 +7,7 @@ import {
   TRANSITION_TARGETS,
 } from '../workflows/rules/incident-lifecycle.js';
 import { LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
+import { SlaView } from './sla.js';
 import { isStorableText, STORABLE_TEXT_MESSAGE } from '../workflows/rules/text.js';
 
 export const text = (max: number) => z.string().trim().max(max).refine(isStorableText, STORABLE_TEXT_MESSAGE);
@@ -72,6 +73,15 @@ export const TransitionBody = z.strictObject({
   resolutionNotes: text(20_000).optional(),
   revision,
 });
+
+export const PriorityBody = z
+  .strictObject({
+    impact: z.enum(LEVELS).optional(),
+    urgency: z.enum(LEVELS).optional(),
+    reason: text(2000).optional(),
+    revision,
+  })
+  .refine((b) => b.impact || b.urgency, { message: 'send impact and/or urgency', path: ['impact'] });
 
 export const AssignBody = z.strictObject({
   assigneeId: uuid.nullable(),
@@ -163,6 +173,7 @@ export const Incident = z.object({
   closedAt: z.string().nullable(),
   autoCloseAt: z.string().nullable(),
   revision: z.number().int(),
+  sla: SlaView.nullable().describe('SLA clocks as of now (business time), or null without a policy'),
   allowedTransitions: z.array(z.enum(TRANSITION_TARGETS)),
 });
 

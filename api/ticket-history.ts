@@ -37,8 +37,8 @@ type Run = { runId: string; events: HistoryEvent[] };
 
 const MAX_TEXT = 200;
 const GRPC_NOT_FOUND = 5;
-// workflows/incident.ts has exactly one timer, the auto-close wait (`condition(..., ms)`), and does
-// not give it a summary; a timer that carries one (TimerOptions.summary) is named by it instead.
+// workflows/incident.ts names its timers ('auto-close', 'sla-escalation'); incidents started before
+// it did had a single, unnamed timer: the auto-close wait.
 const INCIDENT_TIMER_LABEL = 'auto-close';
 
 const cap = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);

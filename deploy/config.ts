@@ -79,6 +79,12 @@ const schema = z.object({
     .default([]),
   // Reverse proxies in front of the API that append to X-Forwarded-For (0: ignore the header).
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // Outgoing e-mail (notifications); without it no e-mail is sent (webhooks still are).
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'expected smtp://user:pass@host:port or smtps://…')
+    .optional(),
+  SMTP_FROM: z.string().min(3).max(200).default('Lintas <no-reply@lintas.invalid>'),
   // Base URL of the web app, used in links sent by e-mail (password reset, invitation).
   PUBLIC_URL: z.url().optional(),
   INCIDENT_AUTO_CLOSE_AFTER: duration(60_000, 365 * 86_400_000).default(3 * 86_400_000),

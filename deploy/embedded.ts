@@ -16,6 +16,7 @@ import { createLogger } from './logger.js';
 import { seedDemo } from './seed.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { startDevServer, type DevServer } from './temporal-dev.js';
+import { createSmtpMailer } from './mailer.js';
 import { createWorker } from './worker.js';
 
 async function jwtSecretFor(dataDir: string, fromEnv: string | undefined): Promise<string> {
@@ -72,7 +73,13 @@ async function main(): Promise<void> {
 
   const nativeConnection = await NativeConnection.connect({ address });
   stops.push(() => nativeConnection.close());
-  const worker = await createWorker({ orm, connection: nativeConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const worker = await createWorker({
+    orm,
+    connection: nativeConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
+    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+  });
   const running = worker.run();
   stops.push(async () => {
     // The SDK already starts draining the worker on SIGINT/SIGTERM; only ask if it has not.

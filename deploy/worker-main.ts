@@ -2,12 +2,19 @@
 import { NativeConnection } from '@temporalio/worker';
 import { openDatabase } from '../db/orm.js';
 import { configOrExit } from './config.js';
+import { createSmtpMailer } from './mailer.js';
 import { createWorker } from './worker.js';
 
 const config = configOrExit('DATABASE_URL', 'TEMPORAL_ADDRESS');
 const orm = await openDatabase({ url: config.DATABASE_URL });
 const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-const worker = await createWorker({ orm, connection, namespace: config.TEMPORAL_NAMESPACE });
+const worker = await createWorker({
+  orm,
+  connection,
+  namespace: config.TEMPORAL_NAMESPACE,
+  mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
+  publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+});
 // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
 await worker.run();
 await connection.close();

@@ -2,6 +2,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
+import type { Mailer } from '../activities/notify.js';
 import type { Orm } from '../db/orm.js';
 import { TASK_QUEUE } from '../workflows/incident-messages.js';
 
@@ -14,6 +15,8 @@ export interface WorkerDeps {
   /** A prebuilt bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
+  mailer?: Mailer | null;
+  publicUrl?: string;
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -22,6 +25,10 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue ?? TASK_QUEUE,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ orm: deps.orm }),
+    activities: createActivities({
+      orm: deps.orm,
+      mailer: deps.mailer ?? null,
+      ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+    }),
   });
 }

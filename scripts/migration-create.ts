@@ -27,7 +27,19 @@ try {
     text = text.replace(/((?:^import .*\n)+)/m, `$1import { ${cls} } from './${name}.js';\n`);
     text = text.replace(/\n\];\s*$/, `\n  { name: '${name}', class: ${cls} },\n];\n`);
     await writeFile(index, text);
-    console.log(`Created db/migrations/${result.fileName}`);
+    // The audit log's append-only triggers are written by hand (raw SQL) and unknown to the
+    // entities; the generator would drop them. Keep them out of every generated migration.
+    const path = `db/migrations/${result.fileName}`;
+    const code = await readFile(path, 'utf8');
+    const kept = code
+      .split('\n')
+      .filter((line) => !/audit_log_no_change|audit_log_no_truncate|lintas_audit_append_only/.test(line))
+      .join('\n');
+    if (kept !== code) {
+      await writeFile(path, kept);
+      console.log('Left the audit-log triggers out of the generated migration');
+    }
+    console.log(`Created ${path}`);
   }
 } finally {
   await orm.close();

@@ -6,6 +6,7 @@ import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from './rules/incident-lifecycle.js';
 import type { Level, Priority } from './rules/priority.js';
+import type { ClockKind, EscalationAction, SlaClock, SlaPolicySnapshot } from './rules/sla.js';
 
 export const TASK_QUEUE = 'lintas-tickets';
 
@@ -27,6 +28,22 @@ export function incidentNumberOf(workflowId: string): number {
 export interface Actor {
   userId: string | null;
   kind: 'user' | 'system';
+}
+
+/** An escalation the workflow took: which clock, at which fraction, what it did. */
+export interface EscalationTaken {
+  clock: ClockKind;
+  fraction: number;
+  at: string;
+  actions: EscalationAction[];
+}
+
+/** The incident's SLA: the policy version it started under and its two clocks. */
+export interface IncidentSla {
+  policy: SlaPolicySnapshot;
+  response: SlaClock;
+  resolution: SlaClock;
+  escalations: EscalationTaken[];
 }
 
 export interface IncidentSnapshot {
@@ -53,10 +70,13 @@ export interface IncidentSnapshot {
   resolvedAt: string | null;
   closedAt: string | null;
   autoCloseAt: string | null;
+  /** Null for incidents started before SLAs existed, or without a matching policy. */
+  sla?: IncidentSla | null;
   revision: number;
 }
 
-export type TimelineEventType = 'created' | 'assigned' | 'status_changed' | 'comment' | 'work_note';
+export type TimelineEventType =
+  'created' | 'assigned' | 'status_changed' | 'comment' | 'work_note' | 'priority_changed' | 'sla_escalated';
 
 /** One timeline entry; `revision` is the incident revision the change produced. */
 export interface TimelineEvent {
@@ -81,6 +101,8 @@ export interface NewIncident {
   teamId: string | null;
   createdBy: Actor;
   autoCloseAfterMs: number;
+  /** The SLA policy version in force when the incident was raised (fixed for its life). */
+  sla?: SlaPolicySnapshot | null;
 }
 
 /** Start input: a new incident, or the carried state after continue-as-new. */
@@ -97,6 +119,11 @@ export type TransitionCommand = TransitionRequest & Guarded;
 export interface AssignCommand extends Guarded {
   assigneeId: string | null;
   teamId: string | null;
+}
+export interface PriorityCommand extends Guarded {
+  impact?: Level | undefined;
+  urgency?: Level | undefined;
+  reason?: string | undefined;
 }
 export interface CommentCommand extends Guarded {
   body: string;
@@ -117,4 +144,5 @@ export const openUpdate = defineUpdate<IncidentSnapshot>('open');
 export const transitionUpdate = defineUpdate<IncidentSnapshot, [TransitionCommand]>('transition');
 export const assignUpdate = defineUpdate<IncidentSnapshot, [AssignCommand]>('assign');
 export const commentUpdate = defineUpdate<IncidentSnapshot, [CommentCommand]>('comment');
+export const priorityUpdate = defineUpdate<IncidentSnapshot, [PriorityCommand]>('priority');
 export const stateQuery = defineQuery<IncidentSnapshot>('state');

@@ -21,7 +21,9 @@ import {
   type IncidentSnapshot,
   type IncidentWorkflowInput,
   type NewIncident,
+  type PriorityCommand,
   INCIDENT_PREFIX,
+  priorityUpdate,
   type RejectionType,
   type TimelineEvent,
   type TransitionCommand,
@@ -39,7 +41,16 @@ import {
   isTerminal,
   statusAfterAssignment,
 } from './rules/incident-lifecycle.js';
-import { priorityFor } from './rules/priority.js';
+import { type Priority, priorityFor } from './rules/priority.js';
+import { raised } from './rules/sla.js';
+import {
+  type DueEscalation,
+  nextSlaWake,
+  slaAfterPriority,
+  slaAfterTransition,
+  startSla,
+  takeDueEscalations,
+} from './incident-sla.js';
 import { isStorableText, STORABLE_TEXT_MESSAGE } from './rules/text.js';
 
 // A regular activity, on purpose: its input (snapshot + event) is fixed in history before it runs,
@@ -50,6 +61,12 @@ const { persistIncident } = proxyActivities<typeof activities>({
   startToCloseTimeout: '30 seconds',
   // A projection write must eventually land: keep retrying with a capped backoff.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+// Notifications retry for a while (an SMTP outage), then give up: the escalation itself is recorded.
+const { notifyEscalation, teamLeadOf } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
 });
 
 const COMMENT_MAX = 20_000;
@@ -74,6 +91,7 @@ function checkRevision(state: IncidentSnapshot, cmd: Guarded): void {
 
 function newSnapshot(input: NewIncident): IncidentSnapshot {
   const now = new Date().toISOString();
+  const priority = priorityFor(input.impact, input.urgency);
   return {
     workflowId: workflowInfo().workflowId,
     orgId: input.orgId,
@@ -84,7 +102,7 @@ function newSnapshot(input: NewIncident): IncidentSnapshot {
     status: input.assigneeId ? 'assigned' : 'new',
     impact: input.impact,
     urgency: input.urgency,
-    priority: priorityFor(input.impact, input.urgency),
+    priority,
     category: input.category,
     assigneeId: input.assigneeId,
     teamId: input.teamId,
@@ -98,6 +116,7 @@ function newSnapshot(input: NewIncident): IncidentSnapshot {
     resolvedAt: null,
     closedAt: null,
     autoCloseAt: null,
+    sla: input.sla ? startSla(input.sla, priority, Date.parse(now)) : null,
     revision: 1,
   };
 }
@@ -107,6 +126,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   let state: IncidentSnapshot = input.kind === 'new' ? newSnapshot(input.incident) : input.snapshot;
   let persistedRevision = input.kind === 'new' ? 0 : state.revision;
   const mutex = new Mutex();
+  /** Notifications under way; finished before the workflow continues as new or completes. */
+  const inFlight = new Set<Promise<void>>();
 
   /** Applies a change to the state, persists it with its timeline event, and returns the result. */
   async function commit(
@@ -154,6 +175,121 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       reject('missing_field', `A comment needs 1 to ${COMMENT_MAX} characters`, 'body');
   }
 
+  function validatePriority(cmd: PriorityCommand): void {
+    checkRevision(state, cmd);
+    if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more changes`);
+    if (cmd.reason !== undefined && !isStorableText(cmd.reason))
+      reject('invalid_command', `reason ${STORABLE_TEXT_MESSAGE}`, 'reason');
+    const impact = cmd.impact ?? state.impact;
+    const urgency = cmd.urgency ?? state.urgency;
+    if (impact === state.impact && urgency === state.urgency) {
+      reject('invalid_command', 'Impact and urgency are unchanged');
+    }
+  }
+
+  setHandler(
+    priorityUpdate,
+    (cmd) =>
+      mutex.runExclusive(() => {
+        validatePriority(cmd);
+        const impact = cmd.impact ?? state.impact;
+        const urgency = cmd.urgency ?? state.urgency;
+        const priority = priorityFor(impact, urgency);
+        return commit(
+          cmd.actor,
+          'priority_changed',
+          { from: state.priority, to: priority, impact, urgency, reason: cmd.reason ?? null },
+          (s, now) => ({
+            ...s,
+            impact,
+            urgency,
+            priority,
+            sla:
+              s.sla && priority !== s.priority ? slaAfterPriority(s.sla, priority, Date.parse(now)) : (s.sla ?? null),
+          }),
+        );
+      }),
+    { validator: validatePriority },
+  );
+
+  /** Takes the escalation levels that are due: records them, applies their actions, notifies. */
+  async function escalate(): Promise<void> {
+    const taken = await mutex.runExclusive(async () => {
+      if (!state.sla) return null;
+      const { sla, due } = takeDueEscalations(state.sla, Date.now());
+      if (!due.length) return null;
+      let priority: Priority = state.priority;
+      let assigneeId = state.assigneeId;
+      for (const d of due) {
+        for (const a of d.actions) {
+          if (a.type === 'raise_priority') priority = raised(priority);
+          if (a.type === 'reassign_to_team_lead' && state.teamId) {
+            assigneeId = (await teamLeadOf({ orgId: state.orgId, teamId: state.teamId })) ?? assigneeId;
+          }
+        }
+      }
+      const at = new Date().toISOString();
+      const after = await commit(
+        { userId: null, kind: 'system' },
+        'sla_escalated',
+        {
+          levels: due.map((d) => ({ clock: d.clock, fraction: d.fraction, actions: d.actions })),
+          ...(priority !== state.priority ? { priority: { from: state.priority, to: priority } } : {}),
+          ...(assigneeId !== state.assigneeId ? { assignee: { from: state.assigneeId, to: assigneeId } } : {}),
+        },
+        (s, now) => {
+          const withLevels = {
+            ...sla,
+            escalations: [
+              ...sla.escalations,
+              ...due.map((d) => ({ clock: d.clock, fraction: d.fraction, at, actions: d.actions })),
+            ],
+          };
+          return {
+            ...s,
+            priority,
+            assigneeId,
+            status: assigneeId && s.status === 'new' ? 'assigned' : s.status,
+            sla: priority !== s.priority ? slaAfterPriority(withLevels, priority, Date.parse(now)) : withLevels,
+          };
+        },
+      );
+      return { due, after };
+    });
+    if (!taken) return;
+    // Not awaited here: a slow mail server must hold up neither commands nor later escalations.
+    for (const d of taken.due) {
+      const to = [...new Set(d.actions.flatMap((a) => (a.type === 'notify' ? [a.to] : [])))];
+      if (!to.length) continue;
+      const sending: Promise<void> = notifyOf(d, to, taken.after).finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+    }
+  }
+
+  async function notifyOf(d: DueEscalation, to: string[], s: IncidentSnapshot): Promise<void> {
+    try {
+      await notifyEscalation({
+        eventKey: `${s.workflowId}:sla:${d.clock}:${d.fraction}:${s.sla?.[d.clock].targetMs ?? 0}`,
+        orgId: s.orgId,
+        incident: {
+          workflowId: s.workflowId,
+          key: s.key,
+          title: s.title,
+          priority: s.priority,
+          assigneeId: s.assigneeId,
+          teamId: s.teamId,
+          requesterId: s.requesterId,
+        },
+        clock: d.clock,
+        fraction: d.fraction,
+        dueAt: s.sla?.[d.clock].dueAt ?? null,
+        to: to as ('assignee' | 'team_lead' | 'team' | 'requester' | 'admins')[],
+      });
+    } catch {
+      // Delivery gave up after its retries; the escalation stays recorded on the ticket.
+    }
+  }
+
   setHandler(stateQuery, () => state);
 
   setHandler(openUpdate, async () => {
@@ -193,6 +329,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             closedAt: cmd.to === 'closed' ? now : s.closedAt,
             autoCloseAt: cmd.to === 'resolved' ? new Date(Date.parse(now) + autoCloseAfterMs).toISOString() : null,
             reopenCount: s.reopenCount + (reopen ? 1 : 0),
+            sla: s.sla ? slaAfterTransition(s.sla, from, cmd.to, cmd.pendingReason ?? null, Date.parse(now)) : null,
           }),
         );
       }),
@@ -252,12 +389,23 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   while (!isTerminal(state.status)) {
     const seen = state.revision;
-    if (state.status === 'resolved' && state.autoCloseAt) {
-      const waitMs = Math.max(0, Date.parse(state.autoCloseAt) - Date.now());
-      const changed = await condition(() => state.revision !== seen, waitMs);
-      if (!changed) {
+    const autoCloseAt = state.status === 'resolved' && state.autoCloseAt ? Date.parse(state.autoCloseAt) : null;
+    const slaWake = nextSlaWake(state.sla ?? null);
+    const wake = Math.min(autoCloseAt ?? Infinity, slaWake ?? Infinity);
+    const changed =
+      wake === Infinity
+        ? await condition(() => state.revision !== seen || workflowInfo().continueAsNewSuggested)
+        : await condition(
+            () => state.revision !== seen || workflowInfo().continueAsNewSuggested,
+            Math.max(0, wake - Date.now()),
+            // Named so that the readable history can tell an auto-close from an SLA escalation.
+            { summary: wake === autoCloseAt ? 'auto-close' : 'sla-escalation' },
+          );
+    if (!changed && wake !== Infinity) {
+      if (slaWake !== null && slaWake <= Date.now()) await escalate();
+      if (autoCloseAt !== null && autoCloseAt <= Date.now()) {
         await mutex.runExclusive(async () => {
-          if (state.revision !== seen || state.status !== 'resolved') return;
+          if (state.status !== 'resolved' || !state.autoCloseAt || Date.parse(state.autoCloseAt) > Date.now()) return;
           await commit(
             { userId: null, kind: 'system' },
             'status_changed',
@@ -267,18 +415,19 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
               status: 'closed',
               closedAt: now,
               autoCloseAt: null,
+              sla: s.sla ? slaAfterTransition(s.sla, 'resolved', 'closed', null, Date.parse(now)) : (s.sla ?? null),
             }),
           );
         });
       }
-    } else {
-      await condition(() => state.revision !== seen || workflowInfo().continueAsNewSuggested);
     }
     if (workflowInfo().continueAsNewSuggested && !isTerminal(state.status)) {
+      await Promise.all([...inFlight]);
       await condition(allHandlersFinished);
       await continueAsNew<typeof incidentWorkflow>({ kind: 'continued', snapshot: state, autoCloseAfterMs });
     }
   }
+  await Promise.all([...inFlight]);
   await condition(allHandlersFinished);
   return state;
 }

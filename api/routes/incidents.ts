@@ -258,6 +258,31 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
     }),
     defineRoute({
       method: 'post',
+      path: '/incidents/:key/priority',
+      summary: 'Change impact and/or urgency; the priority is recomputed and the SLA retargeted',
+      tag: 'incidents',
+      permission: 'incident.update',
+      audit: 'incident.reprioritize',
+      params: keyParams,
+      body: S.PriorityBody,
+      headers: commandHeaders,
+      responses: { ...changed, ...byKey, ...conflict },
+      handler: async (c, { params, body }) => {
+        const ctx = authed(c);
+        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, own(ctx, params.key)));
+        const incident = await service.reprioritize(
+          ctx.state.em,
+          ctx.state.principal,
+          own(ctx, params.key),
+          body,
+          commandMeta(ctx, body.revision),
+        );
+        noteChange(ctx, before, incident, body.reason ? { reason: body.reason } : {});
+        sendIncident(ctx, incident);
+      },
+    }),
+    defineRoute({
+      method: 'post',
       path: '/incidents/:key/assignment',
       summary: 'Assign an incident to an agent and/or team',
       tag: 'incidents',

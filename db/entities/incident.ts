@@ -19,6 +19,7 @@ export const IncidentSchema = defineEntity({
     { properties: ['organization', 'assignee'] },
     { properties: ['organization', 'team'] },
     { properties: ['organization', 'createdAt'] },
+    { properties: ['organization', 'resolutionDueAt'] },
   ],
   properties: {
     workflowId: p.string().length(80).primary(),
@@ -43,6 +44,11 @@ export const IncidentSchema = defineEntity({
     resolvedAt: p.datetime().nullable(),
     closedAt: p.datetime().nullable(),
     autoCloseAt: p.datetime().nullable(),
+    // SLA as the workflow last published it; due times are columns so queues can sort by them.
+    sla: p.json<Record<string, unknown>>().nullable(),
+    responseDueAt: p.datetime().nullable(),
+    resolutionDueAt: p.datetime().nullable(),
+    slaBreached: p.boolean().default(false),
     revision: p.integer(),
   },
 });

@@ -11,6 +11,7 @@ import {
   Session,
   UserToken,
 } from './security.js';
+import { Notification, SlaPolicy } from './sla.js';
 import { Team, TeamMember } from './team.js';
 import { User } from './user.js';
 
@@ -21,11 +22,13 @@ export {
   Incident,
   IncidentEvent,
   LoginThrottle,
+  Notification,
   Organization,
   OutboxMessage,
   RefreshToken,
   RolePermission,
   Session,
+  SlaPolicy,
   Team,
   TeamMember,
   User,
@@ -51,6 +54,8 @@ export const ENTITIES = [
   LoginThrottle,
   OutboxMessage,
   AuditEntry,
+  SlaPolicy,
+  Notification,
 ];
 
 /**
@@ -71,4 +76,6 @@ export const TENANT_ENTITIES = [
   RolePermission,
   OutboxMessage,
   AuditEntry,
+  SlaPolicy,
+  Notification,
 ];

@@ -37,6 +37,10 @@ export const UserSchema = defineEntity({
     mfaPendingSecret: p.text().hidden().lazy().nullable(),
     mfaLastTimeStep: p.bigint('number').nullable(),
     mfaRecoveryCodes: p.json<string[]>().hidden().lazy().nullable(),
+    /** Language of messages sent to the user (`en`, `id`). */
+    locale: p.string().length(10).default('en'),
+    /** Channels the user wants notifications on, e.g. `{ "email": false }` (absent = on). */
+    notificationPrefs: p.json<Record<string, boolean>>().nullable(),
   },
 });
 export class User extends UserSchema.class {}

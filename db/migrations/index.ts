@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261124153040 } from './Migration20261124153040.js';
 import { Migration20261124165159 } from './Migration20261124165159.js';
 import { Migration20261124185553 } from './Migration20261124185553.js';
+import { Migration20261124194522 } from './Migration20261124194522.js';
 
 /** Every committed migration, in order. New ones are appended by `npm run migration:create`. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124153040', class: Migration20261124153040 },
   { name: 'Migration20261124165159', class: Migration20261124165159 },
   { name: 'Migration20261124185553', class: Migration20261124185553 },
+  { name: 'Migration20261124194522', class: Migration20261124194522 },
 ];

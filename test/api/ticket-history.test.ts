@@ -98,17 +98,20 @@ describe('ticket history', () => {
     expect(history.filter((e) => e.kind === 'activity_scheduled')).toHaveLength(5);
 
     const resolveAt = history.indexOf(commands[3]!);
-    const timer = history.findIndex((e) => e.kind === 'timer_started');
+    const timer = history.findIndex((e) => e.kind === 'timer_started' && e.details['label'] === 'auto-close');
     expect(timer).toBeGreaterThan(resolveAt);
     const t = history[timer]!;
     expect(t.summary).toBe('Timer started (auto-close, fires in 3 days)');
     expect(t.details['label']).toBe('auto-close');
     expect(t.details['durationMs']).toBeGreaterThan(AUTO_CLOSE_MS - 60_000);
     expect(t.details['durationMs']).toBeLessThanOrEqual(AUTO_CLOSE_MS);
+    // The SLA wait is a named timer too; each change re-plans it (cancel + start).
+    expect(history.some((e) => e.kind === 'timer_started' && e.details['label'] === 'sla-escalation')).toBe(true);
     // Workflow-task bookkeeping and activity-started events stay out of the audit view.
     expect([...new Set(history.map((e) => e.kind))].sort()).toEqual([
       'activity_completed',
       'activity_scheduled',
+      'timer_canceled',
       'timer_started',
       'update_accepted',
       'update_completed',
