@@ -4,10 +4,8 @@
  * once, delivering one signed webhook per level to a real HTTP receiver on loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { webhookSignature } from '../../activities/notify.js';
 import { Notification, Organization } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
@@ -15,39 +13,16 @@ import { incidentWorkflowId, openUpdate, stateQuery } from '../../workflows/inci
 import { incidentWorkflow } from '../../workflows/incident.js';
 import { ALWAYS_OPEN } from '../../workflows/rules/business-calendar.js';
 import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../../workflows/rules/sla.js';
-import { TEST_DATABASE_URL, devServerAddress, workflowBundlePath } from '../support/env.js';
+import { workerProcesses } from '../support/worker-processes.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
-const WORKER = fileURLToPath(new URL('../support/worker-process.js', import.meta.url));
 const SECRET = 'webhook-secret-for-tests';
 
 let stack: Stack;
 let org: TestOrg;
 let receiver: Server;
 const deliveries: { eventId: string; body: string; signature: string }[] = [];
-const children: ChildProcess[] = [];
-
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [WORKER], {
-    env: {
-      ...process.env,
-      DATABASE_URL: TEST_DATABASE_URL,
-      TEMPORAL_ADDRESS: devServerAddress(),
-      TASK_QUEUE: stack.taskQueue,
-      WORKFLOW_BUNDLE: workflowBundlePath(),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('WORKER READY')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
-  });
-}
+let workers: ReturnType<typeof workerProcesses>;
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -64,6 +39,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((ok) => receiver.listen(0, '127.0.0.1', ok));
   stack = await startStack({ worker: false });
+  workers = workerProcesses(stack.taskQueue);
   org = await stack.createOrg();
   const em = stack.orm.em.fork();
   em.setFilterParams(TENANT_FILTER, { orgId: org.id });
@@ -77,7 +53,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  workers?.killAll();
   await stack?.stop();
   await new Promise((ok) => receiver?.close(ok));
 });
@@ -97,7 +73,7 @@ describe('SLA escalation while the worker is down', () => {
         { fraction: 1, actions: [{ type: 'notify', to: 'assignee' }] },
       ],
     };
-    const first = await startWorkerProcess();
+    const first = await workers.start();
     const workflowId = incidentWorkflowId(org.slug, 9001);
     const handle = await stack.client.workflow.start(incidentWorkflow, {
       workflowId,
@@ -125,14 +101,11 @@ describe('SLA escalation while the worker is down', () => {
       ],
     });
     await handle.executeUpdate(openUpdate);
-    await new Promise<void>((ok) => {
-      first.once('exit', () => ok());
-      first.kill('SIGKILL');
-    });
+    await workers.kill(first);
     // Both levels (2 s and 4 s) fall due with no worker running.
     await new Promise((r) => setTimeout(r, 6_000));
     expect(deliveries).toEqual([]);
-    await startWorkerProcess();
+    await workers.start();
     let s = await handle.query(stateQuery);
     for (let i = 0; i < 100 && s.sla!.escalations.length < 2; i++) {
       await new Promise((r) => setTimeout(r, 100));

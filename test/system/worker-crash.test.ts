@@ -4,60 +4,28 @@
  * revision, and the read model matches the workflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { stateQuery, incidentWorkflowId } from '../../workflows/incident-messages.js';
-import { TEST_DATABASE_URL, devServerAddress, workflowBundlePath } from '../support/env.js';
+import { workerProcesses } from '../support/worker-processes.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
-
-const WORKER = fileURLToPath(new URL('../support/worker-process.js', import.meta.url));
 
 let stack: Stack;
 let org: TestOrg;
-const children: ChildProcess[] = [];
-
-function startWorkerProcess(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [WORKER], {
-    env: {
-      ...process.env,
-      DATABASE_URL: TEST_DATABASE_URL,
-      TEMPORAL_ADDRESS: devServerAddress(),
-      TASK_QUEUE: stack.taskQueue,
-      WORKFLOW_BUNDLE: workflowBundlePath(),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('WORKER READY')) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`worker exited early with ${code}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
+let workers: ReturnType<typeof workerProcesses>;
 
 beforeAll(async () => {
   stack = await startStack({ worker: false });
+  workers = workerProcesses(stack.taskQueue);
   org = await stack.createOrg();
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  workers?.killAll();
   await stack?.stop();
 });
 
 describe('worker crash in the middle of a lifecycle', () => {
   it('loses nothing and doubles nothing', async () => {
-    let worker = await startWorkerProcess();
+    let worker = await workers.start();
     const api = org.agent.api;
     const inc = (
       await api('POST', '/api/v1/incidents', { title: 'Core switch flapping', impact: 'high', urgency: 'high' })
@@ -70,9 +38,9 @@ describe('worker crash in the middle of a lifecycle', () => {
       api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: `note ${i}`, internal: i % 2 === 1 }),
     );
     await new Promise((r) => setTimeout(r, 15));
-    await kill(worker);
+    await workers.kill(worker);
     await new Promise((r) => setTimeout(r, 500));
-    worker = await startWorkerProcess();
+    worker = await workers.start();
 
     const results = await Promise.all([start, ...comments]);
     expect(results.map((r) => r.status)).toEqual([200, 201, 201, 201, 201, 201]);
@@ -80,8 +48,8 @@ describe('worker crash in the middle of a lifecycle', () => {
     // Again, this time during a later step, and carry on to the end.
     const pend = api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'pending', pendingReason: 'vendor' });
     await new Promise((r) => setTimeout(r, 10));
-    await kill(worker);
-    worker = await startWorkerProcess();
+    await workers.kill(worker);
+    worker = await workers.start();
     expect((await pend).status).toBe(200);
     for (const body of [
       { to: 'in_progress' },
