@@ -27,6 +27,9 @@ export interface NotifyEscalationInput {
   };
   clock: ClockKind;
   fraction: number;
+  /** When this level fell due. */
+  levelDueAt?: number;
+  /** The clock's own deadline. */
   dueAt: number | null;
   to: Audience[];
 }
@@ -191,6 +194,7 @@ export async function notifyEscalation(
     incident: input.incident,
     clock: input.clock,
     fraction: input.fraction,
+    levelDueAt: input.levelDueAt ? new Date(input.levelDueAt).toISOString() : null,
     dueAt: input.dueAt ? new Date(input.dueAt).toISOString() : null,
     url: link,
   };

@@ -8,7 +8,8 @@ import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { Incident, IncidentEvent, IdempotencyKey, TeamMember, Team, User } from '../db/entities/index.js';
+import { Incident, IncidentEvent, IdempotencyKey, Organization, TeamMember, Team, User } from '../db/entities/index.js';
+import { settingsOf } from './org-settings.js';
 import type { Em } from '../db/orm.js';
 import { incidentWorkflow } from '../workflows/incident.js';
 import {
@@ -266,8 +267,11 @@ export class IncidentService {
       teamId: body.teamId,
       createdBy: actorOf(principal),
       autoCloseAfterMs: this.deps.autoCloseAfterMs,
-      sla: await policyFor(em, priorityFor(body.impact, body.urgency), body.category ?? null),
     };
+    const org = await em.findOneOrFail(Organization, { id: principal.orgId });
+    const matrix = settingsOf(org.settings).priorityMatrix;
+    incident.priorityMatrix = matrix;
+    incident.sla = await policyFor(em, priorityFor(body.impact, body.urgency, matrix), body.category ?? null);
     const start = new WithStartWorkflowOperation(incidentWorkflow, {
       workflowId: incidentWorkflowId(principal.orgSlug, number),
       taskQueue: this.deps.taskQueue ?? TASK_QUEUE,

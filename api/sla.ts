@@ -116,7 +116,13 @@ export const SlaView = z.object({
   response: ClockView,
   resolution: ClockView,
   escalations: z.array(
-    z.object({ clock: z.enum(CLOCK_KINDS), fraction: z.number(), at: z.string(), actions: z.array(z.unknown()) }),
+    z.object({
+      clock: z.enum(CLOCK_KINDS),
+      fraction: z.number(),
+      dueAt: z.string().optional(),
+      at: z.string(),
+      actions: z.array(z.unknown()),
+    }),
   ),
 });
 

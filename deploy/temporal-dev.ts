@@ -12,6 +12,8 @@ import { ORG_SEARCH_ATTRIBUTE } from '../workflows/incident-messages.js';
 export interface DevServer {
   address: string;
   uiUrl: string | null;
+  /** The server's process id, when it runs as a child of ours (for memory figures). */
+  pid: number | null;
   stop(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startDevServer(opts: {
     return {
       address,
       uiUrl: opts.headless ? null : `http://127.0.0.1:${opts.uiPort}`,
+      pid: child.pid ?? null,
       stop: async () => {
         if (child.exitCode !== null) return;
         const exited = new Promise((r) => child.once('exit', r));
@@ -119,5 +122,5 @@ export async function startDevServer(opts: {
       extraArgs: [...SEARCH_ATTRIBUTE_ARGS, ...(opts.extraArgs ?? [])],
     },
   });
-  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, stop: () => env.teardown() };
+  return { address, uiUrl: `http://127.0.0.1:${opts.uiPort}`, pid: null, stop: () => env.teardown() };
 }

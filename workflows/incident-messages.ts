@@ -5,7 +5,7 @@
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from './rules/incident-lifecycle.js';
-import type { Level, Priority } from './rules/priority.js';
+import type { Level, Priority, PriorityMatrix } from './rules/priority.js';
 import type { ClockKind, EscalationAction, SlaClock, SlaPolicySnapshot } from './rules/sla.js';
 
 export const TASK_QUEUE = 'lintas-tickets';
@@ -34,6 +34,8 @@ export interface Actor {
 export interface EscalationTaken {
   clock: ClockKind;
   fraction: number;
+  /** When the level fell due, and when the workflow took it (later only if no worker ran). */
+  dueAt?: string;
   at: string;
   actions: EscalationAction[];
 }
@@ -72,6 +74,8 @@ export interface IncidentSnapshot {
   autoCloseAt: string | null;
   /** Null for incidents started before SLAs existed, or without a matching policy. */
   sla?: IncidentSla | null;
+  /** The organization's impact × urgency matrix when the incident was raised (default if absent). */
+  priorityMatrix?: PriorityMatrix;
   revision: number;
 }
 
@@ -103,6 +107,7 @@ export interface NewIncident {
   autoCloseAfterMs: number;
   /** The SLA policy version in force when the incident was raised (fixed for its life). */
   sla?: SlaPolicySnapshot | null;
+  priorityMatrix?: PriorityMatrix;
 }
 
 /** Start input: a new incident, or the carried state after continue-as-new. */

@@ -13,6 +13,7 @@ import {
   type SlaPolicySnapshot,
   CLOCK_KINDS,
   dueFractions,
+  instantOf,
   meet,
   nextDue,
   pause,
@@ -76,6 +77,8 @@ export function nextSlaWake(sla: IncidentSla | null): number | null {
 export interface DueEscalation {
   clock: ClockKind;
   fraction: number;
+  /** When the level fell due (it fires at that moment, or when a worker is back). */
+  dueAt: number;
   actions: EscalationAction[];
 }
 
@@ -88,7 +91,8 @@ export function takeDueEscalations(sla: IncidentSla, now: number): { sla: Incide
     if (!fractions.length) continue;
     for (const fraction of fractions) {
       const level = sla.policy.escalations.find((l) => l.fraction === fraction);
-      due.push({ clock, fraction, actions: level?.actions ?? [] });
+      const dueAt = instantOf(sla.policy.calendar, sla[clock], fraction) ?? now;
+      due.push({ clock, fraction, dueAt, actions: level?.actions ?? [] });
     }
     const c = next[clock];
     next = {

@@ -91,7 +91,7 @@ function checkRevision(state: IncidentSnapshot, cmd: Guarded): void {
 
 function newSnapshot(input: NewIncident): IncidentSnapshot {
   const now = new Date().toISOString();
-  const priority = priorityFor(input.impact, input.urgency);
+  const priority = priorityFor(input.impact, input.urgency, input.priorityMatrix);
   return {
     workflowId: workflowInfo().workflowId,
     orgId: input.orgId,
@@ -117,6 +117,7 @@ function newSnapshot(input: NewIncident): IncidentSnapshot {
     closedAt: null,
     autoCloseAt: null,
     sla: input.sla ? startSla(input.sla, priority, Date.parse(now)) : null,
+    ...(input.priorityMatrix ? { priorityMatrix: input.priorityMatrix } : {}),
     revision: 1,
   };
 }
@@ -194,7 +195,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         validatePriority(cmd);
         const impact = cmd.impact ?? state.impact;
         const urgency = cmd.urgency ?? state.urgency;
-        const priority = priorityFor(impact, urgency);
+        const priority = priorityFor(impact, urgency, state.priorityMatrix);
         return commit(
           cmd.actor,
           'priority_changed',
@@ -242,7 +243,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             ...sla,
             escalations: [
               ...sla.escalations,
-              ...due.map((d) => ({ clock: d.clock, fraction: d.fraction, at, actions: d.actions })),
+              ...due.map((d) => ({
+                clock: d.clock,
+                fraction: d.fraction,
+                dueAt: new Date(d.dueAt).toISOString(),
+                at,
+                actions: d.actions,
+              })),
             ],
           };
           return {
@@ -282,6 +289,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         },
         clock: d.clock,
         fraction: d.fraction,
+        levelDueAt: d.dueAt,
         dueAt: s.sla?.[d.clock].dueAt ?? null,
         to: to as ('assignee' | 'team_lead' | 'team' | 'requester' | 'admins')[],
       });

@@ -566,8 +566,10 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
           mfa: { ...before.mfa, ...body.mfa },
           password: { ...before.password, ...body.password },
           session: { ...before.session, ...body.session },
+          priorityMatrix: body.priorityMatrix ?? before.priorityMatrix,
         });
-        org.settings = after;
+        // Other keys (notification channels) are kept as they are.
+        org.settings = { ...(org.settings ?? {}), ...after };
         await em.flush();
         ctx.state.audit = { targetType: 'organization', targetId: org.id, before, after };
         ctx.body = after;

@@ -1,0 +1,191 @@
+/**
+ * How many incident workflows with live SLA timers one local dev server + one worker hold, and
+ * how late their escalations fire under that load. Starts a Temporal dev server (SQLite file), a
+ * worker in this process, PostgreSQL at BENCH_DATABASE_URL (recreated), and a webhook receiver;
+ * starts N incidents whose SLA level (half the response target) falls due minutes later; records
+ * when each escalation's webhook arrives. Prints memory and the delay from due time to delivery.
+ * Usage: npm run bench:sla [-- N [targetMinutes]]
+ */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { Organization, User } from '../db/entities/index.js';
+import { TENANT_FILTER, openDatabase } from '../db/orm.js';
+import { startDevServer } from '../deploy/temporal-dev.js';
+import { createWorker } from '../deploy/worker.js';
+import { incidentWorkflowId } from '../workflows/incident-messages.js';
+import { incidentWorkflow } from '../workflows/incident.js';
+import { ALWAYS_OPEN } from '../workflows/rules/business-calendar.js';
+import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../workflows/rules/sla.js';
+
+const N = Number(process.argv[2] ?? 10_000);
+const TARGET_MIN = Number(process.argv[3] ?? 6);
+const DB = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/lintas_bench';
+const CONCURRENCY = 64;
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
+const rssOf = (pid: number | null) => {
+  if (!pid) return NaN;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) * 1024 : NaN;
+};
+const log = (msg: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+// A fresh database.
+const admin = new pg.Client({ connectionString: Object.assign(new URL(DB), { pathname: '/postgres' }).toString() });
+await admin.connect();
+const dbName = new URL(DB).pathname.slice(1);
+await admin.query(`drop database if exists ${dbName} with (force)`);
+await admin.query(`create database ${dbName}`);
+await admin.end();
+const orm = await openDatabase({ url: DB, poolMax: 20 });
+
+// The webhook receiver: when did each escalation arrive, and when was it due?
+const delays: number[] = [];
+const seen = new Set<string>();
+let duplicates = 0;
+const receiver = createHttpServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+  req.on('end', () => {
+    const arrived = Date.now();
+    const p = JSON.parse(body) as { eventId: string; levelDueAt: string };
+    if (seen.has(p.eventId)) duplicates++;
+    else {
+      seen.add(p.eventId);
+      delays.push(arrived - Date.parse(p.levelDueAt));
+    }
+    res.writeHead(204).end();
+  });
+});
+const hookPort = await freePort();
+await new Promise<void>((ok) => receiver.listen(hookPort, '127.0.0.1', ok));
+
+const em = orm.em.fork();
+const org = em.create(Organization, {
+  slug: 'bench',
+  name: 'Bench',
+  nextIncidentNumber: 1,
+  settings: { notifications: { webhooks: [{ url: `http://127.0.0.1:${hookPort}/`, secret: 'bench' }] } },
+});
+em.setFilterParams(TENANT_FILTER, { orgId: org.id });
+const agent = em.create(User, {
+  organization: org,
+  email: 'agent@bench.test',
+  displayName: 'Agent',
+  role: 'agent',
+  passwordHash: null,
+  active: true,
+});
+await em.flush();
+
+const dataDir = await mkdtemp(join(tmpdir(), 'lintas-bench-sla-'));
+const dev = await startDevServer({
+  dbFile: join(dataDir, 'temporal.db'),
+  port: await freePort(),
+  uiPort: await freePort(),
+  namespace: 'default',
+  headless: true,
+});
+const native = await NativeConnection.connect({ address: dev.address });
+const taskQueue = 'bench-sla';
+const worker = await createWorker({ orm, connection: native, namespace: 'default', taskQueue });
+const running = worker.run();
+const client = new Client({ connection: await Connection.connect({ address: dev.address }) });
+
+const policy: SlaPolicySnapshot = {
+  policyId: 'bench',
+  version: 1,
+  name: 'Bench',
+  targets: { ...DEFAULT_TARGETS, P1: { responseMinutes: TARGET_MIN, resolutionMinutes: 7 * 24 * 60 } },
+  calendar: ALWAYS_OPEN,
+  pauseOn: ['customer'],
+  escalations: [{ fraction: 0.5, actions: [{ type: 'notify', to: 'assignee' }] }],
+};
+
+log(`starting ${N} incidents (P1, response target ${TARGET_MIN} min, escalation at 50 %, breach at 100 %)`);
+const t0 = Date.now();
+let next = 1;
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    for (let i = next++; i <= N; i = next++) {
+      await client.workflow.start(incidentWorkflow, {
+        workflowId: incidentWorkflowId('bench', i),
+        taskQueue,
+        args: [
+          {
+            kind: 'new',
+            incident: {
+              orgId: org.id,
+              orgSlug: 'bench',
+              number: i,
+              title: `Bench ${i}`,
+              description: '',
+              impact: 'high',
+              urgency: 'high',
+              category: null,
+              requesterId: agent.id,
+              assigneeId: agent.id,
+              teamId: null,
+              createdBy: { userId: agent.id, kind: 'user' },
+              autoCloseAfterMs: 86_400_000,
+              sla: policy,
+            },
+          },
+        ],
+      });
+      if (i % 1000 === 0) log(`${i} started`);
+    }
+  }),
+);
+const startSecs = (Date.now() - t0) / 1000;
+log(`${N} started in ${startSecs.toFixed(0)} s (${(N / startSecs).toFixed(0)}/s)`);
+
+const deadline = t0 + startSecs * 1000 + TARGET_MIN * 60_000 + 5 * 60_000;
+let peakWorker = 0;
+let peakServer = 0;
+while (seen.size < N && Date.now() < deadline) {
+  await new Promise((r) => setTimeout(r, 5000));
+  peakWorker = Math.max(peakWorker, process.memoryUsage().rss);
+  peakServer = Math.max(peakServer, rssOf(dev.pid));
+  log(
+    `${seen.size}/${N} escalations delivered; worker RSS ${mb(process.memoryUsage().rss)}, dev server RSS ${mb(rssOf(dev.pid))}`,
+  );
+}
+// Let the breaches (at 100 %) happen too, then count open workflows.
+const open = await client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`);
+const sorted = [...delays].sort((a, b) => a - b);
+console.log('\nSLA benchmark: one Temporal dev server (SQLite) + one worker (this process) + PostgreSQL');
+console.log(`  incidents with live SLA timers: ${N} started, ${open.count} running at the end`);
+console.log(`  start rate: ${(N / startSecs).toFixed(0)}/s over ${startSecs.toFixed(0)} s`);
+console.log(`  memory (peak RSS): worker process ${mb(peakWorker)}, dev server ${mb(peakServer)}`);
+console.log(`  escalations delivered: ${seen.size}/${N}, duplicates ${duplicates}`);
+console.log(
+  `  delay from due time to webhook: p50 ${(pct(sorted, 50) / 1000).toFixed(2)} s, p95 ${(pct(sorted, 95) / 1000).toFixed(2)} s, p99 ${(pct(sorted, 99) / 1000).toFixed(2)} s, max ${((sorted[sorted.length - 1] ?? NaN) / 1000).toFixed(2)} s`,
+);
+
+worker.shutdown();
+await running;
+await native.close();
+await dev.stop();
+await orm.close();
+receiver.close();
+await rm(dataDir, { recursive: true, force: true });
+process.exit(seen.size === N && duplicates === 0 ? 0 : 1);
