@@ -5,6 +5,7 @@
 import { Team } from '../db/entities/index.js';
 import type { Orm } from '../db/orm.js';
 import { TENANT_FILTER } from '../db/orm.js';
+import { type AutoAssignInput, type AutoAssignResult, autoAssign as pickAssignee } from './assign.js';
 import { type Mailer, type NotifyEscalationInput, notifyEscalation as sendEscalation } from './notify.js';
 import { type PersistIncidentInput, persistIncidentProjection } from './projection.js';
 
@@ -21,6 +22,13 @@ export function createActivities({ orm, mailer = null, publicUrl = 'http://127.0
     /** Sends an SLA escalation to its audience on every channel, at most once per recipient and channel. */
     async notifyEscalation(input: NotifyEscalationInput): Promise<{ sent: number }> {
       return sendEscalation({ orm, mailer, publicUrl }, input);
+    },
+
+    /** Picks the team and assignee of a new incident by the team's strategy (once per incident). */
+    async autoAssign(input: AutoAssignInput): Promise<AutoAssignResult> {
+      const em = orm.em.fork();
+      em.setFilterParams(TENANT_FILTER, { orgId: input.orgId });
+      return pickAssignee(em, input);
     },
 
     /** The lead of a team, if it has one (for reassign-to-team-lead escalations). */
@@ -43,3 +51,4 @@ export type Activities = ReturnType<typeof createActivities>;
 export declare const persistIncident: Activities['persistIncident'];
 export declare const notifyEscalation: Activities['notifyEscalation'];
 export declare const teamLeadOf: Activities['teamLeadOf'];
+export declare const autoAssign: Activities['autoAssign'];

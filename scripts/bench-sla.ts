@@ -2,9 +2,10 @@
  * How many incident workflows with live SLA timers one local dev server + one worker hold, and
  * how late their escalations fire under that load. Starts a Temporal dev server (SQLite file), a
  * worker in this process, PostgreSQL at BENCH_DATABASE_URL (recreated), and a webhook receiver;
- * starts N incidents whose SLA level (half the response target) falls due minutes later; records
- * when each escalation's webhook arrives. Prints memory and the delay from due time to delivery.
- * Usage: npm run bench:sla [-- N [targetMinutes]]
+ * starts N incidents, all with live SLA timers; F of them have an escalation level (half the
+ * response target) falling due minutes later, spread over a window, the rest a day later. Records
+ * when each escalation's webhook arrives; prints memory and the delay from due time to delivery.
+ * Usage: npm run bench:sla [-- N [F [windowMinutes]]]
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
@@ -25,7 +26,10 @@ import { ALWAYS_OPEN } from '../workflows/rules/business-calendar.js';
 import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../workflows/rules/sla.js';
 
 const N = Number(process.argv[2] ?? 10_000);
-const TARGET_MIN = Number(process.argv[3] ?? 6);
+const FIRING = Math.min(N, Number(process.argv[3] ?? 1000));
+const WINDOW_MIN = Number(process.argv[4] ?? 5);
+/** The first level falls due at least this long after the last start. */
+const LEAD_MIN = 4;
 const DB = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/lintas_bench';
 const CONCURRENCY = 64;
 
@@ -110,17 +114,25 @@ const worker = await createWorker({ orm, connection: native, namespace: 'default
 const running = worker.run();
 const client = new Client({ connection: await Connection.connect({ address: dev.address }) });
 
-const policy: SlaPolicySnapshot = {
-  policyId: 'bench',
-  version: 1,
-  name: 'Bench',
-  targets: { ...DEFAULT_TARGETS, P1: { responseMinutes: TARGET_MIN, resolutionMinutes: 7 * 24 * 60 } },
-  calendar: ALWAYS_OPEN,
-  pauseOn: ['customer'],
-  escalations: [{ fraction: 0.5, actions: [{ type: 'notify', to: 'assignee' }] }],
-};
+/** Incident i's policy: response target so that its 50 % level falls due at a chosen moment. */
+function policyFor(levelAt: number): SlaPolicySnapshot {
+  const targetMinutes = (2 * (levelAt - Date.now())) / 60_000;
+  return {
+    policyId: 'bench',
+    version: 1,
+    name: 'Bench',
+    targets: { ...DEFAULT_TARGETS, P1: { responseMinutes: targetMinutes, resolutionMinutes: 7 * 24 * 60 } },
+    calendar: ALWAYS_OPEN,
+    pauseOn: ['customer'],
+    escalations: [{ fraction: 0.5, actions: [{ type: 'notify', to: 'assignee' }] }],
+  };
+}
+// Starting takes roughly N / 90 s here; the firing window opens LEAD_MIN after that.
+const windowStart = Date.now() + (N / 90) * 1000 + LEAD_MIN * 60_000;
 
-log(`starting ${N} incidents (P1, response target ${TARGET_MIN} min, escalation at 50 %, breach at 100 %)`);
+log(
+  `starting ${N} incidents with live SLA timers; ${FIRING} of them escalate within a ${WINDOW_MIN}-minute window, the rest after a day`,
+);
 const t0 = Date.now();
 let next = 1;
 await Promise.all(
@@ -146,7 +158,9 @@ await Promise.all(
               teamId: null,
               createdBy: { userId: agent.id, kind: 'user' },
               autoCloseAfterMs: 86_400_000,
-              sla: policy,
+              sla: policyFor(
+                i <= FIRING ? windowStart + ((i - 1) / FIRING) * WINDOW_MIN * 60_000 : Date.now() + 86_400_000,
+              ),
             },
           },
         ],
@@ -158,10 +172,10 @@ await Promise.all(
 const startSecs = (Date.now() - t0) / 1000;
 log(`${N} started in ${startSecs.toFixed(0)} s (${(N / startSecs).toFixed(0)}/s)`);
 
-const deadline = t0 + startSecs * 1000 + TARGET_MIN * 60_000 + 5 * 60_000;
+const deadline = windowStart + WINDOW_MIN * 60_000 + 5 * 60_000;
 let peakWorker = 0;
 let peakServer = 0;
-while (seen.size < N && Date.now() < deadline) {
+while (seen.size < FIRING && Date.now() < deadline) {
   await new Promise((r) => setTimeout(r, 5000));
   peakWorker = Math.max(peakWorker, process.memoryUsage().rss);
   peakServer = Math.max(peakServer, rssOf(dev.pid));
@@ -169,14 +183,15 @@ while (seen.size < N && Date.now() < deadline) {
     `${seen.size}/${N} escalations delivered; worker RSS ${mb(process.memoryUsage().rss)}, dev server RSS ${mb(rssOf(dev.pid))}`,
   );
 }
-// Let the breaches (at 100 %) happen too, then count open workflows.
 const open = await client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`);
 const sorted = [...delays].sort((a, b) => a - b);
 console.log('\nSLA benchmark: one Temporal dev server (SQLite) + one worker (this process) + PostgreSQL');
 console.log(`  incidents with live SLA timers: ${N} started, ${open.count} running at the end`);
 console.log(`  start rate: ${(N / startSecs).toFixed(0)}/s over ${startSecs.toFixed(0)} s`);
 console.log(`  memory (peak RSS): worker process ${mb(peakWorker)}, dev server ${mb(peakServer)}`);
-console.log(`  escalations delivered: ${seen.size}/${N}, duplicates ${duplicates}`);
+console.log(
+  `  escalations due in the window: ${FIRING} over ${WINDOW_MIN} min (${(FIRING / WINDOW_MIN / 60).toFixed(1)}/s); delivered ${seen.size}, duplicates ${duplicates}`,
+);
 console.log(
   `  delay from due time to webhook: p50 ${(pct(sorted, 50) / 1000).toFixed(2)} s, p95 ${(pct(sorted, 95) / 1000).toFixed(2)} s, p99 ${(pct(sorted, 99) / 1000).toFixed(2)} s, max ${((sorted[sorted.length - 1] ?? NaN) / 1000).toFixed(2)} s`,
 );
@@ -188,4 +203,4 @@ await dev.stop();
 await orm.close();
 receiver.close();
 await rm(dataDir, { recursive: true, force: true });
-process.exit(seen.size === N && duplicates === 0 ? 0 : 1);
+process.exit(seen.size === FIRING && duplicates === 0 ? 0 : 1);

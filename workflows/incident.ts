@@ -8,6 +8,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -64,6 +65,11 @@ const { persistIncident } = proxyActivities<typeof activities>({
 });
 
 // Notifications retry for a while (an SMTP outage), then give up: the escalation itself is recorded.
+const { autoAssign } = proxyActivities<typeof activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
 const { notifyEscalation, teamLeadOf } = proxyActivities<typeof activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
@@ -381,6 +387,24 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   if (persistedRevision === 0) {
     await mutex.runExclusive(async () => {
+      // Automatic assignment (team routing + strategy) before the first write, so the creator
+      // already sees the assignee. Guarded: histories from before this step replay unchanged.
+      let autoAssigned: string | null = null;
+      if (patched('auto-assign') && input.kind === 'new' && !state.assigneeId && (state.teamId || state.category)) {
+        const d = await autoAssign({
+          orgId: state.orgId,
+          workflowId: state.workflowId,
+          teamId: state.teamId,
+          category: state.category,
+        });
+        if (d.assigneeId) autoAssigned = d.strategy;
+        state = {
+          ...state,
+          teamId: d.teamId ?? state.teamId,
+          assigneeId: d.assigneeId,
+          status: d.assigneeId ? 'assigned' : state.status,
+        };
+      }
       await persistIncident({
         snapshot: state,
         event: {
@@ -388,7 +412,12 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           type: 'created',
           actor: input.kind === 'new' ? input.incident.createdBy : { userId: null, kind: 'system' },
           at: state.createdAt,
-          data: { title: state.title, priority: state.priority, status: state.status },
+          data: {
+            title: state.title,
+            priority: state.priority,
+            status: state.status,
+            ...(autoAssigned ? { autoAssigned, assigneeId: state.assigneeId, teamId: state.teamId } : {}),
+          },
         },
       });
       persistedRevision = 1;

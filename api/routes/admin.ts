@@ -10,6 +10,7 @@ import {
   TeamMember,
   User,
   type Role,
+  ASSIGNMENT_STRATEGIES,
 } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
 import type { Account } from '../account.js';
@@ -48,10 +49,17 @@ const AdminUser = z.object({
   invitationPending: z.boolean(),
   createdAt: z.string(),
 });
+const Strategy = z.enum(ASSIGNMENT_STRATEGIES).describe('how new incidents get an assignee');
+const Categories = z
+  .array(text(80).pipe(z.string().min(1)))
+  .max(100)
+  .describe('categories routed to this team');
 const AdminTeam = z.object({
   id: uuid,
   name: z.string(),
   leadId: uuid.nullable(),
+  assignment: Strategy,
+  categories: z.array(z.string()),
   members: z.array(z.object({ userId: uuid, skills: z.array(z.string()) })),
 });
 const ApiKeyDto = z.object({
@@ -88,6 +96,8 @@ async function teamDto(em: Em, t: Team): Promise<z.infer<typeof AdminTeam>> {
     id: t.id,
     name: t.name,
     leadId: t.lead?.id ?? null,
+    assignment: t.assignment,
+    categories: t.categories ?? [],
     members: members.map((m) => ({ userId: m.user.id, skills: m.skills ?? [] })),
   };
 }
@@ -328,7 +338,12 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       tag: 'admin',
       permission: 'team.manage',
       audit: 'team.create',
-      body: z.strictObject({ name: Name120, leadId: uuid.nullable().optional() }),
+      body: z.strictObject({
+        name: Name120,
+        leadId: uuid.nullable().optional(),
+        assignment: Strategy.default('none'),
+        categories: Categories.default([]),
+      }),
       responses: { 201: { description: 'Created', schema: AdminTeam }, 409: { description: 'Name taken' } },
       handler: async (c, { body }) => {
         const ctx = authed(c);
@@ -339,7 +354,13 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
           await loadUser(ctx, body.leadId).catch(() =>
             Promise.reject(validationFailed([{ field: 'leadId', message: 'No such user' }])),
           );
-        const team = em.create(Team, { organization: principal.orgId, name: body.name, lead: body.leadId ?? null });
+        const team = em.create(Team, {
+          organization: principal.orgId,
+          name: body.name,
+          lead: body.leadId ?? null,
+          assignment: body.assignment,
+          categories: body.categories,
+        });
         await em.flush();
         ctx.state.audit = {
           targetType: 'team',
@@ -358,13 +379,25 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       permission: 'team.manage',
       audit: 'team.update',
       params: IdParams,
-      body: z.strictObject({ name: Name120.optional(), leadId: uuid.nullable().optional() }),
+      body: z.strictObject({
+        name: Name120.optional(),
+        leadId: uuid.nullable().optional(),
+        assignment: Strategy.optional(),
+        categories: Categories.optional(),
+      }),
       responses: { 200: { description: 'The team', schema: AdminTeam }, 404: { description: 'No such team' } },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         const { em } = ctx.state;
         const team = await loadTeam(ctx, params.id);
-        const before = { name: team.name, leadId: team.lead?.id ?? null };
+        const before = {
+          name: team.name,
+          leadId: team.lead?.id ?? null,
+          assignment: team.assignment,
+          categories: team.categories ?? [],
+        };
+        if (body.assignment !== undefined) team.assignment = body.assignment;
+        if (body.categories !== undefined) team.categories = body.categories;
         if (body.name !== undefined && body.name !== team.name) {
           if (await em.findOne(Team, { name: body.name }))
             throw new AppError(409, 'name_taken', 'A team with this name exists');
@@ -382,7 +415,12 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
           targetType: 'team',
           targetId: team.id,
           before,
-          after: { name: team.name, leadId: team.lead?.id ?? null },
+          after: {
+            name: team.name,
+            leadId: team.lead?.id ?? null,
+            assignment: team.assignment,
+            categories: team.categories ?? [],
+          },
         };
         ctx.body = await teamDto(em, team);
       },

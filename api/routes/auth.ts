@@ -18,6 +18,20 @@ const Enrollment = z.object({ secret: z.string(), otpauthUri: z.string(), qrCode
 const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 const refused = { 401: { description: 'Not valid or expired' }, 429: { description: 'Too many attempts' } };
 
+const Preferences = z.object({
+  locale: z.string(),
+  notifications: z.record(z.string(), z.boolean()),
+  outOfOfficeUntil: z.string().nullable(),
+});
+
+function preferencesOf(u: User): z.infer<typeof Preferences> {
+  return {
+    locale: u.locale,
+    notifications: { email: true, ...(u.notificationPrefs ?? {}) },
+    outOfOfficeUntil: u.outOfOfficeUntil ? u.outOfOfficeUntil.toISOString() : null,
+  };
+}
+
 /** Sign-in, MFA, sessions, passwords: the routes of the account-security flows. */
 export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
   return [
@@ -185,6 +199,33 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
           organization: { id: org.id, slug: org.slug, name: org.name },
         };
         ctx.body = me;
+      },
+    }),
+    defineRoute({
+      method: 'patch',
+      path: '/me/preferences',
+      summary: 'Your language, notification channels and out-of-office period',
+      tag: 'auth',
+      permission: 'person',
+      audit: 'user.preferences',
+      body: z.strictObject({
+        locale: z.enum(['en', 'id']).optional(),
+        notifications: z.strictObject({ email: z.boolean().optional() }).optional(),
+        outOfOfficeUntil: z.iso.datetime({ offset: true }).nullable().optional(),
+      }),
+      responses: { 200: { description: 'Saved', schema: Preferences } },
+      handler: async (c, { body }) => {
+        const ctx = authed(c);
+        const user = await ctx.state.em.findOneOrFail(User, { id: ctx.state.principal.userId });
+        const before = preferencesOf(user);
+        if (body.locale) user.locale = body.locale;
+        if (body.notifications) user.notificationPrefs = { ...(user.notificationPrefs ?? {}), ...body.notifications };
+        if (body.outOfOfficeUntil !== undefined) {
+          user.outOfOfficeUntil = body.outOfOfficeUntil ? new Date(body.outOfOfficeUntil) : null;
+        }
+        await ctx.state.em.flush();
+        ctx.state.audit = { targetType: 'user', targetId: user.id, before, after: preferencesOf(user) };
+        ctx.body = preferencesOf(user);
       },
     }),
     defineRoute({

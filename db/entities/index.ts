@@ -12,11 +12,12 @@ import {
   UserToken,
 } from './security.js';
 import { Notification, SlaPolicy } from './sla.js';
-import { Team, TeamMember } from './team.js';
+import { AssignmentDecision, Team, TeamMember } from './team.js';
 import { User } from './user.js';
 
 export {
   ApiKey,
+  AssignmentDecision,
   AuditEntry,
   IdempotencyKey,
   Incident,
@@ -36,6 +37,7 @@ export {
 };
 export { ROLES, type Role } from './user.js';
 export { TOKEN_PURPOSES, type TokenPurpose } from './security.js';
+export { ASSIGNMENT_STRATEGIES, type AssignmentStrategy } from './team.js';
 
 /** Every entity, listed explicitly (folder discovery breaks under bundlers and Jest). */
 export const ENTITIES = [
@@ -56,6 +58,7 @@ export const ENTITIES = [
   AuditEntry,
   SlaPolicy,
   Notification,
+  AssignmentDecision,
 ];
 
 /**
@@ -78,4 +81,5 @@ export const TENANT_ENTITIES = [
   AuditEntry,
   SlaPolicy,
   Notification,
+  AssignmentDecision,
 ];

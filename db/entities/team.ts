@@ -3,6 +3,9 @@ import { baseProperties } from './base.js';
 import { Organization } from './organization.js';
 import { User } from './user.js';
 
+export const ASSIGNMENT_STRATEGIES = ['none', 'round_robin', 'skills', 'load'] as const;
+export type AssignmentStrategy = (typeof ASSIGNMENT_STRATEGIES)[number];
+
 export const TeamSchema = defineEntity({
   name: 'Team',
   tableName: 'teams',
@@ -12,6 +15,12 @@ export const TeamSchema = defineEntity({
     organization: () => p.manyToOne(Organization).index(),
     name: p.string().length(120),
     lead: () => p.manyToOne(User).nullable(),
+    /** How new incidents routed to the team get an assignee. */
+    assignment: p.enum(ASSIGNMENT_STRATEGIES).default('none'),
+    /** Incident categories routed to this team when an incident names no team. */
+    categories: p.json<string[]>().nullable(),
+    /** Round-robin turn counter, advanced atomically by each automatic assignment. */
+    turn: p.integer().default(0),
   },
 });
 export class Team extends TeamSchema.class {}
@@ -31,3 +40,19 @@ export const TeamMemberSchema = defineEntity({
 });
 export class TeamMember extends TeamMemberSchema.class {}
 TeamMemberSchema.setClass(TeamMember);
+
+/** The automatic assignment made for an incident, once: a retried activity returns the same one. */
+export const AssignmentDecisionSchema = defineEntity({
+  name: 'AssignmentDecision',
+  tableName: 'assignment_decisions',
+  properties: {
+    workflowId: p.string().length(80).primary(),
+    organization: () => p.manyToOne(Organization).index(),
+    teamId: p.uuid().nullable(),
+    assigneeId: p.uuid().nullable(),
+    strategy: p.string().length(20),
+    createdAt: p.datetime(),
+  },
+});
+export class AssignmentDecision extends AssignmentDecisionSchema.class {}
+AssignmentDecisionSchema.setClass(AssignmentDecision);

@@ -39,6 +39,8 @@ export const UserSchema = defineEntity({
     mfaRecoveryCodes: p.json<string[]>().hidden().lazy().nullable(),
     /** Language of messages sent to the user (`en`, `id`). */
     locale: p.string().length(10).default('en'),
+    /** Out of office until then: skipped by automatic assignment. */
+    outOfOfficeUntil: p.datetime().nullable(),
     /** Channels the user wants notifications on, e.g. `{ "email": false }` (absent = on). */
     notificationPrefs: p.json<Record<string, boolean>>().nullable(),
   },
