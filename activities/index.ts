@@ -8,6 +8,7 @@ import { TENANT_FILTER } from '../db/orm.js';
 import { type AutoAssignInput, type AutoAssignResult, autoAssign as pickAssignee } from './assign.js';
 import { type Mailer, type NotifyEscalationInput, notifyEscalation as sendEscalation } from './notify.js';
 import { type PersistIncidentInput, persistIncidentProjection } from './projection.js';
+import { type RequestRatingInput, requestRating as sendRatingRequest } from './rating.js';
 
 export interface ActivityDeps {
   orm: Orm;
@@ -15,13 +16,25 @@ export interface ActivityDeps {
   mailer?: Mailer | null;
   /** Base URL of the web app, for links in messages. */
   publicUrl?: string;
+  /** Signs rating links (the API verifies them with the same secret); absent: no rating requests. */
+  linkSecret?: string | null;
 }
 
-export function createActivities({ orm, mailer = null, publicUrl = 'http://127.0.0.1:3000' }: ActivityDeps) {
+export function createActivities({
+  orm,
+  mailer = null,
+  publicUrl = 'http://127.0.0.1:3000',
+  linkSecret = null,
+}: ActivityDeps) {
   return {
     /** Sends an SLA escalation to its audience on every channel, at most once per recipient and channel. */
     async notifyEscalation(input: NotifyEscalationInput): Promise<{ sent: number }> {
       return sendEscalation({ orm, mailer, publicUrl }, input);
+    },
+
+    /** Asks the requester to rate a resolution (signed link by e-mail), once per resolution. */
+    async requestRating(input: RequestRatingInput): Promise<{ sent: number; skipped?: string }> {
+      return sendRatingRequest({ orm, mailer, publicUrl, linkSecret }, input);
     },
 
     /** Picks the team and assignee of a new incident by the team's strategy (once per incident). */
@@ -52,3 +65,4 @@ export declare const persistIncident: Activities['persistIncident'];
 export declare const notifyEscalation: Activities['notifyEscalation'];
 export declare const teamLeadOf: Activities['teamLeadOf'];
 export declare const autoAssign: Activities['autoAssign'];
+export declare const requestRating: Activities['requestRating'];

@@ -75,7 +75,7 @@ const TEXT = {
   },
 } as const;
 
-function orgEm(orm: Orm, orgId: string): Em {
+export function orgEm(orm: Orm, orgId: string): Em {
   const em = orm.em.fork();
   em.setFilterParams(TENANT_FILTER, { orgId });
   return em;
@@ -125,7 +125,7 @@ async function settle(em: Em, eventKey: string, recipient: string, channel: stri
 }
 
 /** Runs one send under the ledger: skipped if already sent; failure recorded and re-thrown (Temporal retries). */
-async function once(
+export async function once(
   em: Em,
   orgId: string,
   eventKey: string,

@@ -38,6 +38,13 @@ const INCIDENT_COLUMNS = [
   'response_due_at',
   'resolution_due_at',
   'sla_breached',
+  'acknowledged_at',
+  'reassignment_count',
+  'workaround',
+  'measures',
+  'csat_rating',
+  'csat_comment',
+  'csat_at',
   'revision',
 ] as const;
 
@@ -83,6 +90,13 @@ function incidentParams(s: IncidentSnapshot): unknown[] {
     s.sla?.response.dueAt ? new Date(s.sla.response.dueAt) : null,
     s.sla?.resolution.dueAt ? new Date(s.sla.resolution.dueAt) : null,
     !!(s.sla?.response.breachedAt || s.sla?.resolution.breachedAt),
+    s.acknowledgedAt ? new Date(s.acknowledgedAt) : null,
+    s.reassignmentCount ?? 0,
+    s.workaround ?? null,
+    s.measures ? JSON.stringify(s.measures) : null,
+    s.csat?.rating ?? null,
+    s.csat?.comment ?? null,
+    s.csat ? new Date(s.csat.at) : null,
     s.revision,
   ];
 }

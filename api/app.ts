@@ -13,6 +13,7 @@ import { cors, securityHeaders } from './hardening.js';
 import { RateLimiter } from './rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
+import { ratingRoutes } from './routes/ratings.js';
 import { slaRoutes } from './routes/sla.js';
 import type { AppContext, AppState } from './context.js';
 import { AppError, titleFor } from './errors.js';
@@ -50,6 +51,8 @@ export interface AppDeps {
    */
   trustProxyHops?: number;
   publicUrl?: string;
+  /** Verifies rating links signed by the worker (defaults to jwtSecret; both sides must agree). */
+  linkSecret?: string | undefined;
 }
 
 /** True when the error (or one of its causes) says a dependency could not be reached. */
@@ -113,6 +116,7 @@ export function createApp(deps: AppDeps) {
     ...adminRoutes(auth, account),
     ...auditRoutes(audit),
     ...slaRoutes(),
+    ...ratingRoutes(incidents, deps.orm, audit, deps.linkSecret ?? deps.jwtSecret),
   ];
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.

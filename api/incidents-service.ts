@@ -6,7 +6,7 @@ import { ASSIGNABLE_ROLES } from './permissions.js';
 import { type HistoryEntry, readTicketHistory } from './ticket-history.js';
 import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { Incident, IncidentEvent, IdempotencyKey, Organization, TeamMember, Team, User } from '../db/entities/index.js';
 import { settingsOf } from './org-settings.js';
@@ -28,7 +28,10 @@ import {
   type IncidentSnapshot,
   type NewIncident,
   priorityUpdate,
+  rateUpdate,
+  workaroundUpdate,
 } from '../workflows/incident-messages.js';
+import { measuresOf } from '../workflows/rules/measures.js';
 import { priorityFor } from '../workflows/rules/priority.js';
 import { policyFor, slaView } from './sla.js';
 import { allowedTransitions, isTerminal } from '../workflows/rules/incident-lifecycle.js';
@@ -82,6 +85,25 @@ export function toDto(i: Incident): IncidentDto {
     autoCloseAt: iso(i.autoCloseAt),
     revision: i.revision,
     sla: slaView(i.sla as IncidentSla | null),
+    acknowledgedAt: iso(i.acknowledgedAt),
+    workaround: i.workaround ?? null,
+    measures: measuresOf({
+      createdAt: i.createdAt.toISOString(),
+      acknowledgedAt: iso(i.acknowledgedAt),
+      resolvedAt: iso(i.resolvedAt),
+      reassignmentCount: i.reassignmentCount,
+      reopenCount: i.reopenCount,
+      sla: i.sla as IncidentSla | null,
+    }),
+    csat:
+      i.csatRating != null && i.csatAt && i.resolvedAt
+        ? {
+            rating: i.csatRating,
+            comment: i.csatComment ?? null,
+            at: i.csatAt.toISOString(),
+            resolvedAt: i.resolvedAt.toISOString(),
+          }
+        : null,
     allowedTransitions: [...allowedTransitions(i.status)],
   };
 }
@@ -271,7 +293,12 @@ export class IncidentService {
     const org = await em.findOneOrFail(Organization, { id: principal.orgId });
     const matrix = settingsOf(org.settings).priorityMatrix;
     incident.priorityMatrix = matrix;
-    incident.sla = await policyFor(em, priorityFor(body.impact, body.urgency, matrix), body.category ?? null);
+    incident.sla = await policyFor(
+      em,
+      priorityFor(body.impact, body.urgency, matrix),
+      body.category ?? null,
+      incident.requesterId,
+    );
     const start = new WithStartWorkflowOperation(incidentWorkflow, {
       workflowId: incidentWorkflowId(principal.orgSlug, number),
       taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
@@ -450,5 +477,77 @@ export class IncidentService {
     );
     const event = await em.findOneOrFail(IncidentEvent, { incident: incident.workflowId, revision });
     return { incident, entry: toEntry(event) };
+  }
+
+  async workaround(
+    em: Em,
+    principal: Principal,
+    number: number,
+    body: z.infer<typeof S.WorkaroundBody>,
+    meta: CommandMeta,
+  ) {
+    const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
+      h.executeUpdate(workaroundUpdate, {
+        args: [{ text: body.text, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
+        updateId,
+      }),
+    );
+    return incident;
+  }
+
+  /** The requester rates the current resolution of their own incident (signed in, in the portal). */
+  async rate(em: Em, principal: Principal, number: number, body: z.infer<typeof S.RatingBody>, meta: CommandMeta) {
+    const current = await this.load(em, principal, number);
+    if (current.requester.id !== principal.userId) {
+      throw new AppError(403, 'not_requester', 'Only the person who raised the incident can rate its resolution');
+    }
+    return this.sendRating(em, current, principal.userId, body, meta.updateId);
+  }
+
+  /** A rating through the signed link from the resolution e-mail (no sign-in). */
+  async rateByLink(
+    em: Em,
+    link: { workflowId: string; requesterId: string; resolvedAt: string },
+    body: z.infer<typeof S.RatingBody>,
+  ) {
+    const current = await em.findOne(Incident, { workflowId: link.workflowId }, { populate: ['requester'] });
+    if (!current || current.requester.id !== link.requesterId) throw notFound('Incident');
+    return this.sendRating(em, current, link.requesterId, body, randomUUID(), link.resolvedAt);
+  }
+
+  private async sendRating(
+    em: Em,
+    current: Incident,
+    requesterId: string,
+    body: z.infer<typeof S.RatingBody>,
+    updateId: string,
+    resolvedAt = current.resolvedAt?.toISOString() ?? null,
+  ): Promise<IncidentDto> {
+    if (current.status !== 'resolved' || !resolvedAt || current.resolvedAt?.toISOString() !== resolvedAt) {
+      throw new AppError(
+        409,
+        'rating_not_open',
+        current.status === 'closed'
+          ? 'The incident is closed; its resolution can no longer be rated'
+          : 'This resolution can no longer be rated (the incident was reopened or is not resolved)',
+      );
+    }
+    try {
+      await this.deps.temporal.workflow.getHandle(current.workflowId).executeUpdate(rateUpdate, {
+        args: [
+          {
+            rating: body.rating,
+            comment: body.comment ?? null,
+            resolvedAt,
+            actor: { userId: requesterId, kind: 'user' },
+          },
+        ],
+        updateId,
+      });
+    } catch (err) {
+      return mapTemporalError(err);
+    }
+    await em.refresh(current);
+    return toDto(current);
   }
 }

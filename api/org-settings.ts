@@ -14,6 +14,69 @@ const Matrix = z.strictObject(
   Object.fromEntries(LEVELS.map((l) => [l, Row])) as Record<(typeof LEVELS)[number], typeof Row>,
 );
 
+/** Shown instead of secrets; sending it back unchanged keeps the stored value. */
+export const REDACTED = '********';
+
+const WebUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(2000)
+  .describe('http(s) URL');
+
+/** Where escalations are posted besides e-mail: Slack / Teams incoming webhooks and signed webhooks. */
+export const NotificationChannels = z.strictObject({
+  slackWebhookUrl: WebUrl.nullable().default(null),
+  teamsWebhookUrl: WebUrl.nullable().default(null),
+  webhooks: z
+    .array(
+      z.strictObject({
+        url: WebUrl,
+        secret: z
+          .string()
+          .max(200)
+          // ******** (as shown) stands for the stored secret of the webhook with this URL
+          .refine((v) => v === REDACTED || v.length >= 16, 'at least 16 characters')
+          .describe('HMAC key for X-Lintas-Signature'),
+      }),
+    )
+    .max(10)
+    .default([]),
+});
+export type NotificationChannels = z.infer<typeof NotificationChannels>;
+
+function redactUrl(url: string | null): string | null {
+  if (!url) return url;
+  // Incoming-webhook URLs carry their credential in the path: show only where they point.
+  return `${new URL(url).origin}/${REDACTED}`;
+}
+
+/** The channels as admins see them (and as the audit log records them): no secrets. */
+export function redactChannels(c: NotificationChannels): NotificationChannels {
+  return {
+    slackWebhookUrl: redactUrl(c.slackWebhookUrl),
+    teamsWebhookUrl: redactUrl(c.teamsWebhookUrl),
+    webhooks: c.webhooks.map((w) => ({ url: w.url, secret: REDACTED })),
+  };
+}
+
+/**
+ * New channels from an admin's edit of the redacted view: a value sent back exactly as it was
+ * shown keeps the stored secret; anything else replaces it.
+ */
+export function mergeChannels(current: NotificationChannels, edit: NotificationChannels): NotificationChannels {
+  const keep = (sent: string | null, stored: string | null) =>
+    sent !== null && sent === redactUrl(stored) ? stored : sent;
+  return {
+    slackWebhookUrl: keep(edit.slackWebhookUrl, current.slackWebhookUrl),
+    teamsWebhookUrl: keep(edit.teamsWebhookUrl, current.teamsWebhookUrl),
+    webhooks: edit.webhooks.map((w) => {
+      if (w.secret !== REDACTED) return w;
+      const old = current.webhooks.find((o) => o.url === w.url);
+      if (!old) throw new Error(`webhook ${w.url}: send its secret`);
+      return old;
+    }),
+  };
+}
+
 export const OrgSettings = z
   .object({
     mfa: z
@@ -46,6 +109,7 @@ export const OrgSettings = z
       })
       .strict(),
     priorityMatrix: Matrix,
+    notifications: NotificationChannels,
   })
   .strict();
 export type OrgSettings = z.infer<typeof OrgSettings>;
@@ -55,6 +119,7 @@ export const DEFAULT_SETTINGS: OrgSettings = {
   password: { minLength: 12, historyCount: 5 },
   session: { idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 },
   priorityMatrix: DEFAULT_MATRIX,
+  notifications: { slackWebhookUrl: null, teamsWebhookUrl: null, webhooks: [] },
 };
 
 /** A partial update of the settings (each section optional, each field optional). */
@@ -64,6 +129,9 @@ export const OrgSettingsPatch = z
     password: OrgSettings.shape.password.partial().optional(),
     session: OrgSettings.shape.session.partial().optional(),
     priorityMatrix: Matrix.optional(),
+    notifications: NotificationChannels.optional().describe(
+      'replaces all channels; a secret sent back as shown (********) keeps the stored one',
+    ),
   })
   .strict();
 
@@ -75,6 +143,7 @@ export function settingsOf(stored: Record<string, unknown> | null | undefined): 
     password: { ...DEFAULT_SETTINGS.password, ...s.password },
     session: { ...DEFAULT_SETTINGS.session, ...s.session },
     priorityMatrix: s.priorityMatrix ?? DEFAULT_SETTINGS.priorityMatrix,
+    notifications: { ...DEFAULT_SETTINGS.notifications, ...s.notifications },
   };
   const parsed = OrgSettings.safeParse(merged);
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;

@@ -89,6 +89,18 @@ export const AssignBody = z.strictObject({
   revision,
 });
 
+export const WorkaroundBody = z.strictObject({
+  text: text(20_000).min(1).describe('How to keep working until the cause is fixed'),
+  revision,
+});
+
+export const RatingBody = z.strictObject({
+  rating: z.number().int().min(1).max(5),
+  comment: text(2000).optional(),
+});
+
+export const PublicRatingBody = RatingBody.extend({ token: z.string().min(20).max(2000) });
+
 export const CommentBody = z.strictObject({
   body: text(20_000).min(1),
   internal: z.boolean().default(false).describe('true for a work note, visible to agents only'),
@@ -149,6 +161,29 @@ export const ListIncidentsQuery = z.strictObject({
   offset: intParam(0, 1_000_000, 0),
 });
 
+export const IncidentMeasures = z.object({
+  timeToAcknowledgeMs: z.number().int().nullable().describe('Raised → first acknowledgement (calendar time)'),
+  timeToResolveMs: z.number().int().nullable().describe('Raised → latest resolution (calendar time)'),
+  businessTimeToResolveMs: z
+    .number()
+    .int()
+    .nullable()
+    .describe('Business time on the resolution clock (the SLA calendar, pauses excluded)'),
+  reassignmentCount: z.number().int(),
+  reopenCount: z.number().int(),
+  firstContactResolution: z
+    .boolean()
+    .nullable()
+    .describe('Resolved with no reassignment and no reopen; null until resolved'),
+});
+
+export const CsatRating = z.object({
+  rating: z.number().int().min(1).max(5),
+  comment: z.string().nullable(),
+  at: z.string(),
+  resolvedAt: z.string().describe('The resolution it rates'),
+});
+
 export const Incident = z.object({
   key: z.string(),
   number: z.number().int(),
@@ -174,6 +209,10 @@ export const Incident = z.object({
   autoCloseAt: z.string().nullable(),
   revision: z.number().int(),
   sla: SlaView.nullable().describe('SLA clocks as of now (business time), or null without a policy'),
+  acknowledgedAt: z.string().nullable(),
+  workaround: z.string().nullable(),
+  measures: IncidentMeasures,
+  csat: CsatRating.nullable(),
   allowedTransitions: z.array(z.enum(TRANSITION_TARGETS)),
 });
 

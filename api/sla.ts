@@ -4,7 +4,7 @@
  * returned with every incident.
  */
 import { z } from 'zod';
-import { SlaPolicy } from '../db/entities/index.js';
+import { SlaPolicy, TeamMember } from '../db/entities/index.js';
 import type { Em } from '../db/orm.js';
 import type { IncidentSla } from '../workflows/incident-messages.js';
 import { ALWAYS_OPEN, calendarProblems } from '../workflows/rules/business-calendar.js';
@@ -51,6 +51,12 @@ export const PolicyDefinition = z.strictObject({
     .strictObject({
       priorities: z.array(z.enum(PRIORITIES)).min(1).optional(),
       categories: z.array(z.string().trim().min(1).max(80)).min(1).max(100).optional(),
+      requesterTeams: z
+        .array(z.uuid())
+        .min(1)
+        .max(100)
+        .optional()
+        .describe('requester group: the requester belongs to one of these teams'),
     })
     .default({}),
   targets: z
@@ -82,14 +88,24 @@ export const DEFAULT_POLICY: SlaPolicySnapshot = {
 };
 
 /** The policy version a new incident starts under. */
-export async function policyFor(em: Em, priority: Priority, category: string | null): Promise<SlaPolicySnapshot> {
+export async function policyFor(
+  em: Em,
+  priority: Priority,
+  category: string | null,
+  requesterId: string,
+): Promise<SlaPolicySnapshot> {
   const policies = await em.find(SlaPolicy, { active: true }, { orderBy: { rank: 'asc', name: 'asc' } });
+  let groups: Set<string> | null = null; // the requester's teams, loaded when a policy asks
   for (const p of policies) {
     const def = PolicyDefinition.safeParse(p.definition);
     if (!def.success) continue;
     const c = def.data.conditions;
     if (c.priorities && !c.priorities.includes(priority)) continue;
     if (c.categories && (!category || !c.categories.includes(category))) continue;
+    if (c.requesterTeams) {
+      groups ??= new Set((await em.find(TeamMember, { user: requesterId })).map((m) => m.team.id));
+      if (!c.requesterTeams.some((t) => groups!.has(t))) continue;
+    }
     return {
       policyId: p.id,
       version: p.version,

@@ -5,6 +5,7 @@ import { type RejectionType } from '../workflows/incident-messages.js';
 import { AppError } from './errors.js';
 
 const STATUS: Record<RejectionType, number> = {
+  rating_not_open: 409,
   illegal_transition: 409,
   not_assignable: 409,
   stale_revision: 409,

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
 
   const seeded = await seedDemo(orm, config.BCRYPT_COST);
 
+  const jwtSecret = await jwtSecretFor(dataDir, config.JWT_SECRET);
   const nativeConnection = await NativeConnection.connect({ address });
   stops.push(() => nativeConnection.close());
   const worker = await createWorker({
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
     namespace: config.TEMPORAL_NAMESPACE,
     mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
     publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+    linkSecret: jwtSecret,
   });
   const running = worker.run();
   stops.push(async () => {
@@ -96,7 +98,7 @@ async function main(): Promise<void> {
     orm,
     temporal,
     log,
-    jwtSecret: await jwtSecretFor(dataDir, config.JWT_SECRET),
+    jwtSecret,
     ...apiSettings(config),
   });
   const server: Server = await new Promise((ok) => {

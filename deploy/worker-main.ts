@@ -14,7 +14,10 @@ const worker = await createWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
   publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+  // The same secret as the API's, which verifies the rating links this worker signs.
+  linkSecret: config.JWT_SECRET ?? null,
 });
+if (!config.JWT_SECRET) console.warn('JWT_SECRET is not set: no rating links will be sent after resolutions');
 // The SDK shuts the worker down gracefully on SIGINT/SIGTERM.
 await worker.run();
 await connection.close();

@@ -17,6 +17,8 @@ export interface WorkerDeps {
   taskQueue?: string;
   mailer?: Mailer | null;
   publicUrl?: string;
+  /** Signs rating links; the API verifies them with the same secret (its JWT secret). */
+  linkSecret?: string | null;
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
@@ -29,6 +31,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       orm: deps.orm,
       mailer: deps.mailer ?? null,
       ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}),
+      linkSecret: deps.linkSecret ?? null,
     }),
   });
 }

@@ -7,6 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from './rules/incident-lifecycle.js';
 import type { Level, Priority, PriorityMatrix } from './rules/priority.js';
 import type { ClockKind, EscalationAction, SlaClock, SlaPolicySnapshot } from './rules/sla.js';
+import type { IncidentMeasures } from './rules/measures.js';
 
 export const TASK_QUEUE = 'lintas-tickets';
 
@@ -28,6 +29,14 @@ export function incidentNumberOf(workflowId: string): number {
 export interface Actor {
   userId: string | null;
   kind: 'user' | 'system';
+}
+
+export interface CsatRating {
+  rating: number;
+  comment: string | null;
+  at: string;
+  /** The resolution it rates (a reopen and a new resolve ask again). */
+  resolvedAt: string;
 }
 
 /** An escalation the workflow took: which clock, at which fraction, what it did. */
@@ -76,11 +85,26 @@ export interface IncidentSnapshot {
   sla?: IncidentSla | null;
   /** The organization's impact × urgency matrix when the incident was raised (default if absent). */
   priorityMatrix?: PriorityMatrix;
+  /** First acknowledgement by the service desk (moved to in progress, or resolved). */
+  acknowledgedAt?: string | null;
+  reassignmentCount?: number;
+  workaround?: string | null;
+  /** The requester's rating of the current resolution. */
+  csat?: CsatRating | null;
+  measures?: IncidentMeasures;
   revision: number;
 }
 
 export type TimelineEventType =
-  'created' | 'assigned' | 'status_changed' | 'comment' | 'work_note' | 'priority_changed' | 'sla_escalated';
+  | 'created'
+  | 'assigned'
+  | 'status_changed'
+  | 'comment'
+  | 'work_note'
+  | 'priority_changed'
+  | 'sla_escalated'
+  | 'workaround'
+  | 'csat';
 
 /** One timeline entry; `revision` is the incident revision the change produced. */
 export interface TimelineEvent {
@@ -130,6 +154,16 @@ export interface PriorityCommand extends Guarded {
   urgency?: Level | undefined;
   reason?: string | undefined;
 }
+export interface WorkaroundCommand extends Guarded {
+  text: string;
+}
+/** A rating from the signed link sent to the requester (no sign-in). */
+export interface RateCommand {
+  rating: number;
+  comment: string | null;
+  resolvedAt: string;
+  actor: Actor;
+}
 export interface CommentCommand extends Guarded {
   body: string;
   internal: boolean;
@@ -137,6 +171,7 @@ export interface CommentCommand extends Guarded {
 
 /** Business rejections raised by the workflow; the API maps each to an HTTP status. */
 export const REJECTIONS = [
+  'rating_not_open',
   'illegal_transition',
   'missing_field',
   'not_assignable',
@@ -150,4 +185,6 @@ export const transitionUpdate = defineUpdate<IncidentSnapshot, [TransitionComman
 export const assignUpdate = defineUpdate<IncidentSnapshot, [AssignCommand]>('assign');
 export const commentUpdate = defineUpdate<IncidentSnapshot, [CommentCommand]>('comment');
 export const priorityUpdate = defineUpdate<IncidentSnapshot, [PriorityCommand]>('priority');
+export const workaroundUpdate = defineUpdate<IncidentSnapshot, [WorkaroundCommand]>('workaround');
+export const rateUpdate = defineUpdate<IncidentSnapshot, [RateCommand]>('rate');
 export const stateQuery = defineQuery<IncidentSnapshot>('state');

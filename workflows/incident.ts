@@ -23,8 +23,12 @@ import {
   type IncidentWorkflowInput,
   type NewIncident,
   type PriorityCommand,
+  type RateCommand,
+  type WorkaroundCommand,
   INCIDENT_PREFIX,
   priorityUpdate,
+  rateUpdate,
+  workaroundUpdate,
   type RejectionType,
   type TimelineEvent,
   type TransitionCommand,
@@ -44,6 +48,7 @@ import {
 } from './rules/incident-lifecycle.js';
 import { type Priority, priorityFor } from './rules/priority.js';
 import { raised } from './rules/sla.js';
+import { measuresOf } from './rules/measures.js';
 import {
   type DueEscalation,
   nextSlaWake,
@@ -70,7 +75,7 @@ const { autoAssign } = proxyActivities<typeof activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-const { notifyEscalation, teamLeadOf } = proxyActivities<typeof activities>({
+const { notifyEscalation, teamLeadOf, requestRating } = proxyActivities<typeof activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
 });
@@ -144,7 +149,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     change: (s: IncidentSnapshot, now: string) => IncidentSnapshot,
   ): Promise<IncidentSnapshot> {
     const now = new Date().toISOString();
-    const next = { ...change(state, now), updatedAt: now, revision: state.revision + 1 };
+    const changed = change(state, now);
+    const next = { ...changed, measures: measuresOf(changed), updatedAt: now, revision: state.revision + 1 };
     const event: TimelineEvent = { revision: next.revision, type, actor, at: now, data };
     state = next;
     await persistIncident({ snapshot: next, event });
@@ -219,6 +225,54 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     { validator: validatePriority },
   );
 
+  function validateWorkaround(cmd: WorkaroundCommand): void {
+    checkRevision(state, cmd);
+    if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more changes`);
+    const text = cmd.text.trim();
+    if (!isStorableText(text)) reject('invalid_command', `text ${STORABLE_TEXT_MESSAGE}`, 'text');
+    if (!text || text.length > COMMENT_MAX)
+      reject('missing_field', `A workaround needs 1 to ${COMMENT_MAX} characters`, 'text');
+  }
+
+  setHandler(
+    workaroundUpdate,
+    (cmd) =>
+      mutex.runExclusive(() => {
+        validateWorkaround(cmd);
+        return commit(cmd.actor, 'workaround', { text: cmd.text.trim() }, (s) => ({
+          ...s,
+          workaround: cmd.text.trim(),
+        }));
+      }),
+    { validator: validateWorkaround },
+  );
+
+  function validateRate(cmd: RateCommand): void {
+    if (state.status !== 'resolved' || state.resolvedAt !== cmd.resolvedAt) {
+      reject('rating_not_open', 'This resolution can no longer be rated (the incident was reopened or closed)');
+    }
+    if (state.csat && state.csat.resolvedAt === cmd.resolvedAt)
+      reject('rating_not_open', 'This resolution was already rated');
+    if (!Number.isInteger(cmd.rating) || cmd.rating < 1 || cmd.rating > 5)
+      reject('invalid_command', 'rating must be 1 to 5', 'rating');
+    if (cmd.comment !== null && (!isStorableText(cmd.comment) || cmd.comment.length > 2000)) {
+      reject('invalid_command', `comment must be at most 2000 characters and ${STORABLE_TEXT_MESSAGE}`, 'comment');
+    }
+  }
+
+  setHandler(
+    rateUpdate,
+    (cmd) =>
+      mutex.runExclusive(() => {
+        validateRate(cmd);
+        return commit(cmd.actor, 'csat', { rating: cmd.rating, comment: cmd.comment }, (s, now) => ({
+          ...s,
+          csat: { rating: cmd.rating, comment: cmd.comment, at: now, resolvedAt: cmd.resolvedAt },
+        }));
+      }),
+    { validator: validateRate },
+  );
+
   /** Takes the escalation levels that are due: records them, applies their actions, notifies. */
   async function escalate(): Promise<void> {
     const taken = await mutex.runExclusive(async () => {
@@ -262,6 +316,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             ...s,
             priority,
             assigneeId,
+            reassignmentCount:
+              (s.reassignmentCount ?? 0) + (s.assigneeId !== null && assigneeId !== s.assigneeId ? 1 : 0),
             status: assigneeId && s.status === 'new' ? 'assigned' : s.status,
             sla: priority !== s.priority ? slaAfterPriority(withLevels, priority, Date.parse(now)) : withLevels,
           };
@@ -304,6 +360,24 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     }
   }
 
+  /** Sends the requester a signed rating link for this resolution (not awaited, like notifications). */
+  function askForRating(s: IncidentSnapshot): void {
+    if (!s.resolvedAt) return;
+    const sending: Promise<void> = requestRating({
+      orgId: s.orgId,
+      workflowId: s.workflowId,
+      key: s.key,
+      title: s.title,
+      requesterId: s.requesterId,
+      resolvedAt: s.resolvedAt,
+      resolutionNotes: s.resolutionNotes,
+    })
+      .then(() => undefined)
+      .catch(() => undefined) // gave up after its retries; the requester can still rate in the portal
+      .finally(() => inFlight.delete(sending));
+    inFlight.add(sending);
+  }
+
   setHandler(stateQuery, () => state);
 
   setHandler(openUpdate, async () => {
@@ -344,8 +418,14 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             autoCloseAt: cmd.to === 'resolved' ? new Date(Date.parse(now) + autoCloseAfterMs).toISOString() : null,
             reopenCount: s.reopenCount + (reopen ? 1 : 0),
             sla: s.sla ? slaAfterTransition(s.sla, from, cmd.to, cmd.pendingReason ?? null, Date.parse(now)) : null,
+            acknowledgedAt: s.acknowledgedAt ?? (cmd.to === 'in_progress' || cmd.to === 'resolved' ? now : null),
+            csat: reopen ? null : (s.csat ?? null),
           }),
-        );
+        ).then((after) => {
+          // Guarded: histories from before rating requests replay unchanged.
+          if (cmd.to === 'resolved' && patched('csat-request')) askForRating(after);
+          return after;
+        });
       }),
     { validator: validateTransition },
   );
@@ -369,6 +449,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             assigneeId: cmd.assigneeId,
             teamId: cmd.teamId,
             status: statusAfterAssignment(s.status, cmd.assigneeId),
+            // Passing work on from one person to another (a first assignment is not a reassignment).
+            reassignmentCount:
+              (s.reassignmentCount ?? 0) + (s.assigneeId !== null && cmd.assigneeId !== s.assigneeId ? 1 : 0),
           }),
         );
       }),

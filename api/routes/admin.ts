@@ -16,7 +16,7 @@ import type { Em } from '../../db/orm.js';
 import type { Account } from '../account.js';
 import { API_KEY_PREFIX, type Auth } from '../auth.js';
 import { AppError, notFound, validationFailed } from '../errors.js';
-import { OrgSettings, OrgSettingsPatch, settingsOf } from '../org-settings.js';
+import { mergeChannels, OrgSettings, OrgSettingsPatch, redactChannels, settingsOf } from '../org-settings.js';
 import {
   ADMIN_FLOOR,
   DEFAULT_GRANTS,
@@ -575,21 +575,23 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/admin/settings',
-      summary: 'Security settings in force (MFA policy, password policy, session timeouts)',
+      summary:
+        'Settings in force: MFA, password and session policy, priority matrix, notification channels (secrets shown as ********)',
       tag: 'admin',
       permission: 'org.settings',
       responses: { 200: { description: 'Settings', schema: OrgSettings } },
       handler: async (c) => {
         const ctx = authed(c);
-        ctx.body = settingsOf(
+        const settings = settingsOf(
           (await ctx.state.em.findOneOrFail(Organization, { id: ctx.state.principal.orgId })).settings,
         );
+        ctx.body = { ...settings, notifications: redactChannels(settings.notifications) };
       },
     }),
     defineRoute({
       method: 'patch',
       path: '/admin/settings',
-      summary: 'Change security settings (only the fields sent)',
+      summary: 'Change settings (only the sections sent)',
       tag: 'admin',
       permission: 'org.settings',
       audit: 'org.settings_change',
@@ -600,17 +602,28 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         const { em, principal } = ctx.state;
         const org = await em.findOneOrFail(Organization, { id: principal.orgId });
         const before = settingsOf(org.settings);
+        let notifications = before.notifications;
+        if (body.notifications) {
+          try {
+            notifications = mergeChannels(before.notifications, body.notifications);
+          } catch (err) {
+            throw new AppError(422, 'validation_failed', 'A new webhook needs its secret', [
+              { field: 'body.notifications.webhooks', message: (err as Error).message },
+            ]);
+          }
+        }
         const after = OrgSettings.parse({
           mfa: { ...before.mfa, ...body.mfa },
           password: { ...before.password, ...body.password },
           session: { ...before.session, ...body.session },
           priorityMatrix: body.priorityMatrix ?? before.priorityMatrix,
+          notifications,
         });
-        // Other keys (notification channels) are kept as they are.
         org.settings = { ...(org.settings ?? {}), ...after };
         await em.flush();
-        ctx.state.audit = { targetType: 'organization', targetId: org.id, before, after };
-        ctx.body = after;
+        const shown = (s: OrgSettings) => ({ ...s, notifications: redactChannels(s.notifications) });
+        ctx.state.audit = { targetType: 'organization', targetId: org.id, before: shown(before), after: shown(after) };
+        ctx.body = shown(after);
       },
     }),
     // ---- API keys ---------------------------------------------------------------------------

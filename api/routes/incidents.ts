@@ -347,5 +347,58 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
         ctx.body = result;
       },
     }),
+    defineRoute({
+      method: 'post',
+      path: '/incidents/:key/workaround',
+      summary: 'Record (or replace) the workaround: how users keep working until the cause is fixed',
+      tag: 'incidents',
+      permission: 'incident.update',
+      audit: 'incident.workaround',
+      params: keyParams,
+      body: S.WorkaroundBody,
+      headers: commandHeaders,
+      responses: { ...changed, ...byKey, ...conflict },
+      handler: async (c, { params, body }) => {
+        const ctx = authed(c);
+        const incident = await service.workaround(
+          ctx.state.em,
+          ctx.state.principal,
+          own(ctx, params.key),
+          body,
+          commandMeta(ctx, body.revision),
+        );
+        noteChange(ctx, null, incident, { workaround: body.text.length });
+        sendIncident(ctx, incident);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/incidents/:key/rating',
+      summary: 'The requester rates the resolution 1–5 with an optional comment (while the incident is resolved)',
+      tag: 'incidents',
+      permission: ['incident.read', 'incident.read_own'],
+      audit: 'incident.rate',
+      params: keyParams,
+      body: S.RatingBody,
+      headers: { 'Idempotency-Key': commandHeaders['Idempotency-Key'] },
+      responses: {
+        ...changed,
+        ...byKey,
+        403: { description: 'Not the requester of this incident' },
+        409: { description: 'Not resolved, already rated, or closed (rating_not_open)' },
+      },
+      handler: async (c, { params, body }) => {
+        const ctx = authed(c);
+        const incident = await service.rate(
+          ctx.state.em,
+          ctx.state.principal,
+          own(ctx, params.key),
+          body,
+          commandMeta(ctx),
+        );
+        ctx.state.audit = { targetType: 'incident', targetId: incident.workflowId, after: { rating: body.rating } };
+        sendIncident(ctx, incident);
+      },
+    }),
   ];
 }

@@ -1,6 +1,7 @@
 /** Admin routes for SLA policies: each change makes a new version; tickets keep theirs. */
 import { z } from 'zod';
-import { SlaPolicy } from '../../db/entities/index.js';
+import { SlaPolicy, Team } from '../../db/entities/index.js';
+import type { Em } from '../../db/orm.js';
 import { AppError, notFound } from '../errors.js';
 import { type AnyRoute, authed, defineRoute } from '../route.js';
 import { text } from '../schemas.js';
@@ -31,6 +32,22 @@ const dto = (p: SlaPolicy): z.infer<typeof Policy> => ({
   definition: p.definition,
   updatedAt: p.updatedAt.toISOString(),
 });
+
+/** Requester groups must be teams of this organization (another's are as unknown as invented ones). */
+async function checkTeams(em: Em, definition: z.infer<typeof PolicyDefinition>): Promise<void> {
+  const ids = definition.conditions.requesterTeams ?? [];
+  if (!ids.length) return;
+  const found = new Set((await em.find(Team, { id: { $in: ids } })).map((t) => t.id));
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length) {
+    throw new AppError(
+      422,
+      'validation_failed',
+      'Unknown team in requesterTeams',
+      missing.map((id) => ({ field: 'body.definition.conditions.requesterTeams', message: `no team ${id}` })),
+    );
+  }
+}
 
 export function slaRoutes(): AnyRoute[] {
   return [
@@ -63,6 +80,7 @@ export function slaRoutes(): AnyRoute[] {
         const { em, principal } = ctx.state;
         if (await em.findOne(SlaPolicy, { name: body.name }))
           throw new AppError(409, 'name_taken', 'A policy with this name exists');
+        await checkTeams(em, body.definition);
         const p = em.create(SlaPolicy, {
           organization: principal.orgId,
           name: body.name,
@@ -96,6 +114,7 @@ export function slaRoutes(): AnyRoute[] {
         if (body.name !== p.name && (await em.findOne(SlaPolicy, { name: body.name }))) {
           throw new AppError(409, 'name_taken', 'A policy with this name exists');
         }
+        await checkTeams(em, body.definition);
         const before = dto(p);
         Object.assign(p, {
           name: body.name,

@@ -49,6 +49,14 @@ export const IncidentSchema = defineEntity({
     responseDueAt: p.datetime().nullable(),
     resolutionDueAt: p.datetime().nullable(),
     slaBreached: p.boolean().default(false),
+    acknowledgedAt: p.datetime().nullable(),
+    reassignmentCount: p.integer().default(0),
+    workaround: p.text().nullable(),
+    // Per-incident measures as the workflow last computed them (see workflows/rules/measures.ts).
+    measures: p.json<Record<string, unknown>>().nullable(),
+    csatRating: p.smallint().nullable(),
+    csatComment: p.text().nullable(),
+    csatAt: p.datetime().nullable(),
     revision: p.integer(),
   },
 });

@@ -4,6 +4,7 @@ import { Migration20261124165159 } from './Migration20261124165159.js';
 import { Migration20261124185553 } from './Migration20261124185553.js';
 import { Migration20261124194522 } from './Migration20261124194522.js';
 import { Migration20261124200636 } from './Migration20261124200636.js';
+import { Migration20261124202202 } from './Migration20261124202202.js';
 
 /** Every committed migration, in order. New ones are appended by `npm run migration:create`. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124185553', class: Migration20261124185553 },
   { name: 'Migration20261124194522', class: Migration20261124194522 },
   { name: 'Migration20261124200636', class: Migration20261124200636 },
+  { name: 'Migration20261124202202', class: Migration20261124202202 },
 ];

@@ -74,6 +74,38 @@ describe('SLA policies', () => {
     expect(audit.body.items.map((e: any) => e.action)).toEqual(['sla.policy_create', 'sla.policy_update']);
   });
 
+  it('a requester-group condition matches incidents raised by members of the named teams', async () => {
+    const vip = await org.admin.api('POST', '/api/v1/admin/teams', { name: 'Executives' });
+    expect(vip.status).toBe(201);
+    expect(
+      (await org.admin.api('PUT', `/api/v1/admin/teams/${vip.body.id}/members/${org.requester.id}`, {})).status,
+    ).toBe(200);
+    const definition = { conditions: { requesterTeams: [vip.body.id] }, targets, calendar: officeHours };
+    const policy = await org.admin.api('POST', '/api/v1/admin/sla-policies', {
+      name: 'Executives',
+      rank: 5,
+      definition,
+    });
+    expect(policy.status).toBe(201);
+    try {
+      const mine = await org.requester.api('POST', '/api/v1/incidents', { title: 'Board laptop' });
+      expect(mine.body.sla.policy).toMatchObject({ id: policy.body.id, name: 'Executives' });
+      const others = await raise({});
+      expect(others.body.sla.policy.id).toBe('default');
+    } finally {
+      await org.admin.api('PUT', `/api/v1/admin/sla-policies/${policy.body.id}`, {
+        name: 'Executives',
+        active: false,
+        definition,
+      });
+    }
+    const unknown = await org.admin.api('POST', '/api/v1/admin/sla-policies', {
+      name: 'Ghosts',
+      definition: { ...definition, conditions: { requesterTeams: ['00000000-0000-4000-8000-000000000000'] } },
+    });
+    expectProblem(unknown, 422, 'validation_failed');
+  });
+
   it('refuses bad definitions with field errors', async () => {
     const bad = [
       { targets, calendar: { ...officeHours, timeZone: 'Mars/Olympus' } },
@@ -158,5 +190,51 @@ describe('priority', () => {
       403,
       'forbidden',
     );
+  });
+});
+
+describe('notification channels', () => {
+  it('admins set Slack, Teams and signed webhooks; secrets are never shown or audited, and kept when sent back as shown', async () => {
+    const channels = {
+      slackWebhookUrl: 'https://hooks.slack.test/services/T000/B000/sekret-slack-token',
+      teamsWebhookUrl: 'https://example.webhook.office.test/webhookb2/sekret-teams-token',
+      webhooks: [{ url: 'https://receiver.test/lintas', secret: 'a-webhook-secret-of-32-characters' }],
+    };
+    const set = await org.admin.api('PATCH', '/api/v1/admin/settings', { notifications: channels });
+    expect(set.status).toBe(200);
+    const shown = (await org.admin.api('GET', '/api/v1/admin/settings')).body.notifications;
+    expect(shown).toEqual({
+      slackWebhookUrl: 'https://hooks.slack.test/********',
+      teamsWebhookUrl: 'https://example.webhook.office.test/********',
+      webhooks: [{ url: 'https://receiver.test/lintas', secret: '********' }],
+    });
+    // Sending the view back (plus a new webhook with its secret) keeps the stored secrets.
+    const more = {
+      ...shown,
+      webhooks: [...shown.webhooks, { url: 'https://second.test/hook', secret: 'another-secret-0123456789' }],
+    };
+    expect((await org.admin.api('PATCH', '/api/v1/admin/settings', { notifications: more })).status).toBe(200);
+    const em = stack.orm.em.fork();
+    const rows = await em.execute<{ settings: any }[]>('select settings from organizations where id = ?', [org.id]);
+    const stored = rows[0]!.settings.notifications;
+    expect(stored).toEqual({ ...channels, webhooks: [...channels.webhooks, more.webhooks[1]] });
+
+    const refused = [
+      { ...shown, webhooks: [{ url: 'https://new.test/hook', secret: '********' }] },
+      { ...shown, slackWebhookUrl: 'ftp://files.test/x' },
+      { ...shown, webhooks: [{ url: 'https://x.test', secret: 'short' }] },
+    ];
+    for (const notifications of refused) {
+      expectProblem(
+        await org.admin.api('PATCH', '/api/v1/admin/settings', { notifications }),
+        422,
+        'validation_failed',
+      );
+    }
+    const audit = await org.admin.api('GET', '/api/v1/audit?action=org.settings_change');
+    expect(JSON.stringify(audit.body)).not.toMatch(/sekret|a-webhook-secret|another-secret/);
+    await org.admin.api('PATCH', '/api/v1/admin/settings', {
+      notifications: { slackWebhookUrl: null, teamsWebhookUrl: null, webhooks: [] },
+    });
   });
 });

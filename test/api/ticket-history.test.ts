@@ -89,13 +89,17 @@ describe('ticket history', () => {
     ]);
     expect(history.some((e) => e.kind === 'update_rejected')).toBe(false);
 
-    const persisted = history.filter((e) => e.kind === 'activity_completed');
+    const activitiesDone = history.filter((e) => e.kind === 'activity_completed');
+    const persisted = activitiesDone.filter((e) => e.details['activityType'] === 'persistIncident');
     expect(persisted).toHaveLength(5); // the creation and four changes
     for (const e of persisted) {
       expect(e).toMatchObject({ summary: 'Activity persistIncident completed (attempt 1)', actorUserId: null });
       expect(e.details).toEqual({ activityType: 'persistIncident', attempt: 1 });
     }
-    expect(history.filter((e) => e.kind === 'activity_scheduled')).toHaveLength(5);
+    // Resolving asks the requester for a rating, once.
+    expect(activitiesDone.filter((e) => e.details['activityType'] === 'requestRating')).toHaveLength(1);
+    expect(activitiesDone).toHaveLength(6);
+    expect(history.filter((e) => e.kind === 'activity_scheduled')).toHaveLength(6);
 
     const resolveAt = history.indexOf(commands[3]!);
     const timer = history.findIndex((e) => e.kind === 'timer_started' && e.details['label'] === 'auto-close');

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createActivities } from '../../activities/index.js';
+import type { Mailer } from '../../activities/notify.js';
 import { type AppDeps, createApp } from '../../api/app.js';
 import { hashPassword } from '../../api/auth.js';
 import { Organization, Team, TeamMember, User, type Role } from '../../db/entities/index.js';
@@ -79,8 +80,16 @@ export interface Stack {
 export const PASSWORD = 'correct horse battery staple';
 
 export async function startStack(
-  opts: { autoCloseAfterMs?: number; worker?: boolean; temporalAddress?: string; app?: Partial<AppDeps> } = {},
+  opts: {
+    autoCloseAfterMs?: number;
+    worker?: boolean;
+    temporalAddress?: string;
+    app?: Partial<AppDeps>;
+    /** E-mail for the worker's notifications (a real SMTP server in the tests that read mail). */
+    mailer?: Mailer;
+  } = {},
 ): Promise<Stack> {
+  const jwtSecret = randomBytes(32).toString('hex');
   const orm = await openDatabase({ url: TEST_DATABASE_URL, poolMax: 5 });
   const taskQueue = `test-${randomUUID()}`;
   const address = opts.temporalAddress ?? devServerAddress();
@@ -92,7 +101,7 @@ export async function startStack(
       connection,
       taskQueue,
       workflowBundle: { codePath: workflowBundlePath() },
-      activities: createActivities({ orm }),
+      activities: createActivities({ orm, mailer: opts.mailer ?? null, linkSecret: jwtSecret }),
     });
     const running = worker.run();
     let stopped = false;
@@ -116,7 +125,7 @@ export async function startStack(
     orm,
     temporal: client,
     log,
-    jwtSecret: randomBytes(32).toString('hex'),
+    jwtSecret,
     jwtTtlMs: 3_600_000,
     bcryptCost: 12,
     bodyLimitBytes: 64 * 1024,

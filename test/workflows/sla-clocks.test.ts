@@ -8,8 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { createActivities } from '../../activities/index.js';
 import { Organization, User } from '../../db/entities/index.js';
 import { type Orm, TENANT_FILTER, openDatabase } from '../../db/orm.js';
@@ -27,6 +25,7 @@ import type { BusinessCalendar } from '../../workflows/rules/business-calendar.j
 import type { Level } from '../../workflows/rules/priority.js';
 import { DEFAULT_ESCALATIONS, DEFAULT_TARGETS, type SlaPolicySnapshot } from '../../workflows/rules/sla.js';
 import { TEST_DATABASE_URL, temporalTestServer, workflowBundlePath } from '../support/env.js';
+import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -46,16 +45,9 @@ const policy: SlaPolicySnapshot = {
   escalations: DEFAULT_ESCALATIONS,
 };
 
-interface Mail {
-  to: string;
-  subject: string;
-  messageId: string;
-}
-
 let env: TestWorkflowEnvironment;
 let orm: Orm;
-let smtp: SMTPServer;
-const mails: Mail[] = [];
+let smtp: SmtpSink;
 let org: Organization;
 let agent: User;
 const actor: Actor = { userId: null, kind: 'user' };
@@ -69,32 +61,14 @@ function startWorker() {
     workflowBundle: { codePath: workflowBundlePath() },
     activities: createActivities({
       orm,
-      mailer: createSmtpMailer(`smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, 'sla@lintas.test'),
+      mailer: createSmtpMailer(smtp.url, 'sla@lintas.test'),
     }),
   }).then((w) => ({ w, running: w.run() }));
 }
 let worker: Awaited<ReturnType<typeof startWorker>>;
 
 beforeAll(async () => {
-  // A real SMTP server on loopback that records what it receives.
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, done) {
-      let raw = '';
-      stream.on('data', (c: Buffer) => (raw += c.toString('utf8')));
-      stream.on('end', () => {
-        const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(raw)?.[1]?.trim() ?? '';
-        mails.push({
-          to: session.envelope.rcptTo.map((r) => r.address).join(','),
-          subject: header('Subject'),
-          messageId: header('Message-ID'),
-        });
-        done();
-      });
-    },
-  });
-  await new Promise<void>((ok) => smtp.listen(0, '127.0.0.1', ok));
+  smtp = await startSmtpSink();
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: temporalTestServer() } },
   });
@@ -121,7 +95,7 @@ afterAll(async () => {
   await worker?.running;
   await env?.teardown();
   await orm?.close();
-  await new Promise<void>((ok) => smtp?.close(() => ok()));
+  await smtp?.close();
 });
 
 /** Advances the test server's clock to the next given weekday and Jakarta wall time. */
@@ -202,7 +176,7 @@ describe('SLA clocks on business hours', () => {
     await env.sleep(3 * DAY);
     expect((await h.query(stateQuery)).sla!.escalations).toHaveLength(6);
     // The assignee (locale id) was mailed for the levels that notify the assignee: 0.75 and 0.9 of each clock.
-    const mine = mails.filter((m) => m.subject.includes(`[INC-${n}]`));
+    const mine = smtp.mails.filter((m) => m.subject.includes(`[INC-${n}]`));
     expect(mine).toHaveLength(4);
     expect(mine.every((m) => m.to === agent.email)).toBe(true);
     expect(mine[0]!.subject).toMatch(/target respons terpakai/);
