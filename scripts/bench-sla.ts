@@ -180,7 +180,7 @@ while (seen.size < FIRING && Date.now() < deadline) {
   peakWorker = Math.max(peakWorker, process.memoryUsage().rss);
   peakServer = Math.max(peakServer, rssOf(dev.pid));
   log(
-    `${seen.size}/${N} escalations delivered; worker RSS ${mb(process.memoryUsage().rss)}, dev server RSS ${mb(rssOf(dev.pid))}`,
+    `${seen.size}/${FIRING} due escalations delivered; worker RSS ${mb(process.memoryUsage().rss)}, dev server RSS ${mb(rssOf(dev.pid))}`,
   );
 }
 const open = await client.workflow.count(`TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`);
