@@ -13,7 +13,9 @@ import { cors, securityHeaders } from './hardening.js';
 import { RateLimiter } from './rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
+import { eventRoutes } from './routes/events.js';
 import { ratingRoutes } from './routes/ratings.js';
+import { serveUi } from './ui-static.js';
 import { slaRoutes } from './routes/sla.js';
 import type { AppContext, AppState } from './context.js';
 import { AppError, titleFor } from './errors.js';
@@ -51,6 +53,8 @@ export interface AppDeps {
    */
   trustProxyHops?: number;
   publicUrl?: string;
+  /** The built web app (ui/dist) to serve from this origin; absent: API only. */
+  uiDir?: string | undefined;
   /** Verifies rating links signed by the worker (defaults to jwtSecret; both sides must agree). */
   linkSecret?: string | undefined;
 }
@@ -117,6 +121,7 @@ export function createApp(deps: AppDeps) {
     ...auditRoutes(audit),
     ...slaRoutes(),
     ...ratingRoutes(incidents, deps.orm, audit, deps.linkSecret ?? deps.jwtSecret),
+    ...eventRoutes(),
   ];
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.
@@ -237,6 +242,7 @@ export function createApp(deps: AppDeps) {
 
   const methodNotAllowed = () => new AppError(405, 'method_not_allowed', 'This method is not allowed on this path');
   const notImplemented = () => new AppError(405, 'method_not_allowed', 'This method is not implemented');
+  if (deps.uiDir) app.use(serveUi(deps.uiDir, API_PREFIX));
   app.use(root.routes()).use(root.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
   app.use(api.routes()).use(api.allowedMethods({ throw: true, methodNotAllowed, notImplemented }));
   return { app, openapi, routes, audit, auth, account };

@@ -316,7 +316,14 @@ export class IncidentService {
     if (q.priority) where['priority'] = { $in: q.priority };
     if (q.assigneeId)
       where['assignee'] = q.assigneeId === 'none' ? null : q.assigneeId === 'me' ? principal.userId : q.assigneeId;
-    if (q.teamId) where['team'] = q.teamId === 'none' ? null : q.teamId;
+    if (q.teamId === 'mine') {
+      const mine = await em.find(TeamMember, { user: principal.userId });
+      where['team'] = { $in: mine.map((m) => m.team.id) };
+    } else if (q.teamId) where['team'] = q.teamId === 'none' ? null : q.teamId;
+    if (q.dueBefore) {
+      const before = new Date(q.dueBefore);
+      where['$and'] = [{ $or: [{ responseDueAt: { $lt: before } }, { resolutionDueAt: { $lt: before } }] }];
+    }
     if (q.q) {
       const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where['$or'] = [{ title: { $ilike: like } }, { description: { $ilike: like } }];

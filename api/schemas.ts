@@ -50,6 +50,7 @@ export const Me = z.object({
   mfaRequired: z.boolean(),
   authenticatedBy: z.enum(['user', 'api_key']),
   organization: z.object({ id: uuid, slug: z.string(), name: z.string() }),
+  locale: z.enum(['en', 'id']).describe('the language chosen for the app and e-mail'),
 });
 
 export const CreateIncidentBody = z.strictObject({
@@ -145,13 +146,28 @@ const intParam = (min: number, max: number, fallback: number) =>
     .pipe(z.number().int().min(min).max(max))
     .default(fallback);
 
-export const SORT_FIELDS = ['createdAt', 'updatedAt', 'priority', 'number', 'status'] as const;
+export const SORT_FIELDS = [
+  'createdAt',
+  'updatedAt',
+  'priority',
+  'number',
+  'status',
+  'responseDueAt',
+  'resolutionDueAt',
+] as const;
 
 export const ListIncidentsQuery = z.strictObject({
   status: csv(INCIDENT_STATUSES).optional(),
   priority: csv(PRIORITIES).optional(),
   assigneeId: z.union([uuid, z.literal('none'), z.literal('me')]).optional(),
-  teamId: z.union([uuid, z.literal('none')]).optional(),
+  teamId: z
+    .union([uuid, z.literal('none'), z.literal('mine')])
+    .optional()
+    .describe("a team id, 'none', or 'mine' (the caller's teams)"),
+  dueBefore: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('only incidents with a running SLA clock due before this instant (breaching soon)'),
   q: z.string().trim().min(1).max(200).optional().describe('words to find in the title or description'),
   sort: z
     .string()

@@ -1,5 +1,6 @@
 /** Production entry point of the API process (scale it independently of the worker). */
 import { Client, Connection } from '@temporalio/client';
+import { fileURLToPath } from 'node:url';
 import { API_PREFIX, createApp } from '../api/app.js';
 import { openDatabase } from '../db/orm.js';
 import { apiSettings, configOrExit } from './config.js';
@@ -17,6 +18,8 @@ const { app } = createApp({
   log,
   jwtSecret: config.JWT_SECRET,
   ...apiSettings(config),
+  // The built web app, served from the API's origin.
+  uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
 });
 const server = app.listen(config.PORT, config.HOST, () =>
   log.info({ url: `http://${config.HOST}:${config.PORT}${API_PREFIX}` }, 'API listening'),

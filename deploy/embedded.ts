@@ -16,6 +16,7 @@ import { createLogger } from './logger.js';
 import { seedDemo } from './seed.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { startDevServer, type DevServer } from './temporal-dev.js';
+import { fileURLToPath } from 'node:url';
 import { createSmtpMailer } from './mailer.js';
 import { createWorker } from './worker.js';
 
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
     log,
     jwtSecret,
     ...apiSettings(config),
+    uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
   });
   const server: Server = await new Promise((ok) => {
     const s = app.listen(config.PORT, config.HOST, () => ok(s));

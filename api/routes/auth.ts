@@ -197,6 +197,7 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
           mfaRequired: mfaRequiredFor(settingsOf(org.settings), user.role),
           authenticatedBy: principal.kind,
           organization: { id: org.id, slug: org.slug, name: org.name },
+          locale: user.locale === 'id' ? 'id' : 'en',
         };
         ctx.body = me;
       },

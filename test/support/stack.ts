@@ -38,6 +38,11 @@ export function http(baseUrl: string, token?: string) {
       },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
+    if (res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      // A live stream never ends by itself: report its status and close it.
+      await res.body?.cancel();
+      return { status: res.status, headers: res.headers, body: undefined as T };
+    }
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
   };

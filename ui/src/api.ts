@@ -1,0 +1,170 @@
+/**
+ * The API client: JSON over fetch with the access token; on a 401 it refreshes the session once
+ * (rotating refresh token) and repeats the request; when that fails the session is over and the
+ * app goes back to sign-in (drafts are kept by the pages that own them).
+ */
+export interface Problem {
+  status: number;
+  code: string;
+  detail: string;
+  errors?: { field: string; message: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+  get code() {
+    return this.problem.code;
+  }
+  get status() {
+    return this.problem.status;
+  }
+}
+
+const PREFIX = '/api/v1';
+const ACCESS = 'lintas.access';
+const REFRESH = 'lintas.refresh';
+
+type Listener = () => void;
+const endedListeners: Listener[] = [];
+
+export const tokens = {
+  get access(): string | null {
+    return sessionStorage.getItem(ACCESS);
+  },
+  get refresh(): string | null {
+    return localStorage.getItem(REFRESH);
+  },
+  set(access: string, refresh: string) {
+    sessionStorage.setItem(ACCESS, access);
+    localStorage.setItem(REFRESH, refresh);
+  },
+  clear() {
+    sessionStorage.removeItem(ACCESS);
+    localStorage.removeItem(REFRESH);
+  },
+};
+
+/** Called when the session cannot be renewed. */
+export function onSessionEnded(fn: Listener) {
+  endedListeners.push(fn);
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+/** Exchanges the refresh token once, however many requests ask at the same moment. */
+export function refreshSession(): Promise<boolean> {
+  refreshing ??= (async () => {
+    const refreshToken = tokens.refresh;
+    if (!refreshToken) return false;
+    const res = await fetch(`${PREFIX}/auth/refresh`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken }),
+    });
+    if (!res.ok) return false;
+    const body = (await res.json()) as { accessToken: string; refreshToken: string };
+    tokens.set(body.accessToken, body.refreshToken);
+    return true;
+  })().finally(() => (refreshing = null));
+  return refreshing;
+}
+
+export interface RequestOptions {
+  headers?: Record<string, string>;
+  /** Do not try to refresh on 401 (sign-in itself). */
+  anonymous?: boolean;
+}
+
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<{ data: T; headers: Headers; status: number }> {
+  const send = () =>
+    fetch(`${PREFIX}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(!options.anonymous && tokens.access ? { authorization: `Bearer ${tokens.access}` } : {}),
+        ...options.headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  let res = await send();
+  if (res.status === 401 && !options.anonymous && tokens.refresh) {
+    if (await refreshSession()) res = await send();
+    if (res.status === 401) {
+      tokens.clear();
+      endedListeners.forEach((fn) => fn());
+    }
+  }
+  const text = await res.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!res.ok) {
+    throw new ApiError(
+      data?.code
+        ? (data as Problem)
+        : { status: res.status, code: 'http_error', detail: `The server answered ${res.status}` },
+    );
+  }
+  return { data: data as T, headers: res.headers, status: res.status };
+}
+
+export const get = async <T>(path: string) => (await api<T>('GET', path)).data;
+export const post = async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
+  (await api<T>('POST', path, body ?? {}, headers ? { headers } : {})).data;
+
+/**
+ * Follows the server-sent event stream with the access token in a header (EventSource cannot
+ * send one); reconnects after errors and when the server ends the stream.
+ */
+export function followEvents(onEvent: (type: string, data: unknown) => void): () => void {
+  let stopped = false;
+  let controller: AbortController | null = null;
+  const run = async () => {
+    while (!stopped) {
+      controller = new AbortController();
+      try {
+        const res = await fetch(`${PREFIX}/events`, {
+          headers: { authorization: `Bearer ${tokens.access ?? ''}`, accept: 'text/event-stream' },
+          signal: controller.signal,
+        });
+        if (res.status === 401) {
+          if (!(await refreshSession())) return;
+          continue;
+        }
+        if (!res.ok || !res.body) throw new Error(`events ${res.status}`);
+        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = '';
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let cut: number;
+          while ((cut = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, cut);
+            buffer = buffer.slice(cut + 2);
+            let type = 'message';
+            let data = '';
+            for (const line of block.split('\n')) {
+              if (line.startsWith('event: ')) type = line.slice(7);
+              else if (line.startsWith('data: ')) data += line.slice(6);
+            }
+            if (data) onEvent(type, JSON.parse(data));
+          }
+        }
+      } catch {
+        if (stopped) return;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  };
+  void run();
+  return () => {
+    stopped = true;
+    controller?.abort();
+  };
+}

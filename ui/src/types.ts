@@ -1,0 +1,43 @@
+import type { Clock } from './components/SlaChip.vue';
+
+export interface Incident {
+  key: string;
+  workflowId: string;
+  title: string;
+  description: string;
+  status: string;
+  impact: string;
+  urgency: string;
+  priority: string;
+  category: string | null;
+  assigneeId: string | null;
+  teamId: string | null;
+  requesterId: string;
+  resolutionCode: string | null;
+  resolutionNotes: string | null;
+  createdAt: string;
+  updatedAt: string;
+  resolvedAt: string | null;
+  revision: number;
+  workaround: string | null;
+  csat: { rating: number; comment: string | null } | null;
+  measures: Record<string, number | boolean | null>;
+  sla: { response: Clock; resolution: Clock; escalations: { clock: string; fraction: number; at: string }[] } | null;
+  allowedTransitions: string[];
+}
+
+export interface Person {
+  id: string;
+  displayName: string;
+  role: string;
+  teamIds?: string[];
+}
+
+export interface TimelineEntry {
+  revision: number;
+  type: string;
+  actorId: string | null;
+  actorKind: string;
+  at: string;
+  data: Record<string, unknown>;
+}
