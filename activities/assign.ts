@@ -57,12 +57,13 @@ async function nextTurn(em: Em, teamId: string): Promise<number> {
   return Number(rows[0]!.turn);
 }
 
-async function leastLoaded(em: Em, candidates: string[], teamId: string): Promise<string> {
+async function leastLoaded(em: Em, orgId: string, candidates: string[], teamId: string): Promise<string> {
   const rows = await em.execute<{ assignee_id: string; load: string }[]>(
     `select assignee_id, sum(${WEIGHT_SQL}) as load from incidents
-     where assignee_id in (${candidates.map(() => '?').join(', ')}) and status in (${OPEN.map(() => '?').join(', ')})
+     where organization_id = ? and assignee_id in (${candidates.map(() => '?').join(', ')})
+       and status in (${OPEN.map(() => '?').join(', ')})
      group by assignee_id`,
-    [...candidates, ...OPEN],
+    [orgId, ...candidates, ...OPEN],
   );
   const load = new Map(rows.map((r) => [r.assignee_id, Number(r.load)]));
   const min = Math.min(...candidates.map((c) => load.get(c) ?? 0));
@@ -85,6 +86,7 @@ export async function autoAssign(em: Em, input: AutoAssignInput): Promise<AutoAs
       if (strategy === 'load')
         assigneeId = await leastLoaded(
           em,
+          input.orgId,
           pool.map((m) => m.userId),
           team.id,
         );
@@ -98,8 +100,7 @@ export async function autoAssign(em: Em, input: AutoAssignInput): Promise<AutoAs
      values (?, ?, ?, ?, ?, ?) on conflict (workflow_id) do nothing`,
     [input.workflowId, input.orgId, decided.teamId, decided.assigneeId, strategy, new Date()],
   );
-  const stored = await em
-    .fork()
-    .findOneOrFail(AssignmentDecision, { workflowId: input.workflowId }, { filters: false });
+  // A fresh fork (same tenant) so the row is read from the table, not the identity map.
+  const stored = await em.fork().findOneOrFail(AssignmentDecision, { workflowId: input.workflowId });
   return { teamId: stored.teamId ?? null, assigneeId: stored.assigneeId ?? null, strategy: stored.strategy };
 }

@@ -4,7 +4,7 @@
  */
 import { Team } from '../db/entities/index.js';
 import type { Orm } from '../db/orm.js';
-import { TENANT_FILTER } from '../db/orm.js';
+import { orgEm } from '../db/orm.js';
 import { type AutoAssignInput, type AutoAssignResult, autoAssign as pickAssignee } from './assign.js';
 import { type Mailer, type NotifyEscalationInput, notifyEscalation as sendEscalation } from './notify.js';
 import { type PersistIncidentInput, persistIncidentProjection } from './projection.js';
@@ -39,16 +39,12 @@ export function createActivities({
 
     /** Picks the team and assignee of a new incident by the team's strategy (once per incident). */
     async autoAssign(input: AutoAssignInput): Promise<AutoAssignResult> {
-      const em = orm.em.fork();
-      em.setFilterParams(TENANT_FILTER, { orgId: input.orgId });
-      return pickAssignee(em, input);
+      return pickAssignee(orgEm(orm, input.orgId), input);
     },
 
     /** The lead of a team, if it has one (for reassign-to-team-lead escalations). */
     async teamLeadOf(input: { orgId: string; teamId: string }): Promise<string | null> {
-      const em = orm.em.fork();
-      em.setFilterParams(TENANT_FILTER, { orgId: input.orgId });
-      const team = await em.findOne(Team, { id: input.teamId });
+      const team = await orgEm(orm, input.orgId).findOne(Team, { id: input.teamId });
       return team?.lead?.id ?? null;
     },
 

@@ -7,11 +7,9 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { Organization, Team, TeamMember, User } from '../db/entities/index.js';
-import type { Em, Orm } from '../db/orm.js';
-import { TENANT_FILTER } from '../db/orm.js';
-import type { ClockKind } from '../workflows/rules/sla.js';
-
-export type Audience = 'assignee' | 'team_lead' | 'team' | 'requester' | 'admins';
+import { type Em, type Orm, orgEm } from '../db/orm.js';
+import type { Audience, ClockKind } from '../workflows/rules/sla.js';
+import { settingsOf } from '../api/org-settings.js';
 
 export interface NotifyEscalationInput {
   eventKey: string;
@@ -47,13 +45,6 @@ export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
 
-/** Organization-level channels, from its settings (`notifications`). */
-interface OrgChannels {
-  slackWebhookUrl?: string;
-  teamsWebhookUrl?: string;
-  webhooks?: { url: string; secret: string }[];
-}
-
 const TEXT = {
   en: {
     subject: (i: NotifyEscalationInput) =>
@@ -74,12 +65,6 @@ const TEXT = {
       `Batas waktu ${i.clock === 'response' ? 'respons' : 'penyelesaian'}: ${due}\n`,
   },
 } as const;
-
-export function orgEm(orm: Orm, orgId: string): Em {
-  const em = orm.em.fork();
-  em.setFilterParams(TENANT_FILTER, { orgId });
-  return em;
-}
 
 async function recipients(em: Em, input: NotifyEscalationInput): Promise<User[]> {
   const ids = new Set<string>();
@@ -153,6 +138,11 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
   if (!res.ok) throw new Error(`${new URL(url).host} answered ${res.status}`);
 }
 
+/** The same Message-ID for every attempt at one e-mail, so a repeated send can be recognised. */
+export function messageIdFor(eventKey: string, userId: string): string {
+  return `<${createHash('sha256').update(`${eventKey}:${userId}:email`).digest('hex').slice(0, 32)}@lintas>`;
+}
+
 /** HMAC-SHA256 over `<timestamp>.<body>`, as `t=<timestamp>,v1=<hex>`. */
 export function webhookSignature(secret: string, timestamp: number, body: string): string {
   return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
@@ -164,7 +154,6 @@ export async function notifyEscalation(
 ): Promise<{ sent: number }> {
   const em = orgEm(deps.orm, input.orgId);
   const org = await em.findOneOrFail(Organization, { id: input.orgId });
-  const channels = ((org.settings ?? {}) as { notifications?: OrgChannels }).notifications ?? {};
   const due = input.dueAt ? new Date(input.dueAt).toISOString() : '—';
   const link = `${deps.publicUrl}/incidents/${encodeURIComponent(input.incident.key)}`;
   let sent = 0;
@@ -174,13 +163,12 @@ export async function notifyEscalation(
     const prefs = user.notificationPrefs ?? {};
     if (deps.mailer && prefs['email'] !== false) {
       const t = user.locale === 'id' ? TEXT.id : TEXT.en;
-      const messageId = `<${createHash('sha256').update(`${input.eventKey}:${user.id}:email`).digest('hex').slice(0, 32)}@lintas>`;
       await once(em, input.orgId, input.eventKey, user.id, 'email', async () => {
         await deps.mailer!.send({
           to: user.email,
           subject: t.subject(input),
           text: `${t.body(input, due)}${link}\n`,
-          messageId,
+          messageId: messageIdFor(input.eventKey, user.id),
           headers: { 'X-Lintas-Event': input.eventKey },
         });
         count();
@@ -199,17 +187,18 @@ export async function notifyEscalation(
     url: link,
   };
   const summary = TEXT.en.subject(input);
-  if (channels.slackWebhookUrl) {
+  const { slackWebhookUrl, teamsWebhookUrl, webhooks } = settingsOf(org.settings).notifications;
+  if (slackWebhookUrl) {
     await once(em, input.orgId, input.eventKey, 'org', 'slack', () =>
-      postJson(channels.slackWebhookUrl!, { text: `${summary} ${link}` }).then(count),
+      postJson(slackWebhookUrl, { text: `${summary} ${link}` }).then(count),
     );
   }
-  if (channels.teamsWebhookUrl) {
+  if (teamsWebhookUrl) {
     await once(em, input.orgId, input.eventKey, 'org', 'teams', () =>
-      postJson(channels.teamsWebhookUrl!, { '@type': 'MessageCard', summary, title: summary, text: link }).then(count),
+      postJson(teamsWebhookUrl, { '@type': 'MessageCard', summary, title: summary, text: link }).then(count),
     );
   }
-  for (const [i, hook] of (channels.webhooks ?? []).entries()) {
+  for (const [i, hook] of webhooks.entries()) {
     await once(em, input.orgId, input.eventKey, `webhook:${i}`, 'webhook', async () => {
       const body = JSON.stringify(payload);
       const ts = Math.floor(Date.now() / 1000);

@@ -3,10 +3,10 @@
  * language, with a signed link to rate the resolution 1–5 without signing in. Sent at most once per
  * resolution (the notifications ledger), like every other notification.
  */
-import { createHash } from 'node:crypto';
 import { User } from '../db/entities/index.js';
 import type { Orm } from '../db/orm.js';
-import { type Mailer, once, orgEm } from './notify.js';
+import { orgEm } from '../db/orm.js';
+import { type Mailer, messageIdFor, once } from './notify.js';
 import { RATING_LINK_TTL_S, ratingLinkKey, signRatingLink } from './rating-link.js';
 
 export interface RequestRatingInput {
@@ -65,7 +65,7 @@ export async function requestRating(
       to: user.email,
       subject: t.subject(input),
       text: t.body(input, url),
-      messageId: `<${createHash('sha256').update(`${eventKey}:${user.id}:email`).digest('hex').slice(0, 32)}@lintas>`,
+      messageId: messageIdFor(eventKey, user.id),
       headers: { 'X-Lintas-Event': eventKey },
     });
     sent++;

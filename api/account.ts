@@ -16,7 +16,8 @@ import {
 } from '../db/entities/index.js';
 import type { Em, Orm } from '../db/orm.js';
 import type { AuditLog } from './audit.js';
-import { type Auth, type Tokens, auditContext, hashPassword, orgEm, tooManyRequests } from './auth.js';
+import { type Auth, type Tokens, auditContext, hashPassword, tooManyRequests } from './auth.js';
+import { orgEm } from '../db/orm.js';
 import type { AppContext, Principal } from './context.js';
 import { AppError } from './errors.js';
 import { type OrgSettings, mfaRequiredFor, settingsOf } from './org-settings.js';

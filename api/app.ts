@@ -13,6 +13,7 @@ import { cors, securityHeaders } from './hardening.js';
 import { RateLimiter } from './rate-limit.js';
 import { adminRoutes } from './routes/admin.js';
 import { auditRoutes } from './routes/audit.js';
+import { ChangeFeed } from './change-feed.js';
 import { eventRoutes } from './routes/events.js';
 import { ratingRoutes } from './routes/ratings.js';
 import { serveUi } from './ui-static.js';
@@ -55,8 +56,6 @@ export interface AppDeps {
   publicUrl?: string;
   /** The built web app (ui/dist) to serve from this origin; absent: API only. */
   uiDir?: string | undefined;
-  /** Verifies rating links signed by the worker (defaults to jwtSecret; both sides must agree). */
-  linkSecret?: string | undefined;
 }
 
 /** True when the error (or one of its causes) says a dependency could not be reached. */
@@ -120,8 +119,8 @@ export function createApp(deps: AppDeps) {
     ...adminRoutes(auth, account),
     ...auditRoutes(audit),
     ...slaRoutes(),
-    ...ratingRoutes(incidents, deps.orm, audit, deps.linkSecret ?? deps.jwtSecret),
-    ...eventRoutes(),
+    ...ratingRoutes(incidents, deps.orm, audit, deps.jwtSecret),
+    ...eventRoutes(new ChangeFeed(deps.orm, (err) => deps.log.warn({ err }, 'change feed poll failed'))),
   ];
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.

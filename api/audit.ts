@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { AuditEntry } from '../db/entities/index.js';
 import type { Em, Orm } from '../db/orm.js';
-import { TENANT_FILTER } from '../db/orm.js';
+import { orgEm } from '../db/orm.js';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -111,8 +111,7 @@ export class AuditLog {
 
   /** Appends one entry to the organization's chain (serialised per organization). */
   async append(orgId: string, input: AuditInput): Promise<AuditRecord> {
-    const em = this.orm.em.fork();
-    em.setFilterParams(TENANT_FILTER, { orgId });
+    const em = orgEm(this.orm, orgId);
     return em.transactional(async (tx) => {
       // One writer per organization at a time, so two entries never claim the same predecessor.
       await tx.execute('select pg_advisory_xact_lock(hashtext(?))', [`audit:${orgId}`]);

@@ -10,7 +10,7 @@ import type { Next } from 'koa';
 import { ExtractJwt, Strategy as JwtStrategy } from 'passport-jwt';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { ApiKey, Organization, RefreshToken, RolePermission, Session, User, type Role } from '../db/entities/index.js';
-import { type Em, type Orm, TENANT_FILTER } from '../db/orm.js';
+import { type Em, type Orm, orgEm, TENANT_FILTER } from '../db/orm.js';
 import type { AuditInput, AuditLog } from './audit.js';
 import type { AppContext, Principal } from './context.js';
 import { AppError, unauthorized } from './errors.js';
@@ -55,13 +55,6 @@ export interface Tokens {
 /** Hashes a password with the configured bcrypt cost. */
 export function hashPassword(password: string, cost: number): Promise<string> {
   return bcrypt.hash(password, cost);
-}
-
-/** An EntityManager fork scoped to one organization. */
-export function orgEm(orm: Orm, orgId: string): Em {
-  const em = orm.em.fork();
-  em.setFilterParams(TENANT_FILTER, { orgId });
-  return em;
 }
 
 /** The permissions a role has in an organization: the admin's choice, else the default. */
@@ -386,7 +379,6 @@ export function createAuth(deps: AuthDeps) {
     revokeSessions,
     mfaToken,
     mfaTokenUser,
-    dummyHash,
   };
 }
 

@@ -23,7 +23,7 @@ import {
   stateQuery,
   TASK_QUEUE,
   transitionUpdate,
-  INCIDENT_PREFIX,
+  incidentKey,
   type IncidentSla,
   type IncidentSnapshot,
   type NewIncident,
@@ -61,7 +61,7 @@ const refId = (r: { id: string } | null | undefined) => r?.id ?? null;
 /** The public shape of a stored incident. */
 export function toDto(i: Incident): IncidentDto {
   return {
-    key: `${INCIDENT_PREFIX}-${i.number}`,
+    key: incidentKey(i.number),
     number: i.number,
     workflowId: i.workflowId,
     title: i.title,
@@ -152,7 +152,7 @@ export class IncidentService {
     const where: Record<string, unknown> = { number };
     if (!principal.permissions.has('incident.read')) where['requester'] = principal.userId;
     const incident = await em.findOne(Incident, where, { refresh: true });
-    if (!incident) throw notFound(`Incident ${INCIDENT_PREFIX}-${number}`);
+    if (!incident) throw notFound(`Incident ${incidentKey(number)}`);
     return incident;
   }
 
@@ -389,7 +389,8 @@ export class IncidentService {
   /**
    * Sends a command to an open incident's workflow and answers with the stored result
    * (read-your-writes). The update id makes a resent command (same Idempotency-Key) a no-op that
-   * returns the first outcome; internal retries of an unprocessed update reuse it too.
+   * returns the first outcome; internal retries of an unprocessed update reuse it too. Answers
+   * with the incident as it was before (for the audit log) and after.
    */
   private async command(
     em: Em,
@@ -398,8 +399,9 @@ export class IncidentService {
     updateId: string,
     run: (h: ReturnType<IncidentService['handle']>, updateId: string) => Promise<IncidentSnapshot>,
     loaded?: Incident,
-  ): Promise<{ incident: IncidentDto; revision: number }> {
-    const before = loaded ?? (await this.load(em, principal, number));
+  ): Promise<{ before: IncidentDto; incident: IncidentDto; revision: number }> {
+    // A DTO now: the loaded entity is refreshed in place by the reload below.
+    const before = toDto(loaded ?? (await this.load(em, principal, number)));
     if (isTerminal(before.status)) {
       throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
     }
@@ -412,7 +414,7 @@ export class IncidentService {
         return mapTemporalError(err);
       }
     }
-    return { incident: toDto(await this.load(em, principal, number)), revision: result.revision };
+    return { before, incident: toDto(await this.load(em, principal, number)), revision: result.revision };
   }
 
   async transition(
@@ -423,13 +425,12 @@ export class IncidentService {
     meta: CommandMeta,
   ) {
     const { revision: _, ...req } = body;
-    const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
+    return this.command(em, principal, number, meta.updateId, (h, updateId) =>
       h.executeUpdate(transitionUpdate, {
         args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
         updateId,
       }),
     );
-    return incident;
   }
 
   /** Changes impact and/or urgency; the workflow recomputes the priority and retargets the SLA. */
@@ -441,13 +442,12 @@ export class IncidentService {
     meta: CommandMeta,
   ) {
     const { revision: _, ...req } = body;
-    const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
+    return this.command(em, principal, number, meta.updateId, (h, updateId) =>
       h.executeUpdate(priorityUpdate, {
         args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
         updateId,
       }),
     );
-    return incident;
   }
 
   /** Assigns; an omitted `teamId` keeps the incident's current team. */
@@ -455,7 +455,7 @@ export class IncidentService {
     const current = await this.load(em, principal, number);
     const teamId = body.teamId === undefined ? refId(current.team) : body.teamId;
     await this.checkRefs(em, { assigneeId: body.assigneeId, teamId });
-    const { incident } = await this.command(
+    return this.command(
       em,
       principal,
       number,
@@ -469,7 +469,6 @@ export class IncidentService {
         }),
       current,
     );
-    return incident;
   }
 
   async comment(em: Em, principal: Principal, number: number, body: z.infer<typeof S.CommentBody>, meta: CommandMeta) {
@@ -493,13 +492,12 @@ export class IncidentService {
     body: z.infer<typeof S.WorkaroundBody>,
     meta: CommandMeta,
   ) {
-    const { incident } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
+    return this.command(em, principal, number, meta.updateId, (h, updateId) =>
       h.executeUpdate(workaroundUpdate, {
         args: [{ text: body.text, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
         updateId,
       }),
     );
-    return incident;
   }
 
   /** The requester rates the current resolution of their own incident (signed in, in the portal). */
@@ -511,14 +509,20 @@ export class IncidentService {
     return this.sendRating(em, current, principal.userId, body, meta.updateId);
   }
 
+  /** The incident a signed rating link names (em scoped to the link's organization), or 404. */
+  async loadByLink(em: Em, link: { workflowId: string; requesterId: string }): Promise<Incident> {
+    const found = await em.findOne(Incident, { workflowId: link.workflowId }, { populate: ['requester'] });
+    if (!found || found.requester.id !== link.requesterId) throw notFound('Incident');
+    return found;
+  }
+
   /** A rating through the signed link from the resolution e-mail (no sign-in). */
   async rateByLink(
     em: Em,
     link: { workflowId: string; requesterId: string; resolvedAt: string },
     body: z.infer<typeof S.RatingBody>,
   ) {
-    const current = await em.findOne(Incident, { workflowId: link.workflowId }, { populate: ['requester'] });
-    if (!current || current.requester.id !== link.requesterId) throw notFound('Incident');
+    const current = await this.loadByLink(em, link);
     return this.sendRating(em, current, link.requesterId, body, randomUUID(), link.resolvedAt);
   }
 

@@ -10,7 +10,7 @@ import { auditContext } from './auth.js';
 import type { AppContext, Principal } from './context.js';
 import { AppError, type FieldError, forbidden, unauthorized } from './errors.js';
 import type { Em } from '../db/orm.js';
-import { type Permission, type Requirement, satisfies } from './permissions.js';
+import { type Requirement, satisfies } from './permissions.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 
@@ -48,18 +48,6 @@ export interface AuthedContext extends AppContext {
 export function authed(ctx: AppContext): AuthedContext {
   if (!ctx.state.principal || !ctx.state.em) throw unauthorized();
   return ctx as AuthedContext;
-}
-
-/** Refuses the request unless the principal holds the permission (for checks inside a handler). */
-export function requirePermission(ctx: AuthedContext, permission: Permission, what = 'do this'): void {
-  if (!ctx.state.principal.permissions.has(permission)) {
-    throw forbidden(`You need the '${permission}' permission to ${what}`);
-  }
-}
-
-/** Whether the principal holds a permission. */
-export function can(ctx: AuthedContext, permission: Permission): boolean {
-  return ctx.state.principal.permissions.has(permission);
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

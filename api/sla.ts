@@ -11,6 +11,7 @@ import { ALWAYS_OPEN, calendarProblems } from '../workflows/rules/business-calen
 import { PENDING_REASONS } from '../workflows/rules/incident-lifecycle.js';
 import { PRIORITIES, type Priority } from '../workflows/rules/priority.js';
 import {
+  AUDIENCES,
   CLOCK_KINDS,
   DEFAULT_ESCALATIONS,
   DEFAULT_TARGETS,
@@ -41,7 +42,7 @@ export const Calendar = z
   });
 
 const Action = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('notify'), to: z.enum(['assignee', 'team_lead', 'team', 'requester', 'admins']) }),
+  z.strictObject({ type: z.literal('notify'), to: z.enum(AUDIENCES) }),
   z.strictObject({ type: z.literal('reassign_to_team_lead') }),
   z.strictObject({ type: z.literal('raise_priority') }),
 ]);
@@ -147,14 +148,17 @@ const isoOf = (t: number | null) => (t === null ? null : new Date(t).toISOString
 /** How the SLA stands now (elapsed time and state move on between projection writes). */
 export function slaView(sla: IncidentSla | null | undefined, now = Date.now()): z.infer<typeof SlaView> | null {
   if (!sla) return null;
-  const clock = (c: SlaClock) => ({
-    targetMinutes: c.targetMs / 60_000,
-    dueAt: isoOf(c.dueAt),
-    elapsedBusinessMinutes: Math.floor(elapsed(sla.policy.calendar, c, now) / 60_000),
-    state: stateOf(sla.policy, c, now),
-    metAt: isoOf(c.metAt),
-    breachedAt: isoOf(c.breachedAt),
-  });
+  const clock = (c: SlaClock) => {
+    const used = elapsed(sla.policy.calendar, c, now);
+    return {
+      targetMinutes: c.targetMs / 60_000,
+      dueAt: isoOf(c.dueAt),
+      elapsedBusinessMinutes: Math.floor(used / 60_000),
+      state: stateOf(sla.policy, c, now, used),
+      metAt: isoOf(c.metAt),
+      breachedAt: isoOf(c.breachedAt),
+    };
+  };
   return {
     policy: { id: sla.policy.policyId, version: sla.policy.version, name: sla.policy.name },
     response: clock(sla.response),

@@ -4,6 +4,7 @@
  */
 import { type Client, type WorkflowHandle, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
+import { incidentKey } from '../workflows/incident-messages.js';
 
 export interface HistoryEntry {
   eventId: number;
@@ -132,7 +133,7 @@ function entriesOf({ runId, events }: Run): HistoryEntry[] {
       const snapshot = isRecord(input) && isRecord(input['snapshot']) ? input['snapshot'] : null;
       const from = a.continuedExecutionRunId || null;
       let summary = `Workflow ${workflowType} started`;
-      if (incident) summary = `Incident INC-${String(incident['number'])} opened: "${str(incident['title'])}"`;
+      if (incident) summary = `Incident ${incidentKey(Number(incident['number']))} opened: "${str(incident['title'])}"`;
       else if (snapshot) summary = `Run continued from ${from}${revisionNote(snapshot)}`;
       add('workflow_started', summary, { workflowType, continuedFromRunId: from, ...scalars(incident ?? snapshot) });
     } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {

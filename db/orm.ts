@@ -16,6 +16,13 @@ const MIGRATION_LOCK = 7_325_118_401;
 export type Orm = MikroORM<AbstractSqlDriver, SqlEntityManager>;
 export type Em = SqlEntityManager;
 
+/** An EntityManager fork scoped to one organization (the tenant filter's parameter set). */
+export function orgEm(orm: Orm, orgId: string): Em {
+  const em = orm.em.fork();
+  em.setFilterParams(TENANT_FILTER, { orgId });
+  return em;
+}
+
 export interface DatabaseTarget {
   /** A postgres:// URL, or undefined for the embedded PGlite database in `pgliteDir`. */
   url?: string | undefined;

@@ -17,8 +17,7 @@ import { seedDemo } from './seed.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 import { startDevServer, type DevServer } from './temporal-dev.js';
 import { fileURLToPath } from 'node:url';
-import { createSmtpMailer } from './mailer.js';
-import { createWorker } from './worker.js';
+import { createWorker, workerSettings } from './worker.js';
 
 async function jwtSecretFor(dataDir: string, fromEnv: string | undefined): Promise<string> {
   if (fromEnv) return fromEnv;
@@ -79,8 +78,7 @@ async function main(): Promise<void> {
     orm,
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
-    mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
-    publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+    ...workerSettings(config),
     linkSecret: jwtSecret,
   });
   const running = worker.run();

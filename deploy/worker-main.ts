@@ -2,8 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { openDatabase } from '../db/orm.js';
 import { configOrExit } from './config.js';
-import { createSmtpMailer } from './mailer.js';
-import { createWorker } from './worker.js';
+import { createWorker, workerSettings } from './worker.js';
 
 const config = configOrExit('DATABASE_URL', 'TEMPORAL_ADDRESS');
 const orm = await openDatabase({ url: config.DATABASE_URL });
@@ -12,8 +11,7 @@ const worker = await createWorker({
   orm,
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
-  mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
-  publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+  ...workerSettings(config),
   // The same secret as the API's, which verifies the rating links this worker signs.
   linkSecret: config.JWT_SECRET ?? null,
 });

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
 import type { Mailer } from '../activities/notify.js';
 import type { Orm } from '../db/orm.js';
+import { apiSettings, type Config } from './config.js';
+import { createSmtpMailer } from './mailer.js';
 import { TASK_QUEUE } from '../workflows/incident-messages.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
@@ -19,6 +21,14 @@ export interface WorkerDeps {
   publicUrl?: string;
   /** Signs rating links; the API verifies them with the same secret (its JWT secret). */
   linkSecret?: string | null;
+}
+
+/** What the worker's activities take from the configuration: outgoing e-mail and link base. */
+export function workerSettings(config: Config): Pick<WorkerDeps, 'mailer' | 'publicUrl'> {
+  return {
+    mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : null,
+    publicUrl: apiSettings(config).publicUrl,
+  };
 }
 
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {

@@ -3,5 +3,5 @@ import { build } from './build.mjs';
 import { ensureTemporalCli } from './provision.mjs';
 
 ensureTemporalCli();
-build();
+build({ ui: false });
 await import('../dist/scripts/bench-create.js');

@@ -16,8 +16,10 @@ function run(label, args) {
   }
 }
 
-export function build() {
+/** `ui: false` skips the web app (the benchmarks do not serve it). */
+export function build({ ui = true } = {}) {
   run('TypeScript build', [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json']);
+  if (!ui) return;
   run('Web app type check', [fileOf('vue-tsc', 'bin/vue-tsc.js'), '-p', 'ui/tsconfig.json']);
   run('Web app build', [fileOf('vite', 'bin/vite.js'), 'build', 'ui', '--logLevel', 'warn']);
 }

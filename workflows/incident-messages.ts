@@ -16,8 +16,13 @@ export const ORG_SEARCH_ATTRIBUTE = defineSearchAttributeKey('LintasOrg', 'KEYWO
 export const INCIDENT_PREFIX = 'INC';
 
 /** Workflow id of an incident: `<org slug>/INC-<number>` (DESIGN rule 5). */
+/** The key people use for an incident, e.g. INC-42 (unique within an organization). */
+export function incidentKey(number: number): string {
+  return `${INCIDENT_PREFIX}-${number}`;
+}
+
 export function incidentWorkflowId(orgSlug: string, number: number): string {
-  return `${orgSlug}/${INCIDENT_PREFIX}-${number}`;
+  return `${orgSlug}/${incidentKey(number)}`;
 }
 
 /** The per-organization number in an incident workflow id. */

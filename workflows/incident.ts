@@ -25,7 +25,7 @@ import {
   type PriorityCommand,
   type RateCommand,
   type WorkaroundCommand,
-  INCIDENT_PREFIX,
+  incidentKey,
   priorityUpdate,
   rateUpdate,
   workaroundUpdate,
@@ -47,7 +47,7 @@ import {
   statusAfterAssignment,
 } from './rules/incident-lifecycle.js';
 import { type Priority, priorityFor } from './rules/priority.js';
-import { raised } from './rules/sla.js';
+import { type Audience, raised } from './rules/sla.js';
 import { measuresOf } from './rules/measures.js';
 import {
   type DueEscalation,
@@ -63,18 +63,14 @@ import { isStorableText, STORABLE_TEXT_MESSAGE } from './rules/text.js';
 // so a retry writes exactly what was decided. A local activity would write before the workflow task
 // commits; a failed task then leaves rows for revisions that a retry gives to other commands, and
 // the (incident, revision) idempotency key would keep the wrong content.
-const { persistIncident } = proxyActivities<typeof activities>({
+// The assignment decision is needed before the first write, so it retries the same way.
+const { persistIncident, autoAssign } = proxyActivities<typeof activities>({
   startToCloseTimeout: '30 seconds',
   // A projection write must eventually land: keep retrying with a capped backoff.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
 // Notifications retry for a while (an SMTP outage), then give up: the escalation itself is recorded.
-const { autoAssign } = proxyActivities<typeof activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
-
 const { notifyEscalation, teamLeadOf, requestRating } = proxyActivities<typeof activities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 12 },
@@ -100,6 +96,11 @@ function checkRevision(state: IncidentSnapshot, cmd: Guarded): void {
   }
 }
 
+/** Passing work on from one person to another counts; a first assignment does not. */
+function reassignmentsAfter(s: IncidentSnapshot, assigneeId: string | null): number {
+  return (s.reassignmentCount ?? 0) + (s.assigneeId !== null && assigneeId !== s.assigneeId ? 1 : 0);
+}
+
 function newSnapshot(input: NewIncident): IncidentSnapshot {
   const now = new Date().toISOString();
   const priority = priorityFor(input.impact, input.urgency, input.priorityMatrix);
@@ -107,7 +108,7 @@ function newSnapshot(input: NewIncident): IncidentSnapshot {
     workflowId: workflowInfo().workflowId,
     orgId: input.orgId,
     number: input.number,
-    key: `${INCIDENT_PREFIX}-${input.number}`,
+    key: incidentKey(input.number),
     title: input.title,
     description: input.description,
     status: input.assigneeId ? 'assigned' : 'new',
@@ -316,8 +317,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             ...s,
             priority,
             assigneeId,
-            reassignmentCount:
-              (s.reassignmentCount ?? 0) + (s.assigneeId !== null && assigneeId !== s.assigneeId ? 1 : 0),
+            reassignmentCount: reassignmentsAfter(s, assigneeId),
             status: assigneeId && s.status === 'new' ? 'assigned' : s.status,
             sla: priority !== s.priority ? slaAfterPriority(withLevels, priority, Date.parse(now)) : withLevels,
           };
@@ -335,7 +335,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     }
   }
 
-  async function notifyOf(d: DueEscalation, to: string[], s: IncidentSnapshot): Promise<void> {
+  async function notifyOf(d: DueEscalation, to: Audience[], s: IncidentSnapshot): Promise<void> {
     try {
       await notifyEscalation({
         eventKey: `${s.workflowId}:sla:${d.clock}:${d.fraction}:${s.sla?.[d.clock].targetMs ?? 0}`,
@@ -353,7 +353,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         fraction: d.fraction,
         levelDueAt: d.dueAt,
         dueAt: s.sla?.[d.clock].dueAt ?? null,
-        to: to as ('assignee' | 'team_lead' | 'team' | 'requester' | 'admins')[],
+        to,
       });
     } catch {
       // Delivery gave up after its retries; the escalation stays recorded on the ticket.
@@ -449,9 +449,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             assigneeId: cmd.assigneeId,
             teamId: cmd.teamId,
             status: statusAfterAssignment(s.status, cmd.assigneeId),
-            // Passing work on from one person to another (a first assignment is not a reassignment).
-            reassignmentCount:
-              (s.reassignmentCount ?? 0) + (s.assigneeId !== null && cmd.assigneeId !== s.assigneeId ? 1 : 0),
+            reassignmentCount: reassignmentsAfter(s, cmd.assigneeId),
           }),
         );
       }),

@@ -29,7 +29,6 @@ import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route
 import { randomToken, sha256 } from '../secrets.js';
 import { text } from '../schemas.js';
 import { grantsFor } from '../auth.js';
-import { createHash } from 'node:crypto';
 
 const uuid = z.uuid();
 const IdParams = z.strictObject({ id: uuid });
@@ -662,10 +661,10 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         noEscalation(ctx, body.scopes, 'create a key with these scopes');
         const secret = `${API_KEY_PREFIX}${randomToken(32)}`;
         const now = new Date();
-        const slugHash = createHash('sha256').update(secret).digest('hex').slice(0, 12);
+        const secretHash = sha256(secret);
         const account = em.create(User, {
           organization: principal.orgId,
-          email: `apikey-${slugHash}@${principal.orgSlug}.integrations.invalid`,
+          email: `apikey-${secretHash.slice(0, 12)}@${principal.orgSlug}.integrations.invalid`,
           displayName: `API key: ${body.name}`,
           role: 'integration',
           active: true,
@@ -675,7 +674,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
           organization: principal.orgId,
           serviceAccount: account,
           name: body.name,
-          secretHash: sha256(secret),
+          secretHash,
           scopes: [...new Set(body.scopes)].sort(),
           createdBy: principal.userId,
           createdAt: now,

@@ -244,8 +244,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, own(ctx, params.key)));
-        const incident = await service.transition(
+        const { before, incident } = await service.transition(
           ctx.state.em,
           ctx.state.principal,
           own(ctx, params.key),
@@ -269,8 +268,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { ...changed, ...byKey, ...conflict },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, own(ctx, params.key)));
-        const incident = await service.reprioritize(
+        const { before, incident } = await service.reprioritize(
           ctx.state.em,
           ctx.state.principal,
           own(ctx, params.key),
@@ -299,8 +297,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const before = toDto(await service.load(ctx.state.em, ctx.state.principal, own(ctx, params.key)));
-        const incident = await service.assign(
+        const { before, incident } = await service.assign(
           ctx.state.em,
           ctx.state.principal,
           own(ctx, params.key),
@@ -360,7 +357,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { ...changed, ...byKey, ...conflict },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const incident = await service.workaround(
+        const { incident } = await service.workaround(
           ctx.state.em,
           ctx.state.principal,
           own(ctx, params.key),

@@ -4,14 +4,11 @@
  */
 import { z } from 'zod';
 import { RATING_LINK_TTL_S, type RatingLink, ratingLinkKey, verifyRatingLink } from '../../activities/rating-link.js';
-import { Incident } from '../../db/entities/index.js';
-import type { Em, Orm } from '../../db/orm.js';
-import { TENANT_FILTER } from '../../db/orm.js';
-import { INCIDENT_PREFIX } from '../../workflows/incident-messages.js';
+import { type Orm, orgEm } from '../../db/orm.js';
 import type { AuditLog } from '../audit.js';
 import { auditContext } from '../auth.js';
 import { AppError } from '../errors.js';
-import type { IncidentService } from '../incidents-service.js';
+import { type IncidentService, toDto } from '../incidents-service.js';
 import { type AnyRoute, defineRoute } from '../route.js';
 import * as S from '../schemas.js';
 
@@ -25,6 +22,7 @@ const RatingView = z.object({
   rating: S.CsatRating.nullable(),
 });
 
+/** `linkSecret` is the JWT secret: the worker signs rating links with the same one. */
 export function ratingRoutes(service: IncidentService, orm: Orm, audit: AuditLog, linkSecret: string): AnyRoute[] {
   const key = ratingLinkKey(linkSecret);
 
@@ -39,12 +37,6 @@ export function ratingRoutes(service: IncidentService, orm: Orm, audit: AuditLog
       'rating_link_invalid',
       'This rating link is not valid (copy the whole link from the e-mail)',
     );
-  }
-
-  function emFor(link: RatingLink): Em {
-    const em = orm.em.fork();
-    em.setFilterParams(TENANT_FILTER, { orgId: link.orgId });
-    return em;
   }
 
   return [
@@ -63,25 +55,17 @@ export function ratingRoutes(service: IncidentService, orm: Orm, audit: AuditLog
       },
       handler: async (ctx, { params }) => {
         const link = check(params.token);
-        const i = await emFor(link).findOne(Incident, { workflowId: link.workflowId }, { populate: ['requester'] });
-        if (!i || i.requester.id !== link.requesterId) throw new AppError(404, 'not_found', 'Incident not found');
-        const current = i.resolvedAt?.toISOString() === link.resolvedAt;
+        const i = toDto(await service.loadByLink(orgEm(orm, link.orgId), link));
+        // A reopen or a later resolution makes this link's resolution a past one.
+        const current = i.resolvedAt === link.resolvedAt;
         ctx.body = {
-          key: `${INCIDENT_PREFIX}-${i.number}`,
+          key: i.key,
           title: i.title,
           status: i.status,
           resolvedAt: link.resolvedAt,
-          resolutionNotes: current ? (i.resolutionNotes ?? null) : null,
-          open: current && i.status === 'resolved' && i.csatRating == null,
-          rating:
-            current && i.csatRating != null && i.csatAt
-              ? {
-                  rating: i.csatRating,
-                  comment: i.csatComment ?? null,
-                  at: i.csatAt.toISOString(),
-                  resolvedAt: link.resolvedAt,
-                }
-              : null,
+          resolutionNotes: current ? i.resolutionNotes : null,
+          open: current && i.status === 'resolved' && !i.csat,
+          rating: current ? i.csat : null,
         };
       },
     }),
@@ -100,7 +84,7 @@ export function ratingRoutes(service: IncidentService, orm: Orm, audit: AuditLog
       },
       handler: async (ctx, { body }) => {
         const link = check(body.token);
-        const em = emFor(link);
+        const em = orgEm(orm, link.orgId);
         const incident = await service.rateByLink(em, link, { rating: body.rating, comment: body.comment });
         // Audited as the requester the signed link speaks for.
         await audit.append(link.orgId, {

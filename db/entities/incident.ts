@@ -52,8 +52,6 @@ export const IncidentSchema = defineEntity({
     acknowledgedAt: p.datetime().nullable(),
     reassignmentCount: p.integer().default(0),
     workaround: p.text().nullable(),
-    // Per-incident measures as the workflow last computed them (see workflows/rules/measures.ts).
-    measures: p.json<Record<string, unknown>>().nullable(),
     csatRating: p.smallint().nullable(),
     csatComment: p.text().nullable(),
     csatAt: p.datetime().nullable(),

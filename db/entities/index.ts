@@ -62,24 +62,9 @@ export const ENTITIES = [
 ];
 
 /**
- * Entities owned by a tenant: the `tenant` filter applies to each. LoginThrottle is global on
- * purpose (sign-in happens before the organization is known).
+ * Entities owned by a tenant: the `tenant` filter applies to each. Every entity is, unless listed
+ * here as global: an organization is the tenant itself, and LoginThrottle is keyed by address
+ * because sign-in happens before the organization is known. A new entity is filtered by default.
  */
-export const TENANT_ENTITIES = [
-  User,
-  Team,
-  TeamMember,
-  Incident,
-  IncidentEvent,
-  IdempotencyKey,
-  Session,
-  RefreshToken,
-  UserToken,
-  ApiKey,
-  RolePermission,
-  OutboxMessage,
-  AuditEntry,
-  SlaPolicy,
-  Notification,
-  AssignmentDecision,
-];
+const GLOBAL_ENTITIES: readonly unknown[] = [Organization, LoginThrottle];
+export const TENANT_ENTITIES = ENTITIES.filter((e) => !GLOBAL_ENTITIES.includes(e));

@@ -5,6 +5,7 @@ import { Migration20261124185553 } from './Migration20261124185553.js';
 import { Migration20261124194522 } from './Migration20261124194522.js';
 import { Migration20261124200636 } from './Migration20261124200636.js';
 import { Migration20261124202202 } from './Migration20261124202202.js';
+import { Migration20261124210034 } from './Migration20261124210034.js';
 
 /** Every committed migration, in order. New ones are appended by `npm run migration:create`. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124194522', class: Migration20261124194522 },
   { name: 'Migration20261124200636', class: Migration20261124200636 },
   { name: 'Migration20261124202202', class: Migration20261124202202 },
+  { name: 'Migration20261124210034', class: Migration20261124210034 },
 ];

@@ -7,10 +7,12 @@ import { type BusinessCalendar, addBusinessTime, businessTimeBetween } from './b
 import type { PendingReason } from './incident-lifecycle.js';
 import type { Priority } from './priority.js';
 
+/** Who an escalation can notify. */
+export const AUDIENCES = ['assignee', 'team_lead', 'team', 'requester', 'admins'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+
 export type EscalationAction =
-  | { type: 'notify'; to: 'assignee' | 'team_lead' | 'team' | 'requester' | 'admins' }
-  | { type: 'reassign_to_team_lead' }
-  | { type: 'raise_priority' };
+  { type: 'notify'; to: Audience } | { type: 'reassign_to_team_lead' } | { type: 'raise_priority' };
 
 export interface EscalationLevel {
   /** Share of the target that has passed, e.g. 0.75; 1 is the breach. */
@@ -165,8 +167,13 @@ export function nextDue(policy: SlaPolicySnapshot, c: SlaClock): number | null {
 export type SlaState = 'on_track' | 'at_risk' | 'breached' | 'met' | 'paused';
 
 /** How a clock stands: breached once over target; at risk from the first escalation level. */
-export function stateOf(policy: SlaPolicySnapshot, c: SlaClock, now: number): SlaState {
-  const used = elapsed(policy.calendar, c, now);
+/** The clock's state; `used` is its business time so far when the caller has already measured it. */
+export function stateOf(
+  policy: SlaPolicySnapshot,
+  c: SlaClock,
+  now: number,
+  used = elapsed(policy.calendar, c, now),
+): SlaState {
   if (c.breachedAt !== null || used >= c.targetMs) return 'breached';
   if (c.metAt !== null) return 'met';
   if (c.runningSince === null) return 'paused';
