@@ -54,7 +54,7 @@ export function onSessionEnded(fn: Listener) {
 let refreshing: Promise<boolean> | null = null;
 
 /** Exchanges the refresh token once, however many requests ask at the same moment. */
-export function refreshSession(): Promise<boolean> {
+function refreshSession(): Promise<boolean> {
   refreshing ??= (async () => {
     const refreshToken = tokens.refresh;
     if (!refreshToken) return false;
@@ -77,30 +77,49 @@ export interface RequestOptions {
   anonymous?: boolean;
 }
 
-export async function api<T = unknown>(
-  method: string,
+/**
+ * A request with the access token. A 401 refreshes the session once and repeats the request; if
+ * that fails too, the session is over: tokens are dropped and the app is told.
+ */
+async function authorizedFetch(
   path: string,
-  body?: unknown,
-  options: RequestOptions = {},
-): Promise<{ data: T; headers: Headers; status: number }> {
+  init: RequestInit & { headers: Record<string, string> },
+  anonymous = false,
+) {
   const send = () =>
     fetch(`${PREFIX}${path}`, {
-      method,
+      ...init,
       headers: {
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(!options.anonymous && tokens.access ? { authorization: `Bearer ${tokens.access}` } : {}),
-        ...options.headers,
+        ...(!anonymous && tokens.access ? { authorization: `Bearer ${tokens.access}` } : {}),
+        ...init.headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
     });
   let res = await send();
-  if (res.status === 401 && !options.anonymous && tokens.refresh) {
+  if (res.status === 401 && !anonymous && tokens.refresh) {
     if (await refreshSession()) res = await send();
     if (res.status === 401) {
       tokens.clear();
       endedListeners.forEach((fn) => fn());
     }
   }
+  return res;
+}
+
+export async function api<T = unknown>(
+  method: string,
+  path: string,
+  body?: unknown,
+  options: RequestOptions = {},
+): Promise<{ data: T; headers: Headers; status: number }> {
+  const res = await authorizedFetch(
+    path,
+    {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    },
+    options.anonymous,
+  );
   const text = await res.text();
   const data = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
@@ -128,14 +147,11 @@ export function followEvents(onEvent: (type: string, data: unknown) => void): ()
     while (!stopped) {
       controller = new AbortController();
       try {
-        const res = await fetch(`${PREFIX}/events`, {
-          headers: { authorization: `Bearer ${tokens.access ?? ''}`, accept: 'text/event-stream' },
+        const res = await authorizedFetch('/events', {
+          headers: { accept: 'text/event-stream' },
           signal: controller.signal,
         });
-        if (res.status === 401) {
-          if (!(await refreshSession())) return;
-          continue;
-        }
+        if (res.status === 401) return; // the session is over (sign-in follows)
         if (!res.ok || !res.body) throw new Error(`events ${res.status}`);
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = '';

@@ -1,0 +1,79 @@
+/** Small pieces the pages share: running an action with its error, the ticking clock, one incident. */
+import { type Ref, computed, onBeforeUnmount, onMounted, ref, watch } from 'vue';
+import { useI18n } from 'vue-i18n';
+import { ApiError, followEvents, get } from './api';
+import type { Incident, TimelineEntry } from './types';
+
+/**
+ * Runs user actions: clears the previous error, marks `busy`, shows the server's explanation (or a
+ * generic one). `onError` may handle an error itself by returning true.
+ */
+export function useAction() {
+  const { t } = useI18n();
+  const error = ref('');
+  const busy = ref(false);
+  async function run(work: () => Promise<unknown>, onError?: (err: unknown) => Promise<boolean> | boolean) {
+    error.value = '';
+    busy.value = true;
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      if (!(await onError?.(err))) error.value = err instanceof ApiError ? err.problem.detail : t('common.error');
+      return false;
+    } finally {
+      busy.value = false;
+    }
+  }
+  return { error, busy, run };
+}
+
+// One timer for every countdown on the page.
+const now = ref(Date.now());
+let users = 0;
+let timer: ReturnType<typeof setInterval> | null = null;
+
+/** The current time, ticking every second while any component uses it. */
+export function useNow(): Ref<number> {
+  onMounted(() => {
+    if (users++ === 0) timer = setInterval(() => (now.value = Date.now()), 1000);
+  });
+  onBeforeUnmount(() => {
+    if (--users === 0 && timer) clearInterval(timer);
+  });
+  return now;
+}
+
+/**
+ * One incident with its timeline, kept current: reloaded when the live stream reports a newer
+ * revision (`onChanged` is told, e.g. to say so); the comment draft survives reloads and sign-in.
+ */
+export function useIncident(key: Ref<string>, onChanged?: () => void) {
+  const incident = ref<Incident | null>(null);
+  const timeline = ref<TimelineEntry[]>([]);
+  const draftKey = computed(() => `lintas.draft.${key.value}`);
+  const draft = ref(localStorage.getItem(draftKey.value) ?? '');
+  watch(draft, (v) => (v ? localStorage.setItem(draftKey.value, v) : localStorage.removeItem(draftKey.value)));
+
+  async function load() {
+    const [i, tl] = await Promise.all([
+      get<Incident>(`/incidents/${key.value}`),
+      get<{ items: TimelineEntry[] }>(`/incidents/${key.value}/timeline`),
+    ]);
+    incident.value = i;
+    timeline.value = tl.items;
+  }
+
+  let stop: (() => void) | null = null;
+  onMounted(async () => {
+    await load();
+    stop = followEvents((type, data) => {
+      const e = data as { key: string; revision: number };
+      if (type !== 'incident' || e.key !== key.value || !incident.value || e.revision <= incident.value.revision)
+        return;
+      void load().then(() => onChanged?.());
+    });
+  });
+  onBeforeUnmount(() => stop?.());
+  return { incident, timeline, draft, load };
+}
