@@ -40,6 +40,12 @@ export const NewPassword = z.string().min(1).max(200);
 export const Token = z.string().min(16).max(200);
 export const TotpCode = z.string().regex(/^\d{6}$/, 'expected a 6-digit code');
 
+export const Preferences = z.object({
+  locale: z.string(),
+  notifications: z.record(z.string(), z.boolean()),
+  outOfOfficeUntil: z.string().nullable(),
+});
+
 export const Me = z.object({
   id: uuid,
   email: z.string(),
@@ -51,6 +57,7 @@ export const Me = z.object({
   authenticatedBy: z.enum(['user', 'api_key']),
   organization: z.object({ id: uuid, slug: z.string(), name: z.string() }),
   locale: z.enum(['en', 'id']).describe('the language chosen for the app and e-mail'),
+  preferences: Preferences,
 });
 
 export const CreateIncidentBody = z.strictObject({

@@ -43,3 +43,35 @@ export function ensureTemporalCli() {
   const bins = provisionTemporal({ optional: true });
   if (bins) process.env.TEMPORAL_CLI = bins.cli;
 }
+
+/**
+ * Debian's Chromium for the browser tests (playwright-core drives it; Playwright's own browser
+ * download cannot work here). `CHROMIUM_PATH` names another build. Installs the Debian package
+ * when it is missing and this user may; otherwise exits saying why, since the end-to-end tests
+ * cannot run without a browser.
+ */
+export function provisionChromium() {
+  const wanted = process.env.CHROMIUM_PATH;
+  if (wanted) {
+    if (existsSync(wanted)) return wanted;
+    console.error(`CHROMIUM_PATH=${wanted} does not exist.`);
+    process.exit(1);
+  }
+  const path = '/usr/bin/chromium';
+  if (existsSync(path)) return path;
+  console.error('Provisioning Chromium (Debian package chromium) for the end-to-end tests…');
+  const apt = (args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  Object.assign(process.env, env);
+  if (
+    process.getuid?.() === 0 &&
+    (apt(['install', '-y', '-q', 'chromium']) || (apt(['update', '-q']) && apt(['install', '-y', '-q', 'chromium'])))
+  ) {
+    if (existsSync(path)) return path;
+  }
+  console.error(
+    'Chromium is not installed and could not be installed here (needs root and apt-get). Install the Debian ' +
+      'package `chromium` or set CHROMIUM_PATH; the end-to-end tests cannot run without it.',
+  );
+  process.exit(1);
+}

@@ -1,13 +1,15 @@
 // npm test: provision the Temporal binaries, build, then run every Jest test against real servers
-// (PostgreSQL at TEST_DATABASE_URL, the Temporal dev server and the time-skipping test server).
+// (PostgreSQL at TEST_DATABASE_URL, the Temporal dev server and the time-skipping test server) and
+// the end-to-end tests against Debian's Chromium.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { build } from './build.mjs';
-import { provisionTemporal } from './provision.mjs';
+import { provisionChromium, provisionTemporal } from './provision.mjs';
 
 const { cli, testServer } = provisionTemporal();
+const chromium = provisionChromium();
 build();
 const jest = join(dirname(createRequire(import.meta.url).resolve('jest/package.json')), 'bin', 'jest.js');
 const results = join(process.cwd(), 'dist', 'test-results.json');
@@ -24,7 +26,13 @@ const r = spawnSync(
   ],
   {
     stdio: 'inherit',
-    env: { ...process.env, LINTAS_TEMPORAL_CLI: cli, LINTAS_TEMPORAL_TEST_SERVER: testServer, NODE_ENV: 'test' },
+    env: {
+      ...process.env,
+      LINTAS_TEMPORAL_CLI: cli,
+      LINTAS_TEMPORAL_TEST_SERVER: testServer,
+      LINTAS_CHROMIUM: chromium,
+      NODE_ENV: 'test',
+    },
   },
 );
 // One plain closing line with the counts, whatever the reporter printed above it.

@@ -18,13 +18,7 @@ const Enrollment = z.object({ secret: z.string(), otpauthUri: z.string(), qrCode
 const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) });
 const refused = { 401: { description: 'Not valid or expired' }, 429: { description: 'Too many attempts' } };
 
-const Preferences = z.object({
-  locale: z.string(),
-  notifications: z.record(z.string(), z.boolean()),
-  outOfOfficeUntil: z.string().nullable(),
-});
-
-function preferencesOf(u: User): z.infer<typeof Preferences> {
+function preferencesOf(u: User): z.infer<typeof S.Preferences> {
   return {
     locale: u.locale,
     notifications: { email: true, ...(u.notificationPrefs ?? {}) },
@@ -198,6 +192,7 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
           authenticatedBy: principal.kind,
           organization: { id: org.id, slug: org.slug, name: org.name },
           locale: user.locale === 'id' ? 'id' : 'en',
+          preferences: preferencesOf(user),
         };
         ctx.body = me;
       },
@@ -214,7 +209,7 @@ export function authRoutes(auth: Auth, account: Account): AnyRoute[] {
         notifications: z.strictObject({ email: z.boolean().optional() }).optional(),
         outOfOfficeUntil: z.iso.datetime({ offset: true }).nullable().optional(),
       }),
-      responses: { 200: { description: 'Saved', schema: Preferences } },
+      responses: { 200: { description: 'Saved', schema: S.Preferences } },
       handler: async (c, { body }) => {
         const ctx = authed(c);
         const user = await ctx.state.em.findOneOrFail(User, { id: ctx.state.principal.userId });

@@ -3,8 +3,9 @@ import { baseProperties } from './base.js';
 import { Organization } from './organization.js';
 import { User } from './user.js';
 
-export const ASSIGNMENT_STRATEGIES = ['none', 'round_robin', 'skills', 'load'] as const;
-export type AssignmentStrategy = (typeof ASSIGNMENT_STRATEGIES)[number];
+import { ASSIGNMENT_STRATEGIES } from './vocabulary.js';
+
+export { ASSIGNMENT_STRATEGIES, type AssignmentStrategy } from './vocabulary.js';
 
 export const TeamSchema = defineEntity({
   name: 'Team',

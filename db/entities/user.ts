@@ -2,18 +2,9 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { baseProperties } from './base.js';
 import { Organization } from './organization.js';
 
-/** Roles a person (or, for `integration`, an API key's service account) holds in an organization. */
-export const ROLES = [
-  'admin',
-  'process_owner',
-  'team_lead',
-  'agent',
-  'cab_member',
-  'requester',
-  'auditor',
-  'integration',
-] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from './vocabulary.js';
+
+export { ROLES, type Role } from './vocabulary.js';
 
 export const UserSchema = defineEntity({
   name: 'User',

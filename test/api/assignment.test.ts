@@ -124,6 +124,12 @@ describe('automatic assignment', () => {
     const teamId = await team('Holiday', 'round_robin', [{ id: org.agent.id }, { id: org.agent2.id }], ['holiday']);
     const until = new Date(Date.now() + 86_400_000).toISOString();
     expect((await org.agent.api('PATCH', '/api/v1/me/preferences', { outOfOfficeUntil: until })).status).toBe(200);
+    // The profile page reads the preferences back from /me.
+    expect((await org.agent.api('GET', '/api/v1/me')).body.preferences).toEqual({
+      locale: 'en',
+      notifications: { email: true },
+      outOfOfficeUntil: new Date(until).toISOString(),
+    });
     const two = await Promise.all([raise({ category: 'holiday' }), raise({ category: 'holiday' })]);
     expect(two.map((r) => r.body.assigneeId)).toEqual([org.agent2.id, org.agent2.id]);
     await org.agent2.api('PATCH', '/api/v1/me/preferences', { outOfOfficeUntil: until });

@@ -12,3 +12,5 @@ export const temporalTestServer = () => required('LINTAS_TEMPORAL_TEST_SERVER');
 /** Address of the dev server started once by the global setup. */
 export const devServerAddress = () => required('LINTAS_TEST_TEMPORAL_ADDRESS');
 export const workflowBundlePath = () => required('LINTAS_TEST_WORKFLOW_BUNDLE');
+/** Debian's Chromium, found or installed by scripts/test.mjs. */
+export const chromiumPath = () => required('LINTAS_CHROMIUM');

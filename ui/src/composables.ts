@@ -4,28 +4,41 @@ import { useI18n } from 'vue-i18n';
 import { ApiError, followEvents, get } from './api';
 import type { Incident, TimelineEntry } from './types';
 
+/** A problem with what the user typed, found before anything is sent. */
+export class InputError extends Error {}
+
+/** What to tell the user about a failed action: the server's explanation with the fields it names. */
+export function explain(err: unknown, fallback: string): string {
+  if (err instanceof InputError) return err.message;
+  if (!(err instanceof ApiError)) return fallback;
+  const fields = (err.problem.errors ?? []).map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`);
+  return fields.length ? `${err.problem.detail} (${fields.join('; ')})` : err.problem.detail;
+}
+
 /**
- * Runs user actions: clears the previous error, marks `busy`, shows the server's explanation (or a
+ * Runs user actions: clears the previous error and notice, marks `busy`, shows the server's explanation (or a
  * generic one). `onError` may handle an error itself by returning true.
  */
 export function useAction() {
   const { t } = useI18n();
   const error = ref('');
+  const notice = ref('');
   const busy = ref(false);
   async function run(work: () => Promise<unknown>, onError?: (err: unknown) => Promise<boolean> | boolean) {
     error.value = '';
+    notice.value = '';
     busy.value = true;
     try {
       await work();
       return true;
     } catch (err) {
-      if (!(await onError?.(err))) error.value = err instanceof ApiError ? err.problem.detail : t('common.error');
+      if (!(await onError?.(err))) error.value = explain(err, t('common.error'));
       return false;
     } finally {
       busy.value = false;
     }
   }
-  return { error, busy, run };
+  return { error, notice, busy, run };
 }
 
 // One timer for every countdown on the page.

@@ -11,8 +11,10 @@ export interface Me {
   role: string;
   permissions: string[];
   mfaEnabled: boolean;
+  mfaRequired: boolean;
   organization: { id: string; slug: string; name: string };
   locale: Locale;
+  preferences: { notifications: Record<string, boolean>; outOfOfficeUntil: string | null };
 }
 
 type LoginAnswer =

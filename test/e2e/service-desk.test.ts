@@ -1,0 +1,273 @@
+/**
+ * End to end in Debian's Chromium against the real stack (API serving the built web app,
+ * PostgreSQL, the Temporal dev server and a worker): a requester raises an incident in the portal
+ * on a phone, an agent enrols MFA at first sign-in and works it from the queue, each side sees the
+ * other's changes live, a revoked session sends the agent back to sign-in with the draft kept, the
+ * requester rates the resolution, the agent closes it, and an admin signed in with a TOTP code
+ * creates a team and an SLA policy. Every page is checked with axe-core (no serious or critical
+ * violation) and no page may log an error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { type AxeFinding, ConsoleWatch, axe, launchChromium } from '../support/browser.js';
+import { totp } from '../support/problems.js';
+import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
+
+const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
+const reportFile = fileURLToPath(new URL('../../e2e-report.json', import.meta.url)); // dist/
+const LIVE_MS = 15_000; // a live change must show within this (the feed polls once a second)
+
+let stack: Stack;
+let org: TestOrg;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const consoleWatch = new ConsoleWatch();
+const axeReport: Record<string, AxeFinding[]> = {};
+let adminSecret = '';
+let key = '';
+let requester: Page; // the requester's phone, on the incident page from raising to rating
+let agent: Page;
+let recoveryCodes: string[] = [];
+
+async function newPage(label: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ baseURL: stack.baseUrl, viewport, locale: 'en-US' });
+  contexts.push(context);
+  return consoleWatch.watch(await context.newPage(), label);
+}
+
+/** Records the page's axe findings under a name (the last test fails on serious or critical ones). */
+async function accessible(page: Page, name: string) {
+  axeReport[name] = await axe(page);
+}
+
+async function signInWithPassword(page: Page, email: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Waits until the element shows the text (a live change may take a moment). */
+const showsText = (el: Locator, text: string) => el.filter({ hasText: text }).waitFor({ timeout: LIVE_MS });
+
+/** Marks the document so a later check can tell it was never reloaded. */
+const mark = (page: Page) => page.evaluate('window.lintasMark = 1');
+const stillSameDocument = (page: Page) => page.evaluate('window.lintasMark === 1');
+
+beforeAll(async () => {
+  stack = await startStack({ app: { uiDir } });
+  org = await stack.createOrg();
+  // The admin already has an authenticator; staff roles must use one (the agent enrols at sign-in).
+  const start = await org.admin.api('POST', '/api/v1/me/mfa', {});
+  adminSecret = start.body.secret;
+  expect((await org.admin.api('POST', '/api/v1/me/mfa/confirm', { code: await totp(adminSecret) })).status).toBe(200);
+  const policy = await org.admin.api('PATCH', '/api/v1/admin/settings', {
+    mfa: { requiredRoles: ['admin', 'team_lead', 'agent'] },
+  });
+  expect(policy.status).toBe(200);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  writeFileSync(reportFile, JSON.stringify({ axe: axeReport, consoleErrors: consoleWatch.errors }, null, 2));
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('the service desk in a browser', () => {
+  it('shows an accessible sign-in page and refuses a wrong password', async () => {
+    const page = await newPage('anonymous');
+    await page.goto('/console');
+    await page.waitForURL(/\/sign-in\?next=(%2F|\/)console$/);
+    await page.getByLabel('E-mail').fill(org.agent.email);
+    await page.getByLabel('Password').fill('not the password');
+    consoleWatch.allow = /status of 401/; // Chromium logs the refused sign-in itself
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByTestId('sign-in-error').waitFor();
+    consoleWatch.allow = /status of 400/; // and the refused link
+
+    await accessible(page, 'sign-in');
+    await page.goto('/rate/not-a-real-link');
+    await page.getByText('This link is not valid.').waitFor();
+    consoleWatch.allow = null;
+    await accessible(page, 'rating link');
+  });
+
+  it('lets a requester raise an incident from the portal on a phone', async () => {
+    requester = await newPage('requester', { width: 390, height: 844 });
+    await signInWithPassword(requester, org.requester.email);
+    await requester.waitForURL(/\/portal$/);
+    await accessible(requester, 'portal');
+    await requester.getByTestId('new-title').locator('input').fill('Printer on floor 3 prints blank pages');
+    await requester.getByTestId('new-description').locator('textarea').first().fill('Since this morning.');
+    await requester.getByTestId('raise').click();
+    await requester.waitForURL(/\/portal\/INC-\d+$/);
+    key = requester.url().split('/').pop()!;
+    await expect(requester.getByTestId('status').textContent()).resolves.toContain('New');
+    // Nothing is wider than the phone's screen.
+    expect(await requester.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await accessible(requester, 'portal incident');
+    await mark(requester);
+  });
+
+  it('has an agent enrol MFA at first sign-in and pick the incident up from the queue', async () => {
+    agent = await newPage('agent');
+    await signInWithPassword(agent, org.agent.email);
+    await agent.getByText('Set up two-factor sign-in').waitFor();
+    const secret = (await agent.getByTestId('totp-secret').textContent())!.trim();
+    await agent.getByLabel('Authenticator code').fill(await totp(secret));
+    await agent.getByRole('button', { name: 'Confirm' }).click();
+    await agent.getByTestId('recovery-codes').waitFor();
+    recoveryCodes = (await agent.getByTestId('recovery-codes').locator('code').allTextContents()).map((c) => c.trim());
+    expect(recoveryCodes).toHaveLength(10);
+    await agent.getByRole('button', { name: 'I have stored them' }).click();
+    await agent.waitForURL(/\/console$/);
+
+    await agent.getByTestId('view-unassigned').click();
+    await agent.getByTestId(`open-${key}`).waitFor();
+    await accessible(agent, 'console queue');
+    await agent.getByTestId(`open-${key}`).click();
+    await agent.waitForURL(new RegExp(`/console/${key}$`));
+    await agent.getByTestId('assign-me').click();
+    await showsText(agent.getByTestId('status'), 'Assigned');
+    await agent.getByTestId('to-in_progress').click();
+    await showsText(agent.getByTestId('status'), 'In progress');
+    await accessible(agent, 'console incident');
+    await mark(agent);
+  });
+
+  it('shows each side the other’s change live, without a reload', async () => {
+    await showsText(requester.getByTestId('status'), 'In progress');
+    expect(await stillSameDocument(requester)).toBe(true);
+
+    await requester.getByTestId('comment-box').locator('textarea').first().fill('It also smells of toner.');
+    await requester.getByTestId('add-comment').click();
+    await agent.getByTestId('timeline').getByText('It also smells of toner.').waitFor({ timeout: LIVE_MS });
+    expect(await stillSameDocument(agent)).toBe(true);
+  });
+
+  it('sends an agent whose session was revoked back to sign-in and keeps the half-written comment', async () => {
+    const draft = 'Replaced the toner cartridge; testing now.';
+    await agent.getByTestId('comment-box').locator('textarea').first().fill(draft);
+    const revoke = await org.admin.api('POST', `/api/v1/admin/users/${org.agent.id}/sessions/revoke`);
+    expect(revoke.status).toBe(200);
+    consoleWatch.allow = /status of 401/; // the refused request and the refused refresh
+    await agent.getByTestId('add-comment').click();
+    await agent.waitForURL(/\/sign-in\?.*expired=1/);
+    await agent.getByText('Your session ended.').waitFor();
+    consoleWatch.allow = null;
+
+    await agent.getByLabel('E-mail').fill(org.agent.email);
+    await agent.getByLabel('Password').fill(PASSWORD);
+    await agent.getByRole('button', { name: 'Sign in' }).click();
+    await agent.getByRole('button', { name: 'Use a recovery code instead' }).click();
+    await agent.getByLabel('Recovery code').fill(recoveryCodes[0]!);
+    await agent.getByRole('button', { name: 'Verify' }).click();
+    await agent.waitForURL(new RegExp(`/console/${key}$`));
+    await expect(agent.getByTestId('comment-box').locator('textarea').first().inputValue()).resolves.toBe(draft);
+    await agent.getByTestId('add-comment').click();
+    await agent.getByTestId('timeline').getByText(draft).waitFor();
+  });
+
+  it('lets the agent resolve, the requester rate the resolution, and the agent close the incident', async () => {
+    await mark(agent);
+    await agent.getByTestId('to-resolved').click();
+    await agent.getByTestId('resolution-notes').locator('textarea').first().fill('New toner cartridge fitted.');
+    await agent.getByTestId('apply').click();
+    await showsText(agent.getByTestId('status'), 'Resolved');
+
+    await showsText(requester.getByTestId('status'), 'Resolved');
+    expect(await stillSameDocument(requester)).toBe(true);
+    await requester.getByTestId('rating').waitFor();
+    await requester.getByTestId('stars').getByRole('button', { name: 'Rating 5 of 5' }).click();
+    await requester.getByTestId('send-rating').click();
+    await requester.getByText('Thank you for your rating').waitFor();
+
+    await agent.getByTestId('timeline').getByText('rated the resolution 5/5').waitFor({ timeout: LIVE_MS });
+    expect(await stillSameDocument(agent)).toBe(true);
+    await agent.getByTestId('to-closed').click();
+    await showsText(agent.getByTestId('status'), 'Closed');
+
+    const saved = await org.admin.api('GET', `/api/v1/incidents/${key}`);
+    expect(saved.body).toMatchObject({ status: 'closed', assigneeId: org.agent.id, csat: { rating: 5 } });
+  });
+
+  it('has an admin sign in with a TOTP code and create a team with a member', async () => {
+    const admin = await newPage('admin');
+    await signInWithPassword(admin, org.admin.email);
+    // The code of the next 30-second step: the one used to enrol cannot be used again.
+    await admin.getByLabel('Authenticator code').fill(await totp(adminSecret, 1));
+    await admin.getByRole('button', { name: 'Verify' }).click();
+    await admin.waitForURL(/\/console$/);
+
+    await admin.getByTestId('admin-menu').click();
+    await admin.getByRole('link', { name: 'Teams' }).click();
+    await admin.waitForURL(/\/admin\/teams$/);
+    await admin.getByTestId('team-name').locator('input').fill('Network');
+    await admin.getByTestId('team-strategy').click();
+    await admin.getByRole('option', { name: 'Round robin' }).click();
+    await admin.getByTestId('team-categories').locator('input').fill('network, wifi');
+    await admin.getByTestId('create-team').click();
+    const card = admin.getByTestId('team-Network');
+    await card.waitFor();
+    await admin.getByTestId('add-member-Network').click();
+    await admin.getByRole('option', { name: 'agent2' }).click();
+    await card.getByLabel('Skills (comma-separated)').last().fill('wifi, vpn');
+    await admin.getByTestId('add-Network').click();
+    await card.getByRole('cell', { name: 'agent2', exact: true }).waitFor();
+    await accessible(admin, 'admin teams');
+
+    const teams = await org.admin.api('GET', '/api/v1/admin/teams');
+    expect(teams.body.items.find((t: { name: string }) => t.name === 'Network')).toMatchObject({
+      assignment: 'round_robin',
+      categories: ['network', 'wifi'],
+      members: [{ userId: org.agent2.id, skills: ['wifi', 'vpn'] }],
+    });
+
+    // The other admin pages and the profile open, work and are accessible too.
+    await admin.goto('/admin/sla');
+    await admin.getByTestId('new-policy').click();
+    await admin.getByTestId('policy-name').locator('input').fill('Gold');
+    await admin.getByTestId('target-P1-response').locator('input').fill('30');
+    await accessible(admin, 'admin SLA policy editor');
+    await admin.getByTestId('save-policy').click();
+    await admin.getByTestId('policy-Gold').waitFor();
+    await accessible(admin, 'admin SLA policies');
+    const policies = await org.admin.api('GET', '/api/v1/admin/sla-policies');
+    expect(policies.body.items[0]).toMatchObject({
+      name: 'Gold',
+      version: 1,
+      definition: { targets: { P1: { responseMinutes: 30, resolutionMinutes: 240 } } },
+    });
+
+    await admin.goto('/admin/users');
+    await admin.getByTestId('invite-email').locator('input').fill(`newcomer@${org.slug}.test`);
+    await admin.getByTestId('invite-name').locator('input').fill('Newcomer');
+    await admin.getByTestId('invite').click();
+    await admin.getByTestId(`user-newcomer@${org.slug}.test`).waitFor();
+    await accessible(admin, 'admin users');
+
+    await admin.goto('/admin/roles');
+    await admin.getByTestId('grant-agent-incident.history').waitFor();
+    await accessible(admin, 'admin roles');
+
+    await admin.goto('/profile');
+    await admin.getByTestId('mfa-state').waitFor();
+    await accessible(admin, 'profile');
+  });
+
+  it('found no serious or critical accessibility violation on any page', () => {
+    expect(Object.keys(axeReport).length).toBeGreaterThanOrEqual(12);
+    const serious = Object.entries(axeReport).flatMap(([page, findings]) =>
+      findings.filter((f) => f.impact === 'serious' || f.impact === 'critical').map((f) => ({ page, ...f })),
+    );
+    expect(serious).toEqual([]);
+  });
+
+  it('logged no error in any page', () => {
+    expect(consoleWatch.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * The browser side of the end-to-end tests: Debian's Chromium driven by playwright-core, a watch
+ * on every page for console errors, and axe-core run inside the page for accessibility.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { type Browser, type Page, chromium, selectors } from 'playwright-core';
+import { chromiumPath } from './env.js';
+
+/** The flags this machine's Chromium needs (no sandbox in a container, no GPU, no phoning home). */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
+
+/** Chromium for a test file; `getByTestId` finds the app's `data-test` attributes. */
+export function launchChromium(): Promise<Browser> {
+  selectors.setTestIdAttribute('data-test');
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
+}
+
+/**
+ * Collects what pages report as errors: console errors and uncaught exceptions. `allow` names
+ * messages a step expects (e.g. the 401 that ends a revoked session).
+ */
+export class ConsoleWatch {
+  readonly errors: string[] = [];
+  allow: RegExp | null = null;
+  watch(page: Page, label: string): Page {
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !this.allow?.test(m.text())) this.errors.push(`${label} ${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => this.errors.push(`${label} ${page.url()}: ${e.message}`));
+    return page;
+  }
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface AxeFinding {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+  summary?: string;
+  html?: string;
+}
+
+/**
+ * axe-core's violations on the page as it is now (WCAG 2.1 A/AA rules and best practices). The
+ * script is evaluated through the DevTools protocol, so the app's CSP stays as it is.
+ */
+export async function axe(page: Page): Promise<AxeFinding[]> {
+  await page.evaluate(axeSource);
+  // A string, evaluated in the page: the server build has no DOM types.
+  return page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
+      summary: v.nodes[0] && v.nodes[0].failureSummary,
+      html: v.nodes[0] && v.nodes[0].html.slice(0, 300),
+    })))`) as Promise<AxeFinding[]>;
+}
