@@ -88,6 +88,12 @@ function fromHttpError(err: { status?: number; code?: string }): AppError | null
 
 export function createApp(deps: AppDeps) {
   const app = new Koa<AppState, AppContext>();
+  // Errors after the answer has started (a streamed body): a client that went away is normal for
+  // the event stream; anything else is logged once through our logger instead of Koa's stderr.
+  const GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE']);
+  app.on('error', (err: { code?: string }) => {
+    if (!GONE.has(err.code ?? '')) deps.log.error({ err }, 'response failed after it started');
+  });
   app.proxy = (deps.trustProxyHops ?? 0) > 0;
   app.maxIpsCount = deps.trustProxyHops ?? 0;
   const audit = new AuditLog(deps.orm);

@@ -105,6 +105,7 @@ const en = {
     workaround: 'Workaround',
     saveWorkaround: 'Save workaround',
     measures: 'Measures',
+    serviceDesk: 'Service desk',
     to: {
       in_progress: 'Start work',
       pending: 'Set pending',
@@ -405,6 +406,7 @@ const id: Messages = {
     workaround: 'Solusi sementara',
     saveWorkaround: 'Simpan solusi sementara',
     measures: 'Ukuran',
+    serviceDesk: 'Layanan bantuan',
     to: {
       in_progress: 'Mulai kerjakan',
       pending: 'Tunda',
