@@ -143,12 +143,20 @@ describe('the service desk in a browser', () => {
     await mark(agent);
   });
 
-  it('shows each side the other’s change live, without a reload', async () => {
+  it('shows each side the other’s change live, without a reload, renewing an expired token on the way', async () => {
     await showsText(requester.getByTestId('status'), 'In progress');
     expect(await stillSameDocument(requester)).toBe(true);
 
+    // The access token has expired (here: is no longer valid): the app renews it with the refresh
+    // token and carries on, without troubling the requester.
+    await requester.evaluate("sessionStorage.setItem('lintas.access', 'expired.token.value')");
+    consoleWatch.allow = /status of 401/;
     await requester.getByTestId('comment-box').locator('textarea').first().fill('It also smells of toner.');
     await requester.getByTestId('add-comment').click();
+    await requester.getByTestId('timeline').getByText('It also smells of toner.').waitFor();
+    consoleWatch.allow = null;
+    expect(requester.url()).toMatch(new RegExp(`/portal/${key}$`));
+    expect(await requester.evaluate("sessionStorage.getItem('lintas.access') !== 'expired.token.value'")).toBe(true);
     await agent.getByTestId('timeline').getByText('It also smells of toner.').waitFor({ timeout: LIVE_MS });
     expect(await stillSameDocument(agent)).toBe(true);
   });
