@@ -198,19 +198,23 @@ export function createAccount(deps: AccountDeps) {
     return deps.auth.startSession(ctx, user);
   }
 
-  /** Accepts a TOTP code at most once: the accepted time step is stored and older ones refused. */
-  async function acceptTotp(em: Em, user: User, code: string, sealedSecret: string): Promise<boolean> {
-    if (!/^\d{6}$/.test(code)) return false;
-    const secret = box.open(sealedSecret);
-    const after = user.mfaLastTimeStep ?? undefined;
+  /** The time step of a valid code for the secret, later than `after` when given; else null. */
+  async function totpStep(sealedSecret: string, code: string, after?: number): Promise<number | null> {
+    if (!/^\d{6}$/.test(code)) return null;
     const r = await verifyTotp({
-      secret,
+      secret: box.open(sealedSecret),
       token: code,
       epochTolerance: 30,
       ...(after !== undefined ? { afterTimeStep: after } : {}),
     });
-    if (!r.valid) return false;
-    const step = (r as { timeStep?: number }).timeStep ?? Math.floor(Date.now() / 30_000);
+    if (!r.valid) return null;
+    return (r as { timeStep?: number }).timeStep ?? Math.floor(Date.now() / 30_000);
+  }
+
+  /** Accepts a TOTP code at most once: the accepted time step is stored and older ones refused. */
+  async function acceptTotp(em: Em, user: User, code: string, sealedSecret: string): Promise<boolean> {
+    const step = await totpStep(sealedSecret, code, user.mfaLastTimeStep ?? undefined);
+    if (step === null) return false;
     // Conditional write: of two concurrent uses of the same code, one wins.
     const won = await em.nativeUpdate(
       User,
@@ -286,23 +290,29 @@ export function createAccount(deps: AccountDeps) {
     const em = orgEm(deps.orm, user.organization.id);
     const full = await em.findOneOrFail(User, { id: user.id }, { populate: ['mfaPendingSecret'] });
     if (!full.mfaPendingSecret) throw new AppError(409, 'no_enrollment', 'Start MFA enrolment first');
-    if (!(await acceptTotp(em, full, code, full.mfaPendingSecret))) throw badTotp();
+    // The new authenticator's first code: not compared with the step last used on the old one (a
+    // replacement may well show a code of the same 30 seconds).
+    const step = await totpStep(full.mfaPendingSecret, code);
+    if (step === null) throw badTotp();
     const recoveryCodes = Array.from({ length: RECOVERY_CODES }, () => {
       const raw = randomToken(8)
         .toLowerCase()
         .replace(/[^a-z0-9]/g, 'x');
       return `${raw.slice(0, 5)}-${raw.slice(5, 10)}`;
     });
-    await em.nativeUpdate(
+    // One write, conditional on the pending secret: of two concurrent confirmations one wins.
+    const won = await em.nativeUpdate(
       User,
-      { id: user.id },
+      { id: user.id, mfaPendingSecret: full.mfaPendingSecret },
       {
         mfaEnabled: true,
         mfaSecret: full.mfaPendingSecret,
         mfaPendingSecret: null,
         mfaRecoveryCodes: recoveryCodes.map((c) => sha256(c)),
+        mfaLastTimeStep: Math.max(step, full.mfaLastTimeStep ?? 0),
       },
     );
+    if (won !== 1) throw new AppError(409, 'no_enrollment', 'Start MFA enrolment first');
     await securityEvent(ctx, user, 'auth.mfa_enrolled');
     return { recoveryCodes };
   }

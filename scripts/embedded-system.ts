@@ -54,18 +54,33 @@ export async function startEmbeddedSystem(): Promise<EmbeddedSystem> {
   });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const t = setInterval(() => out.includes('Press Ctrl-C') && (clearInterval(t), resolve()), 100);
-    child.once('exit', (c) => reject(new Error(`system exited (${c}):\n${out}`)));
-  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGINT');
+    await exited;
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
+      const t = setInterval(() => {
+        if (out.includes('Press Ctrl-C')) resolve();
+        else if (Date.now() - started > 180_000) reject(new Error(`system did not start in 3 min:\n${out}`));
+        else return;
+        clearInterval(t);
+      }, 100);
+      void exited.then(() => {
+        clearInterval(t);
+        reject(new Error(`system exited (${child.exitCode}):\n${out}`));
+      });
+    });
+  } catch (err) {
+    await stop();
+    throw err;
+  }
   const users: EmbeddedSystem['users'] = {};
   for (const m of out.matchAll(/^ {2}(\w+) +(\S+@\S+) +(\S+)$/gm)) users[m[1]!] ??= { email: m[2]!, password: m[3]! };
   const origin = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
-    await rm(dataDir, { recursive: true, force: true });
-  };
   if (!users['agent']) {
     await stop();
     throw new Error(`no demo credentials printed:\n${out}`);

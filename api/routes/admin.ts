@@ -272,6 +272,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       handler: async (c, { params }) => {
         const ctx = authed(c);
         const user = await loadUser(ctx, params.id);
+        await noEscalationToRole(ctx, user.role, `unlock a ${user.role}`);
         await account.unlock(user);
         ctx.state.audit = { targetType: 'user', targetId: user.id };
         ctx.status = 204;
@@ -311,6 +312,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
       handler: async (c, { params }) => {
         const ctx = authed(c);
         const user = await loadUser(ctx, params.id);
+        await noEscalationToRole(ctx, user.role, `end the sessions of a ${user.role}`);
         const revoked = await auth.revokeSessions(ctx.state.em, { user: user.id }, 'admin_revoke');
         ctx.state.audit = { targetType: 'user', targetId: user.id, after: { revoked } };
         ctx.body = { revoked };
@@ -493,6 +495,11 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         const team = await loadTeam(ctx, params.id);
         const n = await ctx.state.em.nativeDelete(TeamMember, { team: team.id, user: params.userId });
         if (!n) throw notFound('Team member');
+        // Leaving the team also ends being its lead.
+        if (team.lead?.id === params.userId) {
+          team.lead = null;
+          await ctx.state.em.flush();
+        }
         ctx.state.audit = { targetType: 'team', targetId: team.id, before: { userId: params.userId } };
         ctx.status = 204;
       },

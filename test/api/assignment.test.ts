@@ -153,4 +153,19 @@ describe('automatic assignment', () => {
     });
     expect(explicit.body.assigneeId).toBe(org.agent.id);
   });
+
+  it('removing the lead from the team also ends their being its lead', async () => {
+    const id = await team('Led', 'none', [{ id: org.agent.id }, { id: org.agent2.id }]);
+    expect((await org.admin.api('PATCH', `/api/v1/admin/teams/${id}`, { leadId: org.agent.id })).body.leadId).toBe(
+      org.agent.id,
+    );
+    expect((await org.admin.api('DELETE', `/api/v1/admin/teams/${id}/members/${org.agent2.id}`)).status).toBe(204);
+    const kept = (await org.admin.api('GET', '/api/v1/admin/teams')).body.items.find(
+      (t: { id: string }) => t.id === id,
+    );
+    expect(kept.leadId).toBe(org.agent.id);
+    expect((await org.admin.api('DELETE', `/api/v1/admin/teams/${id}/members/${org.agent.id}`)).status).toBe(204);
+    const led = (await org.admin.api('GET', '/api/v1/admin/teams')).body.items.find((t: { id: string }) => t.id === id);
+    expect(led).toMatchObject({ leadId: null, members: [] });
+  });
 });

@@ -158,21 +158,23 @@ describe('MFA (TOTP)', () => {
     expect(start.status).toBe(200);
     expect(start.body.otpauthUri).toMatch(/^otpauth:\/\/totp\//);
     expect(start.body.qrCodeDataUrl).toMatch(/^data:image\/png;base64,/);
-    const confirm = await api('POST', '/api/v1/me/mfa/confirm', { code: await totp(start.body.secret) });
+    const firstCode = await totp(start.body.secret);
+    const confirm = await api('POST', '/api/v1/me/mfa/confirm', { code: firstCode });
     expect(confirm.status).toBe(200);
     expect(confirm.body.recoveryCodes).toHaveLength(10);
-    return { secret: start.body.secret as string, recoveryCodes: confirm.body.recoveryCodes as string[] };
+    return { secret: start.body.secret as string, firstCode, recoveryCodes: confirm.body.recoveryCodes as string[] };
   }
 
   it('enrols, then asks for a code at sign-in, accepts it once and refuses its replay', async () => {
     const u = await newUser();
-    const { secret } = await enrol((await signIn(u.email)).accessToken);
+    const { secret, firstCode } = await enrol((await signIn(u.email)).accessToken);
     const step = await signIn(u.email);
     expect(step).toMatchObject({ status: 'mfa_required', mfaToken: expect.any(String) });
     expect(step.accessToken).toBeUndefined();
-    // The code used to confirm enrolment is spent: a replay is refused.
+    // The code used to confirm enrolment is spent: a replay of that very code is refused (even when
+    // a 30-second step has passed since, which a freshly computed code would not test).
     expectProblem(
-      await anon()('POST', '/api/v1/auth/mfa/verify', { mfaToken: step.mfaToken, code: await totp(secret) }),
+      await anon()('POST', '/api/v1/auth/mfa/verify', { mfaToken: step.mfaToken, code: firstCode }),
       401,
       'invalid_mfa_code',
     );
@@ -302,6 +304,14 @@ describe('MFA (TOTP)', () => {
     const again = await api('POST', '/api/v1/me/mfa', { code: await totp(secret, 1) });
     expect(again.status).toBe(200);
     expect(again.body.secret).not.toBe(secret);
+    // The new authenticator's first code may fall in the very 30 seconds the old one's code did.
+    const confirmed = await api('POST', '/api/v1/me/mfa/confirm', { code: await totp(again.body.secret, 1) });
+    expect(confirmed.status).toBe(200);
+    expectProblem(
+      await api('POST', '/api/v1/me/mfa/confirm', { code: await totp(again.body.secret, 1) }),
+      409,
+      'no_enrollment',
+    );
   });
 
   it('of recovery codes used at the same moment, each is accepted once and none fails', async () => {

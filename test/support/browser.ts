@@ -22,7 +22,16 @@ export function launchChromium(): Promise<Browser> {
  */
 export class ConsoleWatch {
   readonly errors: string[] = [];
-  allow: RegExp | null = null;
+  private allow: RegExp | null = null;
+  /** Runs a step during which messages matching `pattern` are expected (and not collected). */
+  async expecting<T>(pattern: RegExp, step: () => Promise<T>): Promise<T> {
+    this.allow = pattern;
+    try {
+      return await step();
+    } finally {
+      this.allow = null;
+    }
+  }
   watch(page: Page, label: string): Page {
     page.on('console', (m) => {
       if (m.type() === 'error' && !this.allow?.test(m.text())) this.errors.push(`${label} ${page.url()}: ${m.text()}`);

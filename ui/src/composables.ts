@@ -4,6 +4,13 @@ import { useI18n } from 'vue-i18n';
 import { ApiError, followEvents, get } from './api';
 import type { Incident, TimelineEntry } from './types';
 
+/** The items of a comma-separated list a person typed, trimmed, empty ones dropped. */
+export const splitList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
 /** A problem with what the user typed, found before anything is sent. */
 export class InputError extends Error {}
 
