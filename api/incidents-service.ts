@@ -328,6 +328,7 @@ export class IncidentService {
       const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where['$or'] = [{ title: { $ilike: like } }, { description: { $ilike: like } }];
     }
+    if (q.requesterId) where['requester'] = q.requesterId === 'me' ? principal.userId : q.requesterId;
     if (!principal.permissions.has('incident.read')) where['requester'] = principal.userId;
     const dir = q.sort.startsWith('-') ? 'desc' : 'asc';
     const field = q.sort.replace(/^-/, '') as (typeof S.SORT_FIELDS)[number];

@@ -167,6 +167,10 @@ export const ListIncidentsQuery = z.strictObject({
   status: csv(INCIDENT_STATUSES).optional(),
   priority: csv(PRIORITIES).optional(),
   assigneeId: z.union([uuid, z.literal('none'), z.literal('me')]).optional(),
+  requesterId: z
+    .union([uuid, z.literal('me')])
+    .optional()
+    .describe("who raised them: a user id or 'me' (requesters only ever see their own)"),
   teamId: z
     .union([uuid, z.literal('none'), z.literal('mine')])
     .optional()

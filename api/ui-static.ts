@@ -1,10 +1,13 @@
 /**
- * Serves the built web app (ui/dist) from the API's origin: files as they are, hashed assets
- * cached for a year, and index.html for every other GET outside the API (client-side routes).
+ * Serves the built web app (ui/dist) from the API's origin: files as they are (hashed scripts and
+ * styles gzipped for clients that accept it), hashed assets cached for a year, and index.html for
+ * every other GET outside the API (client-side routes).
  */
 import type { Next } from 'koa';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AppContext } from './context.js';
 
@@ -33,6 +36,23 @@ const UI_CSP = [
   "base-uri 'none'",
   "form-action 'self'",
 ].join('; ');
+
+const COMPRESSIBLE = new Set(['.js', '.css', '.svg', '.json', '.html']);
+const gzipAsync = promisify(gzip);
+
+/**
+ * Gzipped copies of the hashed assets, made once per file: their names change with their content,
+ * so a copy never goes stale while the process runs.
+ */
+const gzipped = new Map<string, Promise<Buffer>>();
+function gzippedAsset(file: string): Promise<Buffer> {
+  let copy = gzipped.get(file);
+  if (!copy) {
+    copy = readFile(file).then((b) => gzipAsync(b, { level: 9 }));
+    gzipped.set(file, copy);
+  }
+  return copy;
+}
 
 async function fileAt(root: string, path: string): Promise<string | null> {
   const full = normalize(join(root, decodeURIComponent(path)));
@@ -72,6 +92,14 @@ export function serveUi(root: string, apiPrefix: string) {
           : 'public, max-age=3600',
     );
     ctx.type = TYPES[extname(file!)] ?? 'application/octet-stream';
+    if (!index && ctx.path.startsWith('/assets/') && COMPRESSIBLE.has(extname(file!))) {
+      ctx.vary('Accept-Encoding');
+      if (ctx.acceptsEncodings('gzip', 'identity') === 'gzip') {
+        ctx.set('Content-Encoding', 'gzip');
+        ctx.body = await gzippedAsset(file!);
+        return;
+      }
+    }
     ctx.body = createReadStream(file!);
   };
 }

@@ -18,6 +18,8 @@ import { ensureSearchAttributes } from './search-attributes.js';
 import { startDevServer, type DevServer } from './temporal-dev.js';
 import { fileURLToPath } from 'node:url';
 import { createWorker, workerSettings } from './worker.js';
+import { createSmtpMailer, createTerminalMailer } from './mailer.js';
+import { startOutboxSender } from '../api/outbox-sender.js';
 
 async function jwtSecretFor(dataDir: string, fromEnv: string | undefined): Promise<string> {
   if (fromEnv) return fromEnv;
@@ -93,7 +95,7 @@ async function main(): Promise<void> {
   // The embedded dev server registers it at start; an external cluster may not have it yet.
   if (!dev) await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE, log);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-  const { app } = createApp({
+  const { app, account } = createApp({
     orm,
     temporal,
     log,
@@ -101,6 +103,15 @@ async function main(): Promise<void> {
     ...apiSettings(config),
     uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
   });
+  // Invitations and password resets: by SMTP when configured, else printed here (development).
+  stops.push(
+    startOutboxSender({
+      orm,
+      mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : createTerminalMailer(),
+      open: account.readOutbox,
+      log,
+    }),
+  );
   const server: Server = await new Promise((ok) => {
     const s = app.listen(config.PORT, config.HOST, () => ok(s));
   });
@@ -112,6 +123,7 @@ async function main(): Promise<void> {
   const lines = [
     '',
     'Lintas is running.',
+    `  Web app:      ${base}/`,
     `  API:          ${base}${API_PREFIX}`,
     `  OpenAPI:      ${base}${API_PREFIX}/openapi.json`,
     `  Health:       ${base}/healthz  ${base}/readyz`,

@@ -18,3 +18,15 @@ export function createSmtpMailer(url: string, from: string): Mailer {
     },
   };
 }
+
+/**
+ * For the embedded (development and demo) system without SMTP: account e-mails — invitations,
+ * password resets — are printed to the terminal, so their links can be followed on this machine.
+ */
+export function createTerminalMailer(write: (text: string) => void = console.log): Mailer {
+  return {
+    async send(m) {
+      write(`\n✉  To: ${m.to}\n   Subject: ${m.subject}\n${m.text.replace(/^/gm, '   ')}`);
+    },
+  };
+}

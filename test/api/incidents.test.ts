@@ -349,6 +349,15 @@ describe('listing', () => {
     expect(keys(await org.agent.api('GET', `/api/v1/incidents?assigneeId=${org.agent2.id}`))).toEqual(['three']);
     expect(keys(await org.agent.api('GET', '/api/v1/incidents?assigneeId=none&sort=number'))).toEqual(['one', 'four']);
     expect(keys(await org.agent.api('GET', `/api/v1/incidents?teamId=${org.teamId}`))).toEqual(['two']);
+    // The portal's "my requests": what the caller raised, even for staff who can read everything.
+    expect(keys(await org.agent.api('GET', '/api/v1/incidents?requesterId=me&sort=number'))).toEqual([
+      'one',
+      'two',
+      'three',
+      'four',
+    ]);
+    expect(keys(await org.agent2.api('GET', '/api/v1/incidents?requesterId=me'))).toEqual([]);
+    expect(keys(await org.agent2.api('GET', `/api/v1/incidents?requesterId=${org.agent.id}`))).toHaveLength(4);
   });
 
   it('sorts and pages', async () => {

@@ -4,7 +4,9 @@
  * keeps its own answers, and a change to an incident arrives on the stream.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
@@ -38,6 +40,29 @@ describe('web app', () => {
       expect(js.headers.get('cache-control')).toContain('immutable');
     }
     expect((await fetch(`${stack.baseUrl}/assets/missing-123.js`)).status).toBe(404);
+    // Scripts go out gzipped to clients that accept it, and as they are to others.
+    const html = await (await fetch(`${stack.baseUrl}/`)).text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const raw = await new Promise<{ encoding?: string; vary?: string; bytes: Buffer }>((resolve, reject) => {
+      get(`${stack.baseUrl}${script}`, { headers: { 'accept-encoding': 'gzip, br' } }, (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (b: Buffer) => parts.push(b));
+        res.on('end', () =>
+          resolve({
+            encoding: res.headers['content-encoding'],
+            vary: res.headers['vary'],
+            bytes: Buffer.concat(parts),
+          }),
+        );
+      }).on('error', reject);
+    });
+    const plain = Buffer.from(
+      await (await fetch(`${stack.baseUrl}${script}`, { headers: { 'accept-encoding': 'identity' } })).arrayBuffer(),
+    );
+    expect(raw.encoding).toBe('gzip');
+    expect(raw.vary).toMatch(/Accept-Encoding/i);
+    expect(raw.bytes.length).toBeLessThan(plain.length / 2);
+    expect(gunzipSync(raw.bytes).equals(plain)).toBe(true);
     expect((await fetch(`${stack.baseUrl}/../../package.json`)).headers.get('content-type')).toMatch(/^text\/html/);
     const api = await fetch(`${stack.baseUrl}/api/v1/nothing-here`);
     expect(api.status).toBe(404);

@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { type AxeFinding, ConsoleWatch, axe, launchChromium } from '../support/browser.js';
-import { totp } from '../support/problems.js';
+import { mailedToken, totp } from '../support/problems.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
@@ -103,6 +103,23 @@ describe('the service desk in a browser', () => {
       await page.getByText('This link is not valid.').waitFor();
     });
     await accessible(page, 'rating link');
+  });
+
+  it('lets someone who forgot their password choose a new one from the e-mailed link', async () => {
+    const page = await newPage('forgetful');
+    await page.goto('/sign-in');
+    await page.getByTestId('forgot').click();
+    await page.getByLabel('E-mail').fill(org.outsider.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByText('a link is on its way').waitFor();
+    await accessible(page, 'forgot password');
+    const token = await mailedToken(stack, org.id, org.outsider.email, 'password_reset');
+    await page.goto(`/reset-password#token=${token}`);
+    await page.getByTestId('new-password').locator('input').fill('a brand new password 77');
+    await page.getByTestId('repeat-password').locator('input').fill('a brand new password 77');
+    await page.getByTestId('save-password').click();
+    await page.getByText('Your password is set').waitFor();
+    expect((await stack.login(org.outsider.email, 'a brand new password 77')).status).toBe(200);
   });
 
   it('lets a requester raise an incident from the portal on a phone', async () => {
@@ -199,9 +216,11 @@ describe('the service desk in a browser', () => {
   it('lets the agent resolve, the requester rate the resolution, and the agent close the incident', async () => {
     await mark(agent);
     await agent.getByTestId('to-resolved').click();
+    expect(await agent.getByTestId('apply').isDisabled()).toBe(true); // notes are required
     await agent.getByTestId('resolution-notes').locator('textarea').first().fill('New toner cartridge fitted.');
     await agent.getByTestId('apply').click();
     await showsText(agent.getByTestId('status'), 'Resolved');
+    await showsText(agent.getByTestId('resolution'), 'New toner cartridge fitted.');
 
     await showsText(requester.getByTestId('status'), 'Resolved');
     expect(await stillSameDocument(requester)).toBe(true);
@@ -214,6 +233,9 @@ describe('the service desk in a browser', () => {
     expect(await stillSameDocument(agent)).toBe(true);
     await agent.getByTestId('to-closed').click();
     await showsText(agent.getByTestId('status'), 'Closed');
+    // A closed incident takes no more changes, so none are offered.
+    await agent.getByTestId('comment-box').waitFor({ state: 'detached' });
+    expect(await agent.getByTestId('assign-me').count()).toBe(0);
 
     const saved = await org.admin.api('GET', `/api/v1/incidents/${key}`);
     expect(saved.body).toMatchObject({ status: 'closed', assigneeId: org.agent.id, csat: { rating: 5 } });
@@ -260,18 +282,25 @@ describe('the service desk in a browser', () => {
     await admin.getByTestId('save-policy').click();
     await admin.getByTestId('policy-Gold').waitFor();
     await accessible(admin, 'admin SLA policies');
+    // Editing makes version 2: Saturday mornings join the working week.
+    await admin.getByTestId('policy-Gold').getByRole('button', { name: 'Edit' }).click();
+    await admin.getByTestId('hours-6').locator('input').fill('09:00-13:00');
+    await admin.getByTestId('save-policy').click();
+    await showsText(admin.getByTestId('policy-Gold'), 'Version 2');
     const policies = await org.admin.api('GET', '/api/v1/admin/sla-policies');
     expect(policies.body.items[0]).toMatchObject({
       name: 'Gold',
-      version: 1,
       definition: {
         targets: { P1: { responseMinutes: 30, resolutionMinutes: 240 } },
-        // the editor's defaults: Monday to Friday 08:00–17:00 in the browser's zone, 75/90/100 %
+        // the editor's defaults (Monday to Friday 08:00–17:00 in the browser's zone, 75/90/100 %),
+        // with the Saturday added on editing
         calendar: { timeZone: 'America/New_York' },
         pauseOn: ['customer', 'vendor'],
       },
     });
     const workday = [{ start: '08:00', end: '17:00' }];
+    const saturday = [{ start: '09:00', end: '13:00' }];
+    expect(policies.body.items[0].version).toBe(2);
     expect(policies.body.items[0].definition.calendar.week).toEqual([
       [],
       workday,
@@ -279,7 +308,7 @@ describe('the service desk in a browser', () => {
       workday,
       workday,
       workday,
-      [],
+      saturday,
     ]);
     expect(policies.body.items[0].definition.escalations.map((l: { fraction: number }) => l.fraction)).toEqual([
       0.75, 0.9, 1,
@@ -291,6 +320,20 @@ describe('the service desk in a browser', () => {
     await admin.getByTestId('invite').click();
     await admin.getByTestId(`user-newcomer@${org.slug}.test`).waitFor();
     await accessible(admin, 'admin users');
+    // The newcomer follows the invitation's link, chooses a password and signs in (and, as an
+    // agent, is asked to set up two-factor sign-in).
+    const invitation = await mailedToken(stack, org.id, `newcomer@${org.slug}.test`, 'invitation');
+    const newcomer = await newPage('newcomer');
+    await newcomer.goto(`/accept-invitation#token=${invitation}`);
+    await newcomer.getByTestId('new-password').locator('input').fill('newcomer password 2026');
+    await newcomer.getByTestId('repeat-password').locator('input').fill('newcomer password 2026');
+    await accessible(newcomer, 'accept invitation');
+    await newcomer.getByTestId('save-password').click();
+    await newcomer.getByText('Your password is set').waitFor();
+    await newcomer.getByLabel('E-mail').fill(`newcomer@${org.slug}.test`);
+    await newcomer.getByLabel('Password').fill('newcomer password 2026');
+    await newcomer.getByRole('button', { name: 'Sign in' }).click();
+    await newcomer.getByText('Set up two-factor sign-in').waitFor();
 
     await admin.goto('/admin/roles');
     await admin.getByTestId('grant-agent-incident.history').waitFor();
@@ -333,7 +376,7 @@ describe('the service desk in a browser', () => {
   });
 
   it('found no serious or critical accessibility violation on any page', () => {
-    expect(Object.keys(axeReport).length).toBeGreaterThanOrEqual(13);
+    expect(Object.keys(axeReport).length).toBeGreaterThanOrEqual(15);
     const serious = Object.entries(axeReport).flatMap(([page, findings]) =>
       findings.filter((f) => f.impact === 'serious' || f.impact === 'critical').map((f) => ({ page, ...f })),
     );

@@ -18,7 +18,9 @@ export class InputError extends Error {}
 export function explain(err: unknown, fallback: string): string {
   if (err instanceof InputError) return err.message;
   if (!(err instanceof ApiError)) return fallback;
-  const fields = (err.problem.errors ?? []).map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`);
+  const fields = (err.problem.errors ?? [])
+    .filter((e) => e.message !== err.problem.detail)
+    .map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`);
   return fields.length ? `${err.problem.detail} (${fields.join('; ')})` : err.problem.detail;
 }
 

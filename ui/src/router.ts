@@ -8,6 +8,9 @@ export const router = createRouter({
     { path: '/home', name: 'home', component: { render: () => null }, meta: { auth: true } },
     { path: '/sign-in', name: 'sign-in', component: () => import('./pages/SignIn.vue') },
     { path: '/rate/:token', name: 'rate', component: () => import('./pages/RateLink.vue') },
+    // The links of the invitation and password-reset e-mails (the token is in the fragment).
+    { path: '/accept-invitation', name: 'accept-invitation', component: () => import('./pages/SetPassword.vue') },
+    { path: '/reset-password', name: 'reset-password', component: () => import('./pages/SetPassword.vue') },
     {
       path: '/console',
       name: 'queue',

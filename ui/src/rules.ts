@@ -13,6 +13,6 @@ export {
 } from '../../workflows/rules/incident-lifecycle.js';
 export { LEVELS, PRIORITIES, type Priority } from '../../workflows/rules/priority.js';
 export { ASSIGNMENT_STRATEGIES, ROLES, type Role } from '../../db/entities/vocabulary.js';
-export { ADMIN_FLOOR, PERMISSIONS, type Permission } from '../../api/permissions.js';
+export { ADMIN_FLOOR, ASSIGNABLE_ROLES, PERMISSIONS, type Permission } from '../../api/permissions.js';
 export { AUDIENCES, DEFAULT_ESCALATIONS, DEFAULT_TARGETS } from '../../workflows/rules/sla.js';
 export { calendarProblems } from '../../workflows/rules/business-calendar.js';

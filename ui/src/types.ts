@@ -13,6 +13,7 @@ export interface Incident {
   assigneeId: string | null;
   teamId: string | null;
   requesterId: string;
+  pendingReason: string | null;
   resolutionCode: string | null;
   resolutionNotes: string | null;
   createdAt: string;

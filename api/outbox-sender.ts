@@ -1,0 +1,102 @@
+/**
+ * Delivers the account e-mails queued in the `outbox` table (invitations, password resets): claims
+ * unsent rows with SKIP LOCKED, so several API processes never send one twice, opens the sealed
+ * link, writes the mail in the recipient's language and marks the row sent. A failed send stays
+ * queued and is tried again on a later round.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Mailer } from '../activities/notify.js';
+import { User } from '../db/entities/index.js';
+import { type Orm, orgEm } from '../db/orm.js';
+
+type Lang = 'en' | 'id';
+interface Content {
+  url: string;
+  displayName: string;
+}
+
+const TEMPLATES: Record<string, Record<Lang, (c: Content) => { subject: string; text: string }>> = {
+  invitation: {
+    en: (c) => ({
+      subject: 'You are invited to Lintas',
+      text: `Hello ${c.displayName},\n\nyou have been invited to your organization's service desk. Choose a password here (the link works once, for 7 days):\n\n${c.url}\n`,
+    }),
+    id: (c) => ({
+      subject: 'Anda diundang ke Lintas',
+      text: `Halo ${c.displayName},\n\nAnda diundang ke layanan bantuan organisasi Anda. Pilih kata sandi di sini (tautan berlaku sekali, selama 7 hari):\n\n${c.url}\n`,
+    }),
+  },
+  password_reset: {
+    en: (c) => ({
+      subject: 'Reset your Lintas password',
+      text: `Hello ${c.displayName},\n\nsomeone (hopefully you) asked to reset your password. Choose a new one here (the link works once, for 1 hour):\n\n${c.url}\n\nIf it was not you, ignore this e-mail.\n`,
+    }),
+    id: (c) => ({
+      subject: 'Atur ulang kata sandi Lintas Anda',
+      text: `Halo ${c.displayName},\n\nseseorang (semoga Anda) meminta pengaturan ulang kata sandi. Pilih kata sandi baru di sini (tautan berlaku sekali, selama 1 jam):\n\n${c.url}\n\nJika bukan Anda, abaikan e-mail ini.\n`,
+    }),
+  },
+};
+
+export interface OutboxSenderDeps {
+  orm: Orm;
+  mailer: Mailer;
+  /** Opens a row's sealed content (Account.readOutbox). */
+  open(data: Record<string, unknown>): Record<string, unknown>;
+  log: Logger;
+  batch?: number;
+}
+
+/** One round: sends what is waiting; returns how many were sent. */
+export async function sendOutbox(deps: OutboxSenderDeps): Promise<number> {
+  return deps.orm.em.fork().transactional(async (em) => {
+    const rows = await em.execute<
+      { id: string; organization_id: string; recipient: string; template: string; data: unknown }[]
+    >(
+      `select id, organization_id, recipient, template, data from outbox where sent_at is null
+       order by id limit ? for update skip locked`,
+      [deps.batch ?? 20],
+    );
+    let n = 0;
+    for (const row of rows) {
+      try {
+        const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
+        const content = deps.open(data as Record<string, unknown>) as Partial<Content>;
+        const template = TEMPLATES[row.template];
+        if (!template || typeof content.url !== 'string') throw new Error(`unknown outbox template '${row.template}'`);
+        const user = await orgEm(deps.orm, row.organization_id).findOne(User, { email: row.recipient });
+        const lang: Lang = user?.locale === 'id' ? 'id' : 'en';
+        const mail = template[lang]({ url: content.url, displayName: content.displayName ?? row.recipient });
+        await deps.mailer.send({
+          to: row.recipient,
+          ...mail,
+          messageId: `<outbox-${row.id}-${randomUUID()}@lintas>`,
+          headers: {},
+        });
+        await em.execute('update outbox set sent_at = now() where id = ?', [row.id]);
+        n++;
+      } catch (err) {
+        deps.log.warn({ err, outboxId: row.id }, 'outbox e-mail not sent; will retry');
+      }
+    }
+    return n;
+  });
+}
+
+/** Sends the outbox every `intervalMs` until stopped. */
+export function startOutboxSender(deps: OutboxSenderDeps & { intervalMs?: number }): () => Promise<void> {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    if (stopped) return;
+    running = running
+      .then(() => sendOutbox(deps))
+      .catch((err: unknown) => deps.log.warn({ err }, 'outbox round failed'));
+  }, deps.intervalMs ?? 2000);
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
