@@ -2,7 +2,8 @@
 import { type Ref, computed, onBeforeUnmount, onMounted, ref, watch } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { ApiError, followEvents, get } from './api';
-import type { Incident, TimelineEntry } from './types';
+import { ASSIGNABLE_ROLES } from './rules';
+import type { Incident, Person, TimelineEntry } from './types';
 
 /** The items of a comma-separated list a person typed, trimmed, empty ones dropped. */
 export const splitList = (text: string): string[] =>
@@ -10,6 +11,10 @@ export const splitList = (text: string): string[] =>
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
+
+/** The people incidents can be assigned to: active, in a role that works incidents. */
+export const assignable = (people: Person[]): Person[] =>
+  people.filter((p) => p.active !== false && (ASSIGNABLE_ROLES as readonly string[]).includes(p.role));
 
 /** A problem with what the user typed, found before anything is sent. */
 export class InputError extends Error {}

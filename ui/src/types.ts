@@ -31,6 +31,7 @@ export interface Person {
   id: string;
   displayName: string;
   role: string;
+  active?: boolean;
   teamIds?: string[];
 }
 
