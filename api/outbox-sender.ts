@@ -1,8 +1,9 @@
 /**
  * Delivers the account e-mails queued in the `outbox` table (invitations, password resets): claims
  * unsent rows with SKIP LOCKED, so several API processes never send one twice, opens the sealed
- * link, writes the mail in the recipient's language and marks the row sent. A failed send stays
- * queued and is tried again on a later round.
+ * link, writes the mail in the recipient's language and marks the row sent. A failed row is tried
+ * again later (30 s, 1 min, 2 min, … after each failure) and given up after MAX_ATTEMPTS, so one
+ * bad message never holds up the others.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -39,6 +40,8 @@ const TEMPLATES: Record<string, Record<Lang, (c: Content) => { subject: string; 
   },
 };
 
+export const MAX_ATTEMPTS = 8;
+
 export interface OutboxSenderDeps {
   orm: Orm;
   mailer: Mailer;
@@ -46,17 +49,21 @@ export interface OutboxSenderDeps {
   open(data: Record<string, unknown>): Record<string, unknown>;
   log: Logger;
   batch?: number;
+  /** Only this organization's messages (a per-tenant sender; the tests, which share one database). */
+  organizationId?: string;
 }
 
 /** One round: sends what is waiting; returns how many were sent. */
 export async function sendOutbox(deps: OutboxSenderDeps): Promise<number> {
   return deps.orm.em.fork().transactional(async (em) => {
     const rows = await em.execute<
-      { id: string; organization_id: string; recipient: string; template: string; data: unknown }[]
+      { id: string; organization_id: string; recipient: string; template: string; data: unknown; attempts: number }[]
     >(
-      `select id, organization_id, recipient, template, data from outbox where sent_at is null
+      `select id, organization_id, recipient, template, data, attempts from outbox
+       where sent_at is null and attempts < ? and (next_attempt_at is null or next_attempt_at <= now())
+         ${deps.organizationId ? 'and organization_id = ?' : ''}
        order by id limit ? for update skip locked`,
-      [deps.batch ?? 20],
+      [MAX_ATTEMPTS, ...(deps.organizationId ? [deps.organizationId] : []), deps.batch ?? 20],
     );
     let n = 0;
     for (const row of rows) {
@@ -77,7 +84,13 @@ export async function sendOutbox(deps: OutboxSenderDeps): Promise<number> {
         await em.execute('update outbox set sent_at = now() where id = ?', [row.id]);
         n++;
       } catch (err) {
-        deps.log.warn({ err, outboxId: row.id }, 'outbox e-mail not sent; will retry');
+        const attempts = row.attempts + 1;
+        await em.execute(
+          `update outbox set attempts = ?, next_attempt_at = now() + make_interval(secs => ?) where id = ?`,
+          [attempts, 30 * 2 ** (attempts - 1), row.id],
+        );
+        if (attempts >= MAX_ATTEMPTS) deps.log.error({ err, outboxId: row.id }, 'outbox e-mail given up');
+        else deps.log.warn({ err, outboxId: row.id, attempts }, 'outbox e-mail not sent; will retry');
       }
     }
     return n;

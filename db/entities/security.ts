@@ -131,6 +131,10 @@ export const OutboxMessageSchema = defineEntity({
     data: p.json<Record<string, unknown>>(),
     createdAt: p.datetime(),
     sentAt: p.datetime().nullable(),
+    /** Failed deliveries so far; the sender gives up after a few (see api/outbox-sender.ts). */
+    attempts: p.integer().default(0),
+    /** After a failure: not before this instant. */
+    nextAttemptAt: p.datetime().nullable(),
   },
 });
 export class OutboxMessage extends OutboxMessageSchema.class {}

@@ -6,6 +6,7 @@ import { Migration20261124194522 } from './Migration20261124194522.js';
 import { Migration20261124200636 } from './Migration20261124200636.js';
 import { Migration20261124202202 } from './Migration20261124202202.js';
 import { Migration20261124210034 } from './Migration20261124210034.js';
+import { Migration20261124222106 } from './Migration20261124222106.js';
 
 /** Every committed migration, in order. New ones are appended by `npm run migration:create`. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124200636', class: Migration20261124200636 },
   { name: 'Migration20261124202202', class: Migration20261124202202 },
   { name: 'Migration20261124210034', class: Migration20261124210034 },
+  { name: 'Migration20261124222106', class: Migration20261124222106 },
 ];

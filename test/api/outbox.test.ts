@@ -24,9 +24,10 @@ beforeAll(async () => {
     mailer: createSmtpMailer(smtp.url, 'desk@lintas.test'),
     open: stack.app.account.readOutbox,
     log: pino({ level: 'silent' }),
+    // Other test files share the database and queue mail sealed with their own keys.
+    organizationId: org.id,
   };
   send = () => sendOutbox(deps);
-  await send(); // whatever earlier steps queued
 }, 120_000);
 
 afterAll(async () => {
@@ -83,5 +84,31 @@ describe('outbox delivery', () => {
       password: 'another long new password 2',
     });
     expect(reset.status).toBe(204);
+  });
+
+  it('puts a message that cannot be sent aside with growing pauses, so the others still go out', async () => {
+    const log = pino({ level: 'silent' });
+    const broken = { send: () => Promise.reject(new Error('mail server refuses')) };
+    const first = `first@${org.slug}.test`;
+    const second = `second@${org.slug}.test`;
+    for (const email of [first, second])
+      await org.admin.api('POST', '/api/v1/admin/users', { email, displayName: email, role: 'agent' });
+    const base = { orm: stack.orm, open: stack.app.account.readOutbox, log, organizationId: org.id };
+    expect(await sendOutbox({ ...base, mailer: broken })).toBe(0);
+    // Both wait now (30 s); nothing is tried again before then.
+    expect(await send()).toBe(0);
+    const rows = await stack.orm.em.fork().execute<{ attempts: number; wait: number }[]>(
+      `select attempts, extract(epoch from next_attempt_at - now()) as wait from outbox
+         where organization_id = ? and sent_at is null order by id`,
+      [org.id],
+    );
+    expect(rows.map((r) => r.attempts)).toEqual([1, 1]);
+    for (const r of rows) expect(Number(r.wait)).toBeGreaterThan(20);
+    // When the pause is over they go out.
+    await stack.orm.em
+      .fork()
+      .execute(`update outbox set next_attempt_at = now() where organization_id = ? and sent_at is null`, [org.id]);
+    expect(await send()).toBe(2);
+    await smtp.waitFor((m) => m.to === second);
   });
 });
