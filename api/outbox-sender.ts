@@ -1,6 +1,7 @@
 /**
  * Delivers the account e-mails queued in the `outbox` table (invitations, password resets): claims
- * unsent rows with SKIP LOCKED, so several API processes never send one twice, opens the sealed
+ * unsent rows with SKIP LOCKED and a 5-minute lease, so several API processes do not send one twice
+ * (a crash between sending and recording it repeats that one mail after the lease), opens the sealed
  * link, writes the mail in the recipient's language and marks the row sent. A failed row is tried
  * again later (30 s, 1 min, 2 min, … after each failure) and given up after MAX_ATTEMPTS, so one
  * bad message never holds up the others.
@@ -8,8 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Mailer } from '../activities/notify.js';
-import { User } from '../db/entities/index.js';
-import { type Orm, orgEm } from '../db/orm.js';
+import type { Orm } from '../db/orm.js';
 
 type Lang = 'en' | 'id';
 interface Content {
@@ -53,48 +53,67 @@ export interface OutboxSenderDeps {
   organizationId?: string;
 }
 
-/** One round: sends what is waiting; returns how many were sent. */
+/** How long a claimed message is reserved for the sender that claimed it (then another may retry). */
+const LEASE_SECONDS = 300;
+
+type Row = {
+  id: string;
+  organization_id: string;
+  recipient: string;
+  template: string;
+  data: unknown;
+  attempts: number;
+};
+
+/**
+ * One round: sends what is waiting; returns how many were sent. Rows are claimed by one statement
+ * (a lease on next_attempt_at, SKIP LOCKED) and sent with no transaction open, so a slow mail
+ * server holds no database connection (the embedded PGlite has only one).
+ */
 export async function sendOutbox(deps: OutboxSenderDeps): Promise<number> {
-  return deps.orm.em.fork().transactional(async (em) => {
-    const rows = await em.execute<
-      { id: string; organization_id: string; recipient: string; template: string; data: unknown; attempts: number }[]
-    >(
-      `select id, organization_id, recipient, template, data, attempts from outbox
+  const em = deps.orm.em.fork();
+  const rows = await em.execute<Row[]>(
+    `update outbox set next_attempt_at = now() + make_interval(secs => ?)
+     where id in (
+       select id from outbox
        where sent_at is null and attempts < ? and (next_attempt_at is null or next_attempt_at <= now())
          ${deps.organizationId ? 'and organization_id = ?' : ''}
-       order by id limit ? for update skip locked`,
-      [MAX_ATTEMPTS, ...(deps.organizationId ? [deps.organizationId] : []), deps.batch ?? 20],
-    );
-    let n = 0;
-    for (const row of rows) {
-      try {
-        const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
-        const content = deps.open(data as Record<string, unknown>) as Partial<Content>;
-        const template = TEMPLATES[row.template];
-        if (!template || typeof content.url !== 'string') throw new Error(`unknown outbox template '${row.template}'`);
-        const user = await orgEm(deps.orm, row.organization_id).findOne(User, { email: row.recipient });
-        const lang: Lang = user?.locale === 'id' ? 'id' : 'en';
-        const mail = template[lang]({ url: content.url, displayName: content.displayName ?? row.recipient });
-        await deps.mailer.send({
-          to: row.recipient,
-          ...mail,
-          messageId: `<outbox-${row.id}-${randomUUID()}@lintas>`,
-          headers: {},
-        });
-        await em.execute('update outbox set sent_at = now() where id = ?', [row.id]);
-        n++;
-      } catch (err) {
-        const attempts = row.attempts + 1;
-        await em.execute(
-          `update outbox set attempts = ?, next_attempt_at = now() + make_interval(secs => ?) where id = ?`,
-          [attempts, 30 * 2 ** (attempts - 1), row.id],
-        );
-        if (attempts >= MAX_ATTEMPTS) deps.log.error({ err, outboxId: row.id }, 'outbox e-mail given up');
-        else deps.log.warn({ err, outboxId: row.id, attempts }, 'outbox e-mail not sent; will retry');
-      }
+       order by id limit ? for update skip locked)
+     returning id, organization_id, recipient, template, data, attempts`,
+    [LEASE_SECONDS, MAX_ATTEMPTS, ...(deps.organizationId ? [deps.organizationId] : []), deps.batch ?? 20],
+  );
+  let sent = 0;
+  for (const row of rows.sort((x, y) => Number(x.id) - Number(y.id))) {
+    try {
+      const data = typeof row.data === 'string' ? JSON.parse(row.data) : row.data;
+      const content = deps.open(data as Record<string, unknown>) as Partial<Content>;
+      const template = TEMPLATES[row.template];
+      if (!template || typeof content.url !== 'string') throw new Error(`unknown outbox template '${row.template}'`);
+      const [user] = await em.execute<{ locale: string | null }[]>(
+        'select locale from users where organization_id = ? and email = ?',
+        [row.organization_id, row.recipient],
+      );
+      const lang: Lang = user?.locale === 'id' ? 'id' : 'en';
+      const mail = template[lang]({ url: content.url, displayName: content.displayName ?? row.recipient });
+      await deps.mailer.send({
+        to: row.recipient,
+        ...mail,
+        messageId: `<outbox-${row.id}-${randomUUID()}@lintas>`,
+        headers: {},
+      });
+      await em.execute('update outbox set sent_at = now() where id = ?', [row.id]);
+      sent++;
+    } catch (err) {
+      const attempts = row.attempts + 1;
+      await em.execute(
+        `update outbox set attempts = ?, next_attempt_at = now() + make_interval(secs => ?) where id = ?`,
+        [attempts, 30 * 2 ** (attempts - 1), row.id],
+      );
+      if (attempts >= MAX_ATTEMPTS) deps.log.error({ err, outboxId: row.id }, 'outbox e-mail given up');
+      else deps.log.warn({ err, outboxId: row.id, attempts }, 'outbox e-mail not sent; will retry');
     }
-    return n;
-  });
+  }
+  return sent;
 }
 
 /** Sends the outbox every `intervalMs` until stopped. */

@@ -342,6 +342,15 @@ describe('the service desk in a browser', () => {
     await admin.goto('/profile');
     await admin.getByTestId('mfa-state').waitFor();
     await accessible(admin, 'profile');
+    // A mistyped code is an answer to that form, not the end of the session.
+    await admin.getByRole('button', { name: 'Replace authenticator' }).click();
+    await admin.getByLabel('Current code from your authenticator').fill('000000');
+    await consoleWatch.expecting(/status of 401/, async () => {
+      await admin.getByRole('button', { name: 'Replace authenticator' }).click();
+      await admin.getByRole('alert').getByText('needs a current code').waitFor();
+    });
+    expect(admin.url()).toMatch(/\/profile$/);
+    await admin.getByRole('button', { name: 'Cancel' }).click();
     // Out of office until a date: the end of that day where the person is (New York here).
     await admin.getByRole('textbox', { name: 'Out of office until' }).fill('2026-12-10');
     await admin.getByTestId('save-preferences').click();

@@ -81,6 +81,20 @@ describe('npm start, embedded mode', () => {
     const created = await api('POST', '/api/v1/incidents', { title: 'Embedded smoke', impact: 'low', urgency: 'high' });
     expect(created.status).toBe(201);
     expect(created.body.workflowId).toBe('demo/INC-1');
+    // Without SMTP, an invitation is printed to the terminal — and the single-connection PGlite
+    // stays responsive while the outbox is delivered.
+    const invited = await api('POST', '/api/v1/admin/users', {
+      email: 'newcomer@demo.lintas.local',
+      displayName: 'Newcomer',
+      role: 'agent',
+    });
+    expect(invited.status).toBe(201);
+    for (let i = 0; i < 100 && !first.out().includes('To: newcomer@demo.lintas.local'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(first.out()).toMatch(/To: newcomer@demo\.lintas\.local[\s\S]*\/accept-invitation#token=[\w-]{16,}/);
+    expect((await http(base)('GET', '/readyz')).status).toBe(200);
+    expect((await api('GET', '/api/v1/admin/users')).status).toBe(200);
 
     expect(await stop(first.child)).toBe(0);
     expect(first.out()).toContain('Stopped.');

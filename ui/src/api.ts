@@ -95,9 +95,12 @@ async function authorizedFetch(
       },
     });
   let res = await send();
-  if (res.status === 401 && !anonymous && tokens.refresh) {
+  // Only a refused credential (RFC 6750: it comes with WWW-Authenticate) is about the session; other
+  // 401s answer the request itself, e.g. a mistyped authenticator code.
+  const credentialRefused = (r: Response) => r.status === 401 && r.headers.has('www-authenticate');
+  if (credentialRefused(res) && !anonymous && tokens.refresh) {
     if (await refreshSession()) res = await send();
-    if (res.status === 401) {
+    if (credentialRefused(res)) {
       tokens.clear();
       endedListeners.forEach((fn) => fn());
     }
