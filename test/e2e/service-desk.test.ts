@@ -362,6 +362,20 @@ describe('the service desk in a browser', () => {
     await expect(admin.getByRole('textbox', { name: 'Out of office until' }).inputValue()).resolves.toBe('2026-12-10');
   });
 
+  it('routes a portal incident by the category the requester picks to that team’s member', async () => {
+    await requester.goto('/portal');
+    await requester.getByTestId('new-title').locator('input').fill('Wi-Fi drops in meeting room 2');
+    await requester.getByTestId('new-category').click();
+    await requester.getByRole('option', { name: 'wifi' }).click();
+    await requester.getByTestId('raise').click();
+    await requester.waitForURL(/\/portal\/INC-\d+$/);
+    const routed = await org.admin.api('GET', `/api/v1/incidents/${requester.url().split('/').pop()}`);
+    const network = (await org.admin.api('GET', '/api/v1/admin/teams')).body.items.find(
+      (t: { name: string }) => t.name === 'Network',
+    );
+    expect(routed.body).toMatchObject({ category: 'wifi', teamId: network.id, assigneeId: org.agent2.id });
+  });
+
   it('switches to Bahasa Indonesia (remembered for the user) and the dark theme, still accessible', async () => {
     await admin.goto('/console');
     await admin.getByRole('button', { name: 'Language' }).click();

@@ -154,6 +154,7 @@ const en = {
   portal: {
     title: 'My requests',
     raise: 'Report a problem',
+    category: 'What is it about? (optional)',
     submit: 'Submit',
     raised: 'Incident {key} raised',
     none: 'You have not raised anything yet',
@@ -453,6 +454,7 @@ const id: Messages = {
   portal: {
     title: 'Permintaan saya',
     raise: 'Laporkan masalah',
+    category: 'Tentang apa? (opsional)',
     submit: 'Kirim',
     raised: 'Insiden {key} dilaporkan',
     none: 'Anda belum melaporkan apa pun',
