@@ -60,9 +60,11 @@ export function provisionChromium() {
   const path = '/usr/bin/chromium';
   if (existsSync(path)) return path;
   console.error('Provisioning Chromium (Debian package chromium) for the end-to-end tests…');
-  const apt = (args) => spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'] }).status === 0;
-  const env = { DEBIAN_FRONTEND: 'noninteractive' };
-  Object.assign(process.env, env);
+  const apt = (args) =>
+    spawnSync('apt-get', args, {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0;
   if (
     process.getuid?.() === 0 &&
     (apt(['install', '-y', '-q', 'chromium']) || (apt(['update', '-q']) && apt(['install', '-y', '-q', 'chromium'])))

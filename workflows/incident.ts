@@ -180,18 +180,28 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     }
   }
 
+  /** Refuses any command on a closed or cancelled incident. */
+  function refuseWhenTerminal(what: 'comments' | 'changes'): void {
+    if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more ${what}`);
+  }
+
+  /** A command's free text: storable, and 1 to COMMENT_MAX characters once trimmed. */
+  function checkText(value: string, field: string, what: string): void {
+    const text = value.trim();
+    if (!isStorableText(text)) reject('invalid_command', `${field} ${STORABLE_TEXT_MESSAGE}`, field);
+    if (!text || text.length > COMMENT_MAX)
+      reject('missing_field', `${what} needs 1 to ${COMMENT_MAX} characters`, field);
+  }
+
   function validateComment(cmd: CommentCommand): void {
     checkRevision(state, cmd);
-    if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more comments`);
-    const body = cmd.body.trim();
-    if (!isStorableText(body)) reject('invalid_command', `body ${STORABLE_TEXT_MESSAGE}`, 'body');
-    if (!body || body.length > COMMENT_MAX)
-      reject('missing_field', `A comment needs 1 to ${COMMENT_MAX} characters`, 'body');
+    refuseWhenTerminal('comments');
+    checkText(cmd.body, 'body', 'A comment');
   }
 
   function validatePriority(cmd: PriorityCommand): void {
     checkRevision(state, cmd);
-    if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more changes`);
+    refuseWhenTerminal('changes');
     if (cmd.reason !== undefined && !isStorableText(cmd.reason))
       reject('invalid_command', `reason ${STORABLE_TEXT_MESSAGE}`, 'reason');
     const impact = cmd.impact ?? state.impact;
@@ -228,11 +238,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   function validateWorkaround(cmd: WorkaroundCommand): void {
     checkRevision(state, cmd);
-    if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more changes`);
-    const text = cmd.text.trim();
-    if (!isStorableText(text)) reject('invalid_command', `text ${STORABLE_TEXT_MESSAGE}`, 'text');
-    if (!text || text.length > COMMENT_MAX)
-      reject('missing_field', `A workaround needs 1 to ${COMMENT_MAX} characters`, 'text');
+    refuseWhenTerminal('changes');
+    checkText(cmd.text, 'text', 'A workaround');
   }
 
   setHandler(

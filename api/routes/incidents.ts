@@ -90,6 +90,11 @@ function own(ctx: AuthedContext, ref: { orgSlug: string | null; number: number }
   return ref.number;
 }
 
+/** What every incident route hands the service: the request's EntityManager, the caller, the number. */
+function target(ctx: AuthedContext, ref: { orgSlug: string | null; number: number }) {
+  return [ctx.state.em, ctx.state.principal, own(ctx, ref)] as const;
+}
+
 /** Answers with an incident and its revision as the ETag (send it back as If-Match). */
 function sendIncident(ctx: AuthedContext, incident: IncidentDto): void {
   ctx.set('ETag', `"${incident.revision}"`);
@@ -163,7 +168,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { 200: { description: 'The incident', schema: S.Incident }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        const incident = toDto(await service.load(ctx.state.em, ctx.state.principal, own(ctx, params.key)));
+        const incident = toDto(await service.load(...target(ctx, params.key)));
         sendIncident(ctx, incident);
       },
     }),
@@ -177,7 +182,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { 200: { description: 'Live workflow state' }, 403: { description: 'Requesters' }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        ctx.body = await service.live(ctx.state.em, ctx.state.principal, own(ctx, params.key));
+        ctx.body = await service.live(...target(ctx, params.key));
       },
     }),
     defineRoute({
@@ -190,7 +195,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { 200: { description: 'Timeline, oldest first', schema: S.Timeline }, ...byKey },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        ctx.body = await service.timeline(ctx.state.em, ctx.state.principal, own(ctx, params.key));
+        ctx.body = await service.timeline(...target(ctx, params.key));
       },
     }),
     defineRoute({
@@ -223,7 +228,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params }) => {
         const ctx = authed(c);
-        ctx.body = await service.history(ctx.state.em, ctx.state.principal, own(ctx, params.key));
+        ctx.body = await service.history(...target(ctx, params.key));
       },
     }),
     defineRoute({
@@ -245,9 +250,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         const { before, incident } = await service.transition(
-          ctx.state.em,
-          ctx.state.principal,
-          own(ctx, params.key),
+          ...target(ctx, params.key),
           body,
           commandMeta(ctx, body.revision),
         );
@@ -269,9 +272,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         const { before, incident } = await service.reprioritize(
-          ctx.state.em,
-          ctx.state.principal,
-          own(ctx, params.key),
+          ...target(ctx, params.key),
           body,
           commandMeta(ctx, body.revision),
         );
@@ -298,9 +299,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         const { before, incident } = await service.assign(
-          ctx.state.em,
-          ctx.state.principal,
-          own(ctx, params.key),
+          ...target(ctx, params.key),
           body,
           commandMeta(ctx, body.revision),
         );
@@ -328,13 +327,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const result = await service.comment(
-          ctx.state.em,
-          ctx.state.principal,
-          own(ctx, params.key),
-          body,
-          commandMeta(ctx),
-        );
+        const result = await service.comment(...target(ctx, params.key), body, commandMeta(ctx));
         ctx.state.audit = {
           targetType: 'incident',
           targetId: result.incident.workflowId,
@@ -358,9 +351,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
         const { incident } = await service.workaround(
-          ctx.state.em,
-          ctx.state.principal,
-          own(ctx, params.key),
+          ...target(ctx, params.key),
           body,
           commandMeta(ctx, body.revision),
         );
@@ -386,13 +377,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const incident = await service.rate(
-          ctx.state.em,
-          ctx.state.principal,
-          own(ctx, params.key),
-          body,
-          commandMeta(ctx),
-        );
+        const incident = await service.rate(...target(ctx, params.key), body, commandMeta(ctx));
         ctx.state.audit = { targetType: 'incident', targetId: incident.workflowId, after: { rating: body.rating } };
         sendIncident(ctx, incident);
       },
