@@ -50,10 +50,11 @@ async function eligible(em: Em, team: Team): Promise<{ userId: string; skills: s
     .sort((a, b) => (a.userId < b.userId ? -1 : 1));
 }
 
-async function nextTurn(em: Em, teamId: string): Promise<number> {
-  const rows = await em.execute<{ turn: number }[]>('update teams set turn = turn + 1 where id = ? returning turn', [
-    teamId,
-  ]);
+async function nextTurn(em: Em, orgId: string, teamId: string): Promise<number> {
+  const rows = await em.execute<{ turn: number }[]>(
+    'update teams set turn = turn + 1 where id = ? and organization_id = ? returning turn',
+    [teamId, orgId],
+  );
   return Number(rows[0]!.turn);
 }
 
@@ -69,7 +70,7 @@ async function leastLoaded(em: Em, orgId: string, candidates: string[], teamId: 
   const min = Math.min(...candidates.map((c) => load.get(c) ?? 0));
   const tied = candidates.filter((c) => (load.get(c) ?? 0) === min);
   // Ties take turns, so equal loads do not always fall on the same person.
-  return tied.length === 1 ? tied[0]! : tied[(await nextTurn(em, teamId)) % tied.length]!;
+  return tied.length === 1 ? tied[0]! : tied[(await nextTurn(em, orgId, teamId)) % tied.length]!;
 }
 
 export async function autoAssign(em: Em, input: AutoAssignInput): Promise<AutoAssignResult> {
@@ -90,7 +91,7 @@ export async function autoAssign(em: Em, input: AutoAssignInput): Promise<AutoAs
           pool.map((m) => m.userId),
           team.id,
         );
-      else assigneeId = pool[((await nextTurn(em, team.id)) - 1) % pool.length]!.userId;
+      else assigneeId = pool[((await nextTurn(em, input.orgId, team.id)) - 1) % pool.length]!.userId;
     }
   }
   const decided = { teamId: team?.id ?? null, assigneeId, strategy };

@@ -95,13 +95,22 @@ async function claim(em: Em, orgId: string, eventKey: string, recipient: string,
   return rows.length > 0;
 }
 
-async function settle(em: Em, eventKey: string, recipient: string, channel: string, error: unknown): Promise<void> {
+async function settle(
+  em: Em,
+  orgId: string,
+  eventKey: string,
+  recipient: string,
+  channel: string,
+  error: unknown,
+): Promise<void> {
   await em.execute(
-    `update notifications set status = ?, sent_at = ?, last_error = ? where event_key = ? and recipient = ? and channel = ?`,
+    `update notifications set status = ?, sent_at = ?, last_error = ?
+     where organization_id = ? and event_key = ? and recipient = ? and channel = ?`,
     [
       error ? 'failed' : 'sent',
       error ? null : new Date(),
       error ? String((error as Error).message ?? error).slice(0, 1000) : null,
+      orgId,
       eventKey,
       recipient,
       channel,
@@ -122,10 +131,10 @@ export async function once(
   try {
     await send();
   } catch (err) {
-    await settle(em, eventKey, recipient, channel, err);
+    await settle(em, orgId, eventKey, recipient, channel, err);
     throw err;
   }
-  await settle(em, eventKey, recipient, channel, null);
+  await settle(em, orgId, eventKey, recipient, channel, null);
 }
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<void> {

@@ -3,7 +3,8 @@
  * incident, the requester and the resolution it rates, with an expiry, under an HMAC-SHA256 whose
  * key is derived from the deployment's secret; nothing is stored, and a changed byte is refused.
  */
-import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { deriveKey } from '../api/secrets.js';
 
 export interface RatingLink {
   orgId: string;
@@ -21,7 +22,7 @@ export type RatingLinkProblem = 'malformed' | 'bad_signature' | 'expired';
 export const RATING_LINK_TTL_S = 30 * 86_400;
 
 export function ratingLinkKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, 'lintas', 'rating-link', 32));
+  return deriveKey(secret, 'rating-link');
 }
 
 function mac(key: Buffer, body: string): Buffer {

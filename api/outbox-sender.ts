@@ -6,9 +6,8 @@
  * again later (30 s, 1 min, 2 min, … after each failure) and given up after MAX_ATTEMPTS, so one
  * bad message never holds up the others.
  */
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Mailer } from '../activities/notify.js';
+import { type Mailer, messageIdFor } from '../activities/notify.js';
 import type { Orm } from '../db/orm.js';
 
 type Lang = 'en' | 'id';
@@ -58,11 +57,12 @@ const LEASE_SECONDS = 300;
 
 type Row = {
   id: string;
-  organization_id: string;
   recipient: string;
   template: string;
   data: unknown;
   attempts: number;
+  /** The recipient's language, looked up in the claiming statement. */
+  locale: string | null;
 };
 
 /**
@@ -79,7 +79,9 @@ export async function sendOutbox(deps: OutboxSenderDeps): Promise<number> {
        where sent_at is null and attempts < ? and (next_attempt_at is null or next_attempt_at <= now())
          ${deps.organizationId ? 'and organization_id = ?' : ''}
        order by id limit ? for update skip locked)
-     returning id, organization_id, recipient, template, data, attempts`,
+     returning id, recipient, template, data, attempts,
+       (select u.locale from users u where u.organization_id = outbox.organization_id and u.email = outbox.recipient)
+         as locale`,
     [LEASE_SECONDS, MAX_ATTEMPTS, ...(deps.organizationId ? [deps.organizationId] : []), deps.batch ?? 20],
   );
   let sent = 0;
@@ -89,16 +91,13 @@ export async function sendOutbox(deps: OutboxSenderDeps): Promise<number> {
       const content = deps.open(data as Record<string, unknown>) as Partial<Content>;
       const template = TEMPLATES[row.template];
       if (!template || typeof content.url !== 'string') throw new Error(`unknown outbox template '${row.template}'`);
-      const [user] = await em.execute<{ locale: string | null }[]>(
-        'select locale from users where organization_id = ? and email = ?',
-        [row.organization_id, row.recipient],
-      );
-      const lang: Lang = user?.locale === 'id' ? 'id' : 'en';
+      const lang: Lang = row.locale === 'id' ? 'id' : 'en';
       const mail = template[lang]({ url: content.url, displayName: content.displayName ?? row.recipient });
       await deps.mailer.send({
         to: row.recipient,
         ...mail,
-        messageId: `<outbox-${row.id}-${randomUUID()}@lintas>`,
+        // The same id when a lapsed lease sends it again, so the receiver can drop the copy.
+        messageId: messageIdFor(`outbox:${row.id}`, row.recipient),
         headers: {},
       });
       await em.execute('update outbox set sent_at = now() where id = ?', [row.id]);

@@ -11,11 +11,16 @@ export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** A 256-bit key for one purpose, derived (HKDF-SHA256) from a configured secret. */
+export function deriveKey(secret: string, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, 'lintas', purpose, 32));
+}
+
 /** AES-256-GCM with a key derived from a configured secret; output is `v1.<iv>.<tag>.<data>`. */
 export class SecretBox {
   private readonly key: Buffer;
   constructor(secret: string, purpose: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, 'lintas', purpose, 32));
+    this.key = deriveKey(secret, purpose);
   }
 
   seal(plain: string): string {

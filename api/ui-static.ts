@@ -50,6 +50,7 @@ function gzippedAsset(file: string): Promise<Buffer> {
   if (!copy) {
     copy = readFile(file).then((b) => gzipAsync(b, { level: 9 }));
     gzipped.set(file, copy);
+    copy.catch(() => gzipped.delete(file)); // a failed read is tried again by the next request
   }
   return copy;
 }

@@ -18,7 +18,7 @@ import { ensureSearchAttributes } from './search-attributes.js';
 import { startDevServer, type DevServer } from './temporal-dev.js';
 import { fileURLToPath } from 'node:url';
 import { createWorker, workerSettings } from './worker.js';
-import { createSmtpMailer, createTerminalMailer } from './mailer.js';
+import { createTerminalMailer } from './mailer.js';
 import { startOutboxSender } from '../api/outbox-sender.js';
 
 async function jwtSecretFor(dataDir: string, fromEnv: string | undefined): Promise<string> {
@@ -76,11 +76,12 @@ async function main(): Promise<void> {
   const jwtSecret = await jwtSecretFor(dataDir, config.JWT_SECRET);
   const nativeConnection = await NativeConnection.connect({ address });
   stops.push(() => nativeConnection.close());
+  const settings = workerSettings(config);
   const worker = await createWorker({
     orm,
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
-    ...workerSettings(config),
+    ...settings,
     linkSecret: jwtSecret,
   });
   const running = worker.run();
@@ -107,7 +108,7 @@ async function main(): Promise<void> {
   stops.push(
     startOutboxSender({
       orm,
-      mailer: config.SMTP_URL ? createSmtpMailer(config.SMTP_URL, config.SMTP_FROM) : createTerminalMailer(),
+      mailer: settings.mailer ?? createTerminalMailer(),
       open: account.readOutbox,
       log,
     }),

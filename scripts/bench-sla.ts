@@ -12,7 +12,6 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -22,6 +21,7 @@ import { startDevServer } from '../deploy/temporal-dev.js';
 import { createWorker } from '../deploy/worker.js';
 import { incidentWorkflowId } from '../workflows/incident-messages.js';
 import { incidentWorkflow } from '../workflows/incident.js';
+import { freePort, pct } from './embedded-system.js';
 import { ALWAYS_OPEN } from '../workflows/rules/business-calendar.js';
 import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../workflows/rules/sla.js';
 
@@ -33,15 +33,6 @@ const LEAD_MIN = 4;
 const DB = process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/lintas_bench';
 const CONCURRENCY = 64;
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
 const rssOf = (pid: number | null) => {
   if (!pid) return NaN;

@@ -20,9 +20,9 @@ export const freePort = () =>
     });
   });
 
-/** The value at percentile p of ascending numbers. */
-export const pct = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+/** The value at percentile p of ascending numbers (NaN for none). */
+export const pct = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 export interface EmbeddedSystem {
   /** e.g. http://127.0.0.1:41234 (the web app; the API under /api/v1) */

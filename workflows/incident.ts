@@ -325,7 +325,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             priority,
             assigneeId,
             reassignmentCount: reassignmentsAfter(s, assigneeId),
-            status: assigneeId && s.status === 'new' ? 'assigned' : s.status,
+            status: statusAfterAssignment(s.status, assigneeId),
             sla: priority !== s.priority ? slaAfterPriority(withLevels, priority, Date.parse(now)) : withLevels,
           };
         },

@@ -166,8 +166,10 @@ export function nextDue(policy: SlaPolicySnapshot, c: SlaClock): number | null {
 
 export type SlaState = 'on_track' | 'at_risk' | 'breached' | 'met' | 'paused';
 
-/** How a clock stands: breached once over target; at risk from the first escalation level. */
-/** The clock's state; `used` is its business time so far when the caller has already measured it. */
+/**
+ * How a clock stands: breached once over target; at risk from the first escalation level. `used`
+ * is its business time so far when the caller has already measured it.
+ */
 export function stateOf(
   policy: SlaPolicySnapshot,
   c: SlaClock,
