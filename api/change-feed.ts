@@ -16,9 +16,23 @@ export interface IncidentChange {
 type Listener = (change: IncidentChange) => void;
 
 const POLL_MS = 1000;
+/**
+ * `updated_at` is when the workflow decided a change, not when its projection row landed (a retried
+ * activity can land late): each poll looks this far back and skips revisions already reported.
+ */
+const LOOK_BACK_MS = 30_000;
+
+interface OrgFeed {
+  /** The newest `updated_at` seen. */
+  since: Date;
+  /** The revision last reported per incident number, for changes inside the look-back window. */
+  reported: Map<number, { revision: number; at: number }>;
+  listeners: Set<Listener>;
+  timer: NodeJS.Timeout;
+}
 
 export class ChangeFeed {
-  private readonly orgs = new Map<string, { since: Date; listeners: Set<Listener>; timer: NodeJS.Timeout }>();
+  private readonly orgs = new Map<string, OrgFeed>();
 
   constructor(
     private readonly orm: Orm,
@@ -29,8 +43,9 @@ export class ChangeFeed {
   subscribe(orgId: string, listener: Listener): () => void {
     let feed = this.orgs.get(orgId);
     if (!feed) {
-      const created = {
+      const created: OrgFeed = {
         since: new Date(),
+        reported: new Map(),
         listeners: new Set<Listener>(),
         timer: undefined as unknown as NodeJS.Timeout,
       };
@@ -54,13 +69,14 @@ export class ChangeFeed {
     };
   }
 
-  private async poll(orgId: string, feed: { since: Date; listeners: Set<Listener> }): Promise<void> {
+  private async poll(orgId: string, feed: OrgFeed): Promise<void> {
+    const from = new Date(feed.since.getTime() - LOOK_BACK_MS);
     const rows = await this.orm.em
       .fork()
       .execute<{ number: number; revision: number; status: string; updated_at: Date; requester_id: string }[]>(
         `select number, revision, status, updated_at, requester_id from incidents
          where organization_id = ? and updated_at > ? order by updated_at limit 500`,
-        [orgId, feed.since],
+        [orgId, from],
       );
     for (const r of rows) {
       const change = {
@@ -71,7 +87,12 @@ export class ChangeFeed {
         requesterId: r.requester_id,
       };
       if (change.updatedAt > feed.since) feed.since = change.updatedAt;
+      const last = feed.reported.get(r.number);
+      if (last && last.revision >= r.revision) continue;
+      feed.reported.set(r.number, { revision: r.revision, at: change.updatedAt.getTime() });
       for (const listener of feed.listeners) listener(change);
     }
+    // What fell out of the window cannot come back: forget it.
+    for (const [n, seen] of feed.reported) if (seen.at <= from.getTime()) feed.reported.delete(n);
   }
 }

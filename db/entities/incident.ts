@@ -20,6 +20,8 @@ export const IncidentSchema = defineEntity({
     { properties: ['organization', 'team'] },
     { properties: ['organization', 'createdAt'] },
     { properties: ['organization', 'resolutionDueAt'] },
+    // The live change feed polls each organization's recent changes every second.
+    { properties: ['organization', 'updatedAt'] },
   ],
   properties: {
     workflowId: p.string().length(80).primary(),
