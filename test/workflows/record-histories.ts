@@ -1,0 +1,167 @@
+/**
+ * Records real incident workflow histories into test/workflows/histories/ for the replay test.
+ * Not part of `npm test` (its name does not end in .test): run it before changing the workflow, so
+ * the histories come from the code that running tickets were started with:
+ *
+ *   npm test -- --testMatch '**' '/dist/test/workflows/record-histories.js' (without the space)
+ *
+ * Each scenario drives an incident through the API on the real stack and saves its history as
+ * `<label>-<scenario>.json`; files already there are kept (they are the old code's record).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { devServerAddress, temporalCli } from '../support/env.js';
+import { startStack, type Stack, type TestOrg } from '../support/stack.js';
+
+const dir = fileURLToPath(new URL('../../../test/workflows/histories/', import.meta.url));
+const label = process.env['HISTORY_LABEL'] ?? 'v1';
+
+let stack: Stack;
+let org: TestOrg;
+
+beforeAll(async () => {
+  stack = await startStack({ autoCloseAfterMs: 3000 });
+  org = await stack.createOrg();
+  mkdirSync(dir, { recursive: true });
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function save(name: string, workflowId: string, waitForClose = false) {
+  const file = `${dir}${label}-${name}.json`;
+  if (existsSync(file)) return;
+  if (waitForClose) await stack.client.workflow.getHandle(workflowId).result();
+  // The CLI writes the standard JSON history format (the SDK's own converter trips over Jest's realms).
+  const shown = spawnSync(
+    temporalCli(),
+    ['workflow', 'show', '--workflow-id', workflowId, '--address', devServerAddress(), '--output', 'json'],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
+  writeFileSync(file, shown.stdout);
+}
+
+function ok(res: { status: number; body: unknown }, status = 200) {
+  expect({ status: res.status, body: res.body }).toMatchObject({ status });
+  return res.body as any;
+}
+
+describe('recording workflow histories', () => {
+  it('a full lifecycle: assign, work, notes, pending, priority, workaround, resolve, rate, close', async () => {
+    const a = org.agent.api;
+    const inc = ok(
+      await a('POST', '/api/v1/incidents', {
+        title: 'Mail is slow',
+        impact: 'medium',
+        urgency: 'low',
+        requesterId: org.requester.id,
+      }),
+      201,
+    );
+    const k = `/api/v1/incidents/${inc.key}`;
+    ok(await a('POST', `${k}/assignment`, { assigneeId: org.agent.id, teamId: org.teamId }));
+    ok(await a('POST', `${k}/transitions`, { to: 'in_progress' }));
+    ok(await a('POST', `${k}/comments`, { body: 'Looking' }), 201);
+    ok(await a('POST', `${k}/comments`, { body: 'Queue is long', internal: true }), 201);
+    ok(await a('POST', `${k}/transitions`, { to: 'pending', pendingReason: 'customer' }));
+    ok(await org.requester.api('POST', `${k}/comments`, { body: 'Here are the logs' }), 201);
+    ok(await a('POST', `${k}/transitions`, { to: 'in_progress' }));
+    ok(await a('POST', `${k}/priority`, { impact: 'high', reason: 'whole floor' }));
+    ok(await a('POST', `${k}/workaround`, { text: 'Use webmail' }));
+    ok(await a('POST', `${k}/assignment`, { assigneeId: org.agent2.id }));
+    ok(
+      await org.agent2.api('POST', `${k}/transitions`, {
+        to: 'resolved',
+        resolutionCode: 'solved',
+        resolutionNotes: 'Queue drained',
+      }),
+    );
+    ok(await org.requester.api('POST', `${k}/rating`, { rating: 4, comment: 'ok' }));
+    ok(await a('POST', `${k}/transitions`, { to: 'closed' }));
+    await save('lifecycle', inc.workflowId, true);
+  });
+
+  it('auto-assignment by category, reopen, auto-close; and a cancel', async () => {
+    ok(
+      await org.admin.api('PATCH', `/api/v1/admin/teams/${org.teamId}`, {
+        assignment: 'round_robin',
+        categories: ['printing'],
+      }),
+    );
+    const a = org.agent.api;
+    const inc = ok(await a('POST', '/api/v1/incidents', { title: 'Printer jam', category: 'printing' }), 201);
+    expect(inc.assigneeId).not.toBeNull();
+    const k = `/api/v1/incidents/${inc.key}`;
+    const owner = inc.assigneeId === org.agent.id ? org.agent.api : org.agent2.api;
+    ok(await owner('POST', `${k}/transitions`, { to: 'in_progress' }));
+    ok(await owner('POST', `${k}/transitions`, { to: 'resolved', resolutionCode: 'workaround', resolutionNotes: 'x' }));
+    ok(await owner('POST', `${k}/transitions`, { to: 'in_progress', reason: 'jammed again' }));
+    ok(await owner('POST', `${k}/transitions`, { to: 'resolved', resolutionCode: 'solved', resolutionNotes: 'y' }));
+    // closes itself after the stack's 3-second auto-close period
+    await save('auto-assign-reopen-autoclose', inc.workflowId, true);
+
+    const gone = ok(await a('POST', '/api/v1/incidents', { title: 'Never mind' }), 201);
+    ok(await a('POST', `/api/v1/incidents/${gone.key}/transitions`, { to: 'cancelled', reason: 'duplicate' }));
+    await save('cancel', gone.workflowId, true);
+  });
+
+  it('SLA escalations up to a breach that raises the priority and hands over to the team lead', async () => {
+    ok(await org.admin.api('PATCH', `/api/v1/admin/teams/${org.teamId}`, { leadId: org.agent2.id }));
+    const minute = { responseMinutes: 1, resolutionMinutes: 2 };
+    ok(
+      await org.admin.api('POST', '/api/v1/admin/sla-policies', {
+        name: 'Fast',
+        rank: 1,
+        definition: {
+          conditions: { categories: ['fast'] },
+          targets: { P1: minute, P2: minute, P3: minute, P4: minute },
+          calendar: {
+            timeZone: 'UTC',
+            week: Array.from({ length: 7 }, () => [{ start: '00:00', end: '00:00' }]),
+            holidays: [],
+          },
+          escalations: [
+            { fraction: 0.05, actions: [{ type: 'notify', to: 'assignee' }] },
+            {
+              fraction: 1,
+              actions: [
+                { type: 'raise_priority' },
+                { type: 'reassign_to_team_lead' },
+                { type: 'notify', to: 'admins' },
+              ],
+            },
+          ],
+        },
+      }),
+      201,
+    );
+    const inc = ok(
+      await org.agent.api('POST', '/api/v1/incidents', {
+        title: 'Site down',
+        category: 'fast',
+        impact: 'low',
+        urgency: 'low',
+        assigneeId: org.agent.id,
+        teamId: org.teamId,
+      }),
+      201,
+    );
+    // Response breach at 60 s: raise_priority and the hand-over happen then.
+    for (let i = 0; i < 80; i++) {
+      const now = ok(await org.agent.api('GET', `/api/v1/incidents/${inc.key}`));
+      if (now.sla.response.state === 'breached' && now.priority !== inc.priority) break;
+      await sleep(1000);
+    }
+    await sleep(3000); // a priority raise retargets: let a later wake happen too
+    ok(
+      await org.agent2.api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'cancelled', reason: 'recorded' }),
+    );
+    await save('sla-breach-raise', inc.workflowId, true);
+  }, 150_000);
+});
