@@ -23,6 +23,7 @@ import { AppError, titleFor } from './errors.js';
 import { readiness } from './health.js';
 import { IncidentService } from './incidents-service.js';
 import { buildOpenApi } from './openapi.js';
+import { uniqueViolation } from './unique-constraints.js';
 import { type AnyRoute, mount } from './route.js';
 import { authRoutes } from './routes/auth.js';
 import { directoryRoutes } from './routes/directory.js';
@@ -149,17 +150,18 @@ export function createApp(deps: AppDeps) {
       const err =
         raw instanceof AppError
           ? raw
-          : isUnavailable(raw)
-            ? new AppError(
-                503,
-                'temporarily_unavailable',
-                'A service behind the API is unavailable; try again shortly',
-                [],
-                {
-                  'Retry-After': '5',
-                },
-              )
-            : fromHttpError(raw as { status?: number; code?: string });
+          : (uniqueViolation(raw) ??
+            (isUnavailable(raw)
+              ? new AppError(
+                  503,
+                  'temporarily_unavailable',
+                  'A service behind the API is unavailable; try again shortly',
+                  [],
+                  {
+                    'Retry-After': '5',
+                  },
+                )
+              : fromHttpError(raw as { status?: number; code?: string })));
       if (err?.status === 503) ctx.state.log.warn({ err: raw }, 'dependency unavailable');
       if (err) {
         ctx.status = err.status;

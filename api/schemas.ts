@@ -8,9 +8,9 @@ import {
 } from '../workflows/rules/incident-lifecycle.js';
 import { LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
 import { SlaView } from './sla.js';
-import { isStorableText, STORABLE_TEXT_MESSAGE } from '../workflows/rules/text.js';
+import { DISPLAYABLE_TEXT_MESSAGE, isDisplayableText } from '../workflows/rules/text.js';
 
-export const text = (max: number) => z.string().trim().max(max).refine(isStorableText, STORABLE_TEXT_MESSAGE);
+export const text = (max: number) => z.string().trim().max(max).refine(isDisplayableText, DISPLAYABLE_TEXT_MESSAGE);
 const uuid = z.uuid();
 
 export const LoginBody = z.strictObject({

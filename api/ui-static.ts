@@ -68,7 +68,14 @@ async function fileAt(root: string, path: string): Promise<string | null> {
 export function serveUi(root: string, apiPrefix: string) {
   const base = normalize(root);
   return async (ctx: AppContext, next: Next): Promise<void> => {
-    const isApi = ctx.path.startsWith(apiPrefix) || ctx.path === '/healthz' || ctx.path === '/readyz';
+    // Every /api path is the API's (another version included): an unknown one is a problem+json 404,
+    // never the web app's HTML.
+    const isApi =
+      ctx.path === '/api' ||
+      ctx.path.startsWith('/api/') ||
+      ctx.path.startsWith(apiPrefix) ||
+      ctx.path === '/healthz' ||
+      ctx.path === '/readyz';
     if (isApi || (ctx.method !== 'GET' && ctx.method !== 'HEAD')) return next();
     let file: string | null = null;
     try {

@@ -469,9 +469,15 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         const user = await loadUser(ctx, params.userId);
         const existing = await em.findOne(TeamMember, { team: team.id, user: user.id });
         const before = existing ? { userId: user.id, skills: existing.skills ?? [] } : null;
-        if (existing) existing.skills = body.skills;
-        else em.create(TeamMember, { organization: principal.orgId, team, user, skills: body.skills });
-        await em.flush();
+        // An upsert: the same member sent twice at once is one membership, both answered 200.
+        await em.execute(
+          `insert into team_members (organization_id, team_id, user_id, skills, created_at) values (?, ?, ?, ?, now())
+           on conflict (team_id, user_id) do update set skills = excluded.skills
+           where team_members.organization_id = excluded.organization_id`,
+          [principal.orgId, team.id, user.id, JSON.stringify(body.skills)],
+          'run',
+        );
+        if (existing) await em.refresh(existing);
         ctx.state.audit = {
           targetType: 'team',
           targetId: team.id,
@@ -556,18 +562,13 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         }
         const row = await em.findOne(RolePermission, { role: params.role });
         const before = [...(row?.permissions ?? DEFAULT_GRANTS[params.role])].sort();
-        if (row) {
-          row.permissions = next;
-          row.updatedAt = new Date();
-        } else {
-          em.create(RolePermission, {
-            organization: principal.orgId,
-            role: params.role,
-            permissions: next,
-            updatedAt: new Date(),
-          });
-        }
-        await em.flush();
+        // An upsert: the same grant sent twice at once is one row, both answered 200.
+        await em.execute(
+          `insert into role_permissions (organization_id, role, permissions, updated_at) values (?, ?, ?, now())
+           on conflict (organization_id, role) do update set permissions = excluded.permissions, updated_at = now()`,
+          [principal.orgId, params.role, JSON.stringify(next)],
+          'run',
+        );
         ctx.state.audit = {
           targetType: 'role',
           targetId: params.role,

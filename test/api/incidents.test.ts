@@ -431,11 +431,26 @@ describe('errors', () => {
     const res = await create(a, { title: 'nul \u0000 inside' });
     expectProblem(res, 422, 'validation_failed');
     expect(res.body.errors).toEqual([
-      { field: 'body.title', message: 'must be well-formed Unicode without control characters' },
+      {
+        field: 'body.title',
+        message: 'must be well-formed Unicode without control characters or bidirectional overrides',
+      },
     ]);
     const surrogate = await a.agent.api('POST', '/api/v1/incidents', '{"title":"lone \\ud800 surrogate"}');
     expectProblem(surrogate, 422, 'validation_failed');
     expect((await a.agent.api('GET', '/api/v1/incidents?limit=1')).body.total).toBe(before);
+    // A right-to-left override would show "invoice‮fdp.exe" as "invoiceexe.pdf".
+    for (const bidi of ['\u202e', '\u202d', '\u202a', '\u2066', '\u2069']) {
+      const reversed = await create(a, { title: `invoice${bidi}fdp.exe` });
+      expectProblem(reversed, 422, 'validation_failed');
+      expect(reversed.body.errors[0].field).toBe('body.title');
+    }
+    const comment = await a.agent.api('POST', `/api/v1/incidents/${key}/comments`, { body: 'see \u202egnp.exe' });
+    expectProblem(comment, 422, 'validation_failed');
+    expect((await a.agent.api('GET', '/api/v1/incidents?limit=1')).body.total).toBe(before);
+    // Direction marks for right-to-left writing stay allowed.
+    const rtl = await create(a, { title: 'שלום \u200f(RTL) עולם' });
+    expect(rtl.status).toBe(201);
     const ok = await create(a, { title: 'Tabs\tand ünïcödé 🚑', description: 'line one\nline two' });
     expect(ok.status).toBe(201);
     expect(ok.body.title).toBe('Tabs\tand ünïcödé 🚑');

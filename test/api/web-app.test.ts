@@ -68,6 +68,16 @@ describe('web app', () => {
     expect(api.status).toBe(404);
     expect(api.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+    // Another API version, or /api itself, is the API's too: problem+json, never the app's HTML.
+    for (const path of ['/api/v2/incidents', '/api', '/api/', '/api/v1']) {
+      const other = await fetch(`${stack.baseUrl}${path}`);
+      expect({ path, status: other.status, type: other.headers.get('content-type') }).toEqual({
+        path,
+        status: 404,
+        type: 'application/problem+json',
+      });
+      expect(((await other.json()) as { code: string }).code).toBe('route_not_found');
+    }
   });
 
   it('streams incident changes to signed-in staff; requesters only hear of their own', async () => {

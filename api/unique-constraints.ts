@@ -1,0 +1,87 @@
+/**
+ * What a unique-constraint violation means to a client. Two requests can pass the same "is this
+ * name free?" check at once; the database then refuses the second write, and that refusal must
+ * reach the client as the same 409 and stable code that the check gives, never as a 500. Every
+ * unique constraint and primary key of the schema is listed here (a test walks the live schema and
+ * fails on one that is not), either with what it tells the client, or with why no request can hit
+ * it (keys the server generates, writes that already say `on conflict`).
+ */
+import { AppError } from './errors.js';
+
+type Meaning = { status: 409; code: string; detail: string; field?: string } | { internal: string };
+
+const taken = (code: string, detail: string, field: string): Meaning => ({ status: 409, code, detail, field });
+
+export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
+  users_email_unique: taken('email_taken', 'A user with this e-mail already exists', 'email'),
+  teams_organization_id_name_unique: taken('name_taken', 'A team with this name exists', 'name'),
+  sla_policies_organization_id_name_unique: taken('name_taken', 'A policy with this name exists', 'name'),
+  categories_organization_id_key_unique: taken('name_taken', 'A category with this name exists', 'name'),
+  canned_replies_organization_id_title_unique: taken('name_taken', 'A canned reply with this title exists', 'title'),
+  idempotency_keys_pkey: taken(
+    'idempotency_conflict',
+    'A request with this Idempotency-Key is in progress; retry',
+    'Idempotency-Key',
+  ),
+  // Written as upserts: a repeated or concurrent write of the same row is the same success.
+  role_permissions_pkey: { internal: 'PUT /admin/roles/:role upserts' },
+  team_members_pkey: { internal: 'PUT /admin/teams/:id/members/:userId upserts' },
+  incident_watchers_pkey: { internal: 'watching is an upsert in the projection' },
+  // Keys the server makes up (UUIDs, random secrets, counters under a row lock).
+  organizations_pkey: { internal: 'generated UUID' },
+  organizations_slug_unique: { internal: 'organizations are created by seed and tests only' },
+  teams_pkey: { internal: 'generated UUID' },
+  users_pkey: { internal: 'generated UUID' },
+  sessions_pkey: { internal: 'generated UUID' },
+  api_keys_pkey: { internal: 'generated UUID' },
+  api_keys_secret_hash_unique: { internal: 'hash of 32 random bytes' },
+  sla_policies_pkey: { internal: 'generated UUID' },
+  categories_pkey: { internal: 'generated UUID' },
+  canned_replies_pkey: { internal: 'generated UUID' },
+  refresh_tokens_pkey: { internal: 'hash of 32 random bytes' },
+  user_tokens_pkey: { internal: 'hash of 32 random bytes' },
+  audit_log_pkey: { internal: 'identity column' },
+  audit_log_organization_id_seq_unique: { internal: 'sequence taken under the organization row lock' },
+  outbox_pkey: { internal: 'identity column' },
+  notifications_pkey: { internal: 'identity column' },
+  inbox_pkey: { internal: 'identity column' },
+  incident_events_pkey: { internal: 'identity column' },
+  login_throttle_pkey: { internal: 'written with on conflict' },
+  // Projection writes: keyed by workflow id and revision, written with on conflict (DESIGN rule 4).
+  incidents_pkey: { internal: 'projection upsert' },
+  incidents_organization_id_number_unique: { internal: 'numbers come from an atomic counter' },
+  incident_events_incident_workflow_id_revision_unique: { internal: 'projection insert on conflict do nothing' },
+  inbox_user_id_incident_workflow_id_revision_kind_unique: { internal: 'projection insert on conflict do nothing' },
+  notifications_event_key_recipient_channel_unique: { internal: 'notification ledger, on conflict' },
+  assignment_decisions_pkey: { internal: 'decision insert on conflict' },
+  mikro_orm_migrations_pkey: { internal: 'the migrator' },
+};
+
+/** The constraint a PostgreSQL unique violation (SQLSTATE 23505) names, if the error is one. */
+function violatedConstraint(err: unknown): string | null {
+  for (
+    let e = err as { code?: unknown; constraint?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 4;
+    depth++
+  ) {
+    if (e.code === '23505') return typeof e.constraint === 'string' ? e.constraint : '';
+    e = e.cause as typeof e;
+  }
+  return null;
+}
+
+/** The client's answer to a unique violation (409 with the constraint's stable code), or null for other errors. */
+export function uniqueViolation(err: unknown): AppError | null {
+  const constraint = violatedConstraint(err);
+  if (constraint === null) return null;
+  const meaning = UNIQUE_CONSTRAINTS[constraint];
+  if (meaning && 'code' in meaning) {
+    return new AppError(
+      409,
+      meaning.code,
+      meaning.detail,
+      meaning.field ? [{ field: meaning.field, message: 'taken' }] : [],
+    );
+  }
+  return new AppError(409, 'conflict', 'The change conflicts with another one made at the same time; retry');
+}
