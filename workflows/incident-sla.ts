@@ -13,6 +13,7 @@ import {
   type SlaPolicySnapshot,
   CLOCK_KINDS,
   dueFractions,
+  elapsed,
   instantOf,
   meet,
   nextDue,
@@ -59,12 +60,18 @@ export function slaAfterTransition(
   return next;
 }
 
-/** The clocks after a priority change: new targets, time used kept. */
-export function slaAfterPriority(sla: IncidentSla, priority: Priority, now: number): IncidentSla {
+/**
+ * The clocks after a priority change: new targets for clocks still running, time used kept. A clock
+ * that was met or has breached keeps its target and due time: its outcome is history (a raise at
+ * the breach must not turn "1m 27s over" into "0m 27s over"). `keepBreached` is false only when
+ * replaying histories from before that rule, which retargeted breached clocks too.
+ */
+export function slaAfterPriority(sla: IncidentSla, priority: Priority, now: number, keepBreached = true): IncidentSla {
   const cal = sla.policy.calendar;
-  return each(sla, (k) =>
-    sla[k].metAt === null ? retarget(cal, sla[k], targetMs(sla.policy, priority, k), now) : sla[k],
-  );
+  const settled = (k: ClockKind) =>
+    sla[k].metAt !== null ||
+    (keepBreached && (sla[k].breachedAt !== null || elapsed(cal, sla[k], now) >= sla[k].targetMs));
+  return each(sla, (k) => (settled(k) ? sla[k] : retarget(cal, sla[k], targetMs(sla.policy, priority, k), now)));
 }
 
 /** The next instant an escalation level or a breach falls due, if any clock is running. */

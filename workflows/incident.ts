@@ -86,6 +86,11 @@ function refuse(refusal: Refusal | null): void {
   if (refusal) reject(refusal.code, refusal.detail, refusal.field);
 }
 
+/** Met and breached clocks keep their due time on a priority change (histories before: retargeted). */
+function keepsBreachedClocks(): boolean {
+  return patched('sla-keep-settled-clocks');
+}
+
 function checkRevision(state: IncidentSnapshot, cmd: Guarded): void {
   if (cmd.expectedRevision !== undefined && cmd.expectedRevision !== state.revision) {
     reject(
@@ -229,7 +234,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             urgency,
             priority,
             sla:
-              s.sla && priority !== s.priority ? slaAfterPriority(s.sla, priority, Date.parse(now)) : (s.sla ?? null),
+              s.sla && priority !== s.priority
+                ? slaAfterPriority(s.sla, priority, Date.parse(now), keepsBreachedClocks())
+                : (s.sla ?? null),
           }),
         );
       }),
@@ -326,7 +333,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
             assigneeId,
             reassignmentCount: reassignmentsAfter(s, assigneeId),
             status: statusAfterAssignment(s.status, assigneeId),
-            sla: priority !== s.priority ? slaAfterPriority(withLevels, priority, Date.parse(now)) : withLevels,
+            sla:
+              priority !== s.priority
+                ? slaAfterPriority(withLevels, priority, Date.parse(now), keepsBreachedClocks())
+                : withLevels,
           };
         },
       );

@@ -109,7 +109,7 @@ async function advanceTo(weekday: number, hh: number, mm: number): Promise<numbe
   return target;
 }
 
-async function raise(impact: Level, urgency: Level) {
+async function raise(impact: Level, urgency: Level, sla: SlaPolicySnapshot = policy) {
   n += 1;
   const handle = await env.client.workflow.start(incidentWorkflow, {
     workflowId: incidentWorkflowId(org.slug, n),
@@ -131,7 +131,7 @@ async function raise(impact: Level, urgency: Level) {
           teamId: null,
           createdBy: actor,
           autoCloseAfterMs: 3 * DAY,
-          sla: policy,
+          sla,
         },
       },
     ],
@@ -214,6 +214,32 @@ describe('SLA clocks on business hours', () => {
     expect(s.priority).toBe('P1');
     expect(s.sla!.response.targetMs).toBe(HOUR);
     expect(s.sla!.escalations.filter((e) => e.clock === 'response').map((e) => e.fraction)).toEqual([0.75, 0.9, 1]);
+  });
+
+  it('a breach that raises the priority keeps the breached clock as it was; the running one is retargeted', async () => {
+    const raising: SlaPolicySnapshot = {
+      ...policy,
+      escalations: [{ fraction: 1, actions: [{ type: 'raise_priority' }] }],
+    };
+    await advanceTo(1, 9, 0); // Monday 09:00
+    const h = await raise('low', 'low', raising); // P4: response 24 h, resolution 1 week (business)
+    const before = await h.query(stateQuery);
+    const responseDue = before.sla!.response.dueAt!;
+    await env.sleep(responseDue - (await env.currentTimeMs()) + MIN);
+    const after = await h.query(stateQuery);
+    expect(after.priority).toBe('P3');
+    // Breached at its due time, and still due then: the raise did not move it.
+    expect(after.sla!.response.breachedAt).not.toBeNull();
+    expect(after.sla!.response.dueAt).toBe(responseDue);
+    expect(after.sla!.response.targetMs).toBe(24 * HOUR);
+    // The resolution clock runs on, now under the P3 target of 48 h.
+    expect(after.sla!.resolution.targetMs).toBe(48 * HOUR);
+    expect(after.sla!.resolution.dueAt).toBeLessThan(before.sla!.resolution.dueAt!);
+    // A later manual priority change leaves the breached clock alone too.
+    await h.executeUpdate(priorityUpdate, { args: [{ impact: 'high', urgency: 'high', actor }] });
+    const manual = await h.query(stateQuery);
+    expect(manual.sla!.response.dueAt).toBe(responseDue);
+    expect(manual.sla!.response.targetMs).toBe(24 * HOUR);
   });
 
   it('reopen resumes the resolution clock with the time already used', async () => {
