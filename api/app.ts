@@ -24,6 +24,7 @@ import { readiness } from './health.js';
 import { IncidentService } from './incidents-service.js';
 import { buildOpenApi } from './openapi.js';
 import { uniqueViolation } from './unique-constraints.js';
+import type { TemporalTimeouts } from './temporal-calls.js';
 import { type AnyRoute, mount } from './route.js';
 import { authRoutes } from './routes/auth.js';
 import { directoryRoutes } from './routes/directory.js';
@@ -55,6 +56,8 @@ export interface AppDeps {
    */
   trustProxyHops?: number;
   publicUrl?: string;
+  /** Deadlines of Temporal calls (defaults in api/temporal-calls.ts). */
+  temporalTimeouts?: TemporalTimeouts;
   /** The built web app (ui/dist) to serve from this origin; absent: API only. */
   uiDir?: string | undefined;
 }
@@ -118,6 +121,7 @@ export function createApp(deps: AppDeps) {
     temporal: deps.temporal,
     autoCloseAfterMs: deps.autoCloseAfterMs,
     taskQueue: deps.taskQueue,
+    timeouts: deps.temporalTimeouts,
   });
   const routes: AnyRoute[] = [
     ...authRoutes(auth, account),
@@ -173,6 +177,7 @@ export function createApp(deps: AppDeps) {
           detail: err.detail,
           code: err.code,
           requestId,
+          ...err.extensions,
           ...(err.fields.length ? { errors: err.fields } : {}),
         };
       } else {

@@ -13,6 +13,8 @@ export class AppError extends Error {
     readonly detail: string,
     readonly fields: FieldError[] = [],
     readonly headers: Record<string, string> = {},
+    /** Extra members of the problem document (RFC 9457 extensions), e.g. `outcome`. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
   }

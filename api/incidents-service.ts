@@ -4,7 +4,7 @@
  */
 import { ASSIGNABLE_ROLES } from './permissions.js';
 import { type HistoryEntry, readTicketHistory } from './ticket-history.js';
-import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
+import { type Client, type WorkflowHandle, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -39,6 +39,7 @@ import type { Principal } from './context.js';
 import { AppError, notFound, validationFailed, type FieldError } from './errors.js';
 import type * as S from './schemas.js';
 import { isUnprocessedUpdate, mapTemporalError } from './temporal-errors.js';
+import { DEFAULT_TIMEOUTS, commandWithin, readWithin, type TemporalTimeouts } from './temporal-calls.js';
 
 export type IncidentDto = z.infer<typeof S.Incident>;
 
@@ -53,7 +54,12 @@ export interface IncidentServiceDeps {
   autoCloseAfterMs: number;
   /** The worker's task queue (tests isolate theirs). */
   taskQueue?: string | undefined;
+  /** Deadlines of Temporal calls (defaults: a worker has 5 s to take a command). */
+  timeouts?: TemporalTimeouts | undefined;
 }
+
+/** What sends one command: its update started with these, resolving once accepted (or refused). */
+type Send = (h: WorkflowHandle, updateId: string, notAfter: number) => Promise<{ result(): Promise<IncidentSnapshot> }>;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 const refId = (r: { id: string } | null | undefined) => r?.id ?? null;
@@ -141,7 +147,10 @@ function requestHash(principal: Principal, body: unknown): string {
 }
 
 export class IncidentService {
-  constructor(private readonly deps: IncidentServiceDeps) {}
+  private readonly timeouts: TemporalTimeouts;
+  constructor(private readonly deps: IncidentServiceDeps) {
+    this.timeouts = deps.timeouts ?? DEFAULT_TIMEOUTS;
+  }
 
   private handle(principal: Principal, number: number) {
     return this.deps.temporal.workflow.getHandle(incidentWorkflowId(principal.orgSlug, number));
@@ -244,7 +253,7 @@ export class IncidentService {
         const stored = await em.findOne(Incident, { number }, { refresh: true });
         // Without a stored row the first request stopped between reserving and starting: finish it.
         if (!stored) await this.start(em, principal, body, number, 'USE_EXISTING');
-        return { incident: toDto(stored ?? (await this.load(em, principal, number))), replayed: true };
+        return { incident: toDto(stored ?? (await this.load(em, principal, number))), replayed: !!stored };
       }
       await this.checkRefs(em, body);
       const number = await this.reserveWithKey(em, principal, idempotencyKey, hash);
@@ -299,15 +308,27 @@ export class IncidentService {
       body.category ?? null,
       incident.requesterId,
     );
-    const start = new WithStartWorkflowOperation(incidentWorkflow, {
-      workflowId: incidentWorkflowId(principal.orgSlug, number),
-      taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
-      args: [{ kind: 'new', incident }],
-      workflowIdConflictPolicy: conflictPolicy,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [{ key: ORG_SEARCH_ATTRIBUTE, value: principal.orgSlug }],
-    });
-    await this.deps.temporal.workflow.executeUpdateWithStart(openUpdate, { startWorkflowOperation: start });
+    await commandWithin(
+      this.deps.temporal,
+      this.timeouts,
+      (notAfter) =>
+        this.deps.temporal.workflow.startUpdateWithStart(openUpdate, {
+          waitForStage: 'ACCEPTED',
+          startWorkflowOperation: new WithStartWorkflowOperation(incidentWorkflow, {
+            workflowId: incidentWorkflowId(principal.orgSlug, number),
+            taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
+            args: [{ kind: 'new', incident: { ...incident, notAfter } }],
+            workflowIdConflictPolicy: conflictPolicy,
+            // A task is a few milliseconds of work; when a worker dies holding one, another takes it
+            // after this (the default 10 s is longer than the API waits for a command to be taken).
+            workflowTaskTimeout: '4s',
+            // A number whose creation was abandoned (no worker before the deadline) may be used again.
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+            typedSearchAttributes: [{ key: ORG_SEARCH_ATTRIBUTE, value: principal.orgSlug }],
+          }),
+        }),
+      'The incident',
+    ).catch(mapTemporalError);
   }
 
   async list(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>) {
@@ -349,7 +370,10 @@ export class IncidentService {
    */
   async history(em: Em, principal: Principal, number: number) {
     const incident = await this.load(em, principal, number);
-    const entries = (await readTicketHistory(this.deps.temporal, incident.workflowId)) ?? [];
+    const entries =
+      (await readWithin(this.deps.temporal, this.timeouts, () =>
+        readTicketHistory(this.deps.temporal, incident.workflowId),
+      )) ?? [];
     const ids = [...new Set(entries.map((e) => e.actorUserId).filter((x): x is string => !!x))];
     const users = ids.length ? await em.find(User, { id: { $in: ids } }) : [];
     const label = new Map(users.map((u) => [u.id, `${u.displayName} <${u.email}>`]));
@@ -376,7 +400,9 @@ export class IncidentService {
     const incident = await this.load(em, principal, number);
     if (isTerminal(incident.status)) return this.snapshotOf(incident);
     try {
-      return await this.handle(principal, number).query(stateQuery);
+      return await readWithin(this.deps.temporal, this.timeouts, () =>
+        this.handle(principal, number).query(stateQuery),
+      );
     } catch (err) {
       return mapTemporalError(err);
     }
@@ -398,7 +424,7 @@ export class IncidentService {
     principal: Principal,
     number: number,
     updateId: string,
-    run: (h: ReturnType<IncidentService['handle']>, updateId: string) => Promise<IncidentSnapshot>,
+    send: Send,
     loaded?: Incident,
   ): Promise<{ before: IncidentDto; incident: IncidentDto; revision: number }> {
     // A DTO now: the loaded entity is refreshed in place by the reload below.
@@ -409,7 +435,8 @@ export class IncidentService {
     let result: IncidentSnapshot | undefined;
     for (let attempt = 1; !result; attempt++) {
       try {
-        result = await run(this.handle(principal, number), updateId);
+        const h = this.handle(principal, number);
+        result = await commandWithin(this.deps.temporal, this.timeouts, (notAfter) => send(h, updateId, notAfter));
       } catch (err) {
         if (attempt < 3 && isUnprocessedUpdate(err)) continue;
         return mapTemporalError(err);
@@ -426,10 +453,11 @@ export class IncidentService {
     meta: CommandMeta,
   ) {
     const { revision: _, ...req } = body;
-    return this.command(em, principal, number, meta.updateId, (h, updateId) =>
-      h.executeUpdate(transitionUpdate, {
-        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
+    return this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
+      h.startUpdate(transitionUpdate, {
+        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
         updateId,
+        waitForStage: 'ACCEPTED',
       }),
     );
   }
@@ -443,10 +471,11 @@ export class IncidentService {
     meta: CommandMeta,
   ) {
     const { revision: _, ...req } = body;
-    return this.command(em, principal, number, meta.updateId, (h, updateId) =>
-      h.executeUpdate(priorityUpdate, {
-        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
+    return this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
+      h.startUpdate(priorityUpdate, {
+        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
         updateId,
+        waitForStage: 'ACCEPTED',
       }),
     );
   }
@@ -461,12 +490,19 @@ export class IncidentService {
       principal,
       number,
       meta.updateId,
-      (h, updateId) =>
-        h.executeUpdate(assignUpdate, {
+      (h, updateId, notAfter) =>
+        h.startUpdate(assignUpdate, {
           args: [
-            { assigneeId: body.assigneeId, teamId, actor: actorOf(principal), expectedRevision: meta.expectedRevision },
+            {
+              assigneeId: body.assigneeId,
+              teamId,
+              actor: actorOf(principal),
+              expectedRevision: meta.expectedRevision,
+              notAfter,
+            },
           ],
           updateId,
+          waitForStage: 'ACCEPTED',
         }),
       current,
     );
@@ -476,10 +512,11 @@ export class IncidentService {
     if (body.internal && !principal.permissions.has('incident.work_note')) {
       throw new AppError(403, 'forbidden', "Work notes need the 'incident.work_note' permission");
     }
-    const { incident, revision } = await this.command(em, principal, number, meta.updateId, (h, updateId) =>
-      h.executeUpdate(commentUpdate, {
-        args: [{ body: body.body, internal: body.internal, actor: actorOf(principal) }],
+    const { incident, revision } = await this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
+      h.startUpdate(commentUpdate, {
+        args: [{ body: body.body, internal: body.internal, actor: actorOf(principal), notAfter }],
         updateId,
+        waitForStage: 'ACCEPTED',
       }),
     );
     const event = await em.findOneOrFail(IncidentEvent, { incident: incident.workflowId, revision });
@@ -493,10 +530,11 @@ export class IncidentService {
     body: z.infer<typeof S.WorkaroundBody>,
     meta: CommandMeta,
   ) {
-    return this.command(em, principal, number, meta.updateId, (h, updateId) =>
-      h.executeUpdate(workaroundUpdate, {
-        args: [{ text: body.text, actor: actorOf(principal), expectedRevision: meta.expectedRevision }],
+    return this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
+      h.startUpdate(workaroundUpdate, {
+        args: [{ text: body.text, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
         updateId,
+        waitForStage: 'ACCEPTED',
       }),
     );
   }
@@ -544,18 +582,23 @@ export class IncidentService {
           : 'This resolution can no longer be rated (the incident was reopened or is not resolved)',
       );
     }
+    const handle = this.deps.temporal.workflow.getHandle(current.workflowId);
     try {
-      await this.deps.temporal.workflow.getHandle(current.workflowId).executeUpdate(rateUpdate, {
-        args: [
-          {
-            rating: body.rating,
-            comment: body.comment ?? null,
-            resolvedAt,
-            actor: { userId: requesterId, kind: 'user' },
-          },
-        ],
-        updateId,
-      });
+      await commandWithin(this.deps.temporal, this.timeouts, (notAfter) =>
+        handle.startUpdate(rateUpdate, {
+          args: [
+            {
+              rating: body.rating,
+              comment: body.comment ?? null,
+              resolvedAt,
+              actor: { userId: requesterId, kind: 'user' },
+              notAfter,
+            },
+          ],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+      );
     } catch (err) {
       return mapTemporalError(err);
     }

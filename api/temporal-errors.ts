@@ -3,6 +3,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { type RejectionType } from '../workflows/incident-messages.js';
 import { AppError } from './errors.js';
+import { notApplied } from './temporal-calls.js';
 
 const STATUS: Record<RejectionType, number> = {
   rating_not_open: 409,
@@ -11,6 +12,7 @@ const STATUS: Record<RejectionType, number> = {
   stale_revision: 409,
   missing_field: 422,
   invalid_command: 422,
+  command_expired: 503,
 };
 
 function fieldOf(details: unknown[] | null | undefined): string | undefined {
@@ -33,11 +35,14 @@ export function isUnprocessedUpdate(err: unknown): boolean {
 export function mapTemporalError(err: unknown): never {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
     const type = err.cause.type as RejectionType | undefined;
+    // Refused because no worker took it before its deadline: known not to be applied.
+    if (type === 'command_expired') throw notApplied();
     if (type && type in STATUS) {
       const field = fieldOf(err.cause.details);
       throw new AppError(STATUS[type], type, err.cause.message, field ? [{ field, message: err.cause.message }] : []);
     }
   }
+  if (err instanceof AppError) throw err;
   if (isUnprocessedUpdate(err)) {
     throw new AppError(503, 'temporarily_unavailable', 'The ticket is busy; try again in a moment', [], {
       'Retry-After': '1',

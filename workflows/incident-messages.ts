@@ -137,6 +137,8 @@ export interface NewIncident {
   /** The SLA policy version in force when the incident was raised (fixed for its life). */
   sla?: SlaPolicySnapshot | null;
   priorityMatrix?: PriorityMatrix;
+  /** Creation is abandoned when no worker starts the workflow before this (epoch ms). */
+  notAfter?: number;
 }
 
 /** Start input: a new incident, or the carried state after continue-as-new. */
@@ -144,9 +146,17 @@ export type IncidentWorkflowInput =
   { kind: 'new'; incident: NewIncident } | { kind: 'continued'; snapshot: IncidentSnapshot; autoCloseAfterMs: number };
 
 /** Optimistic-concurrency guard: refused with `stale_revision` when it does not match. */
-export interface Guarded {
+export interface Guarded extends Expiring {
   actor: Actor;
   expectedRevision?: number | undefined;
+}
+
+/**
+ * A command the API stops waiting for at `notAfter` (epoch ms): a worker that first sees it later
+ * refuses it (`command_expired`), so the API can tell its client it was not applied.
+ */
+export interface Expiring {
+  notAfter?: number | undefined;
 }
 
 export type TransitionCommand = TransitionRequest & Guarded;
@@ -163,7 +173,7 @@ export interface WorkaroundCommand extends Guarded {
   text: string;
 }
 /** A rating from the signed link sent to the requester (no sign-in). */
-export interface RateCommand {
+export interface RateCommand extends Expiring {
   rating: number;
   comment: string | null;
   resolvedAt: string;
@@ -182,6 +192,7 @@ export const REJECTIONS = [
   'not_assignable',
   'stale_revision',
   'invalid_command',
+  'command_expired',
 ] as const;
 export type RejectionType = (typeof REJECTIONS)[number];
 

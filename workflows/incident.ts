@@ -18,6 +18,7 @@ import type * as activities from '../activities/index.js';
 import {
   type AssignCommand,
   type CommentCommand,
+  type Expiring,
   type Guarded,
   type IncidentSnapshot,
   type IncidentWorkflowInput,
@@ -89,6 +90,20 @@ function refuse(refusal: Refusal | null): void {
 /** Met and breached clocks keep their due time on a priority change (histories before: retargeted). */
 function keepsBreachedClocks(): boolean {
   return patched('sla-keep-settled-clocks');
+}
+
+/**
+ * What Temporal runs as an update's validator: a command that reaches a worker after its deadline
+ * is refused before anything else (the API already told its client it was not applied). Only the
+ * validator checks this: handlers re-run on replay, long after any deadline.
+ */
+function expiring<C extends Expiring>(check: (cmd: C) => void): (cmd: C) => void {
+  return (cmd) => {
+    if (cmd.notAfter !== undefined && Date.now() > cmd.notAfter) {
+      reject('command_expired', 'The command reached the ticket after its deadline and was not applied');
+    }
+    check(cmd);
+  };
 }
 
 function checkRevision(state: IncidentSnapshot, cmd: Guarded): void {
@@ -240,7 +255,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           }),
         );
       }),
-    { validator: validatePriority },
+    { validator: expiring(validatePriority) },
   );
 
   function validateWorkaround(cmd: WorkaroundCommand): void {
@@ -259,7 +274,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           workaround: cmd.text.trim(),
         }));
       }),
-    { validator: validateWorkaround },
+    { validator: expiring(validateWorkaround) },
   );
 
   function validateRate(cmd: RateCommand): void {
@@ -285,7 +300,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           csat: { rating: cmd.rating, comment: cmd.comment, at: now, resolvedAt: cmd.resolvedAt },
         }));
       }),
-    { validator: validateRate },
+    { validator: expiring(validateRate) },
   );
 
   /** Takes the escalation levels that are due: records them, applies their actions, notifies. */
@@ -397,10 +412,28 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
 
   setHandler(stateQuery, () => state);
 
-  setHandler(openUpdate, async () => {
-    await condition(() => persistedRevision >= 1);
-    return state;
-  });
+  // A create that no worker started before its deadline is abandoned (the API said so): no ticket.
+  const abandoned =
+    input.kind === 'new' && input.incident.notAfter !== undefined && Date.now() > input.incident.notAfter;
+  setHandler(
+    openUpdate,
+    async () => {
+      await condition(() => persistedRevision >= 1);
+      return state;
+    },
+    {
+      validator: () => {
+        if (abandoned) reject('command_expired', 'The incident reached the ticket engine after its deadline');
+      },
+    },
+  );
+  if (abandoned) {
+    throw ApplicationFailure.create({
+      type: 'create_abandoned',
+      message: 'No worker started this incident before the API gave up waiting; it was not created',
+      nonRetryable: true,
+    });
+  }
 
   setHandler(
     transitionUpdate,
@@ -444,7 +477,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           return after;
         });
       }),
-    { validator: validateTransition },
+    { validator: expiring(validateTransition) },
   );
 
   setHandler(
@@ -470,7 +503,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           }),
         );
       }),
-    { validator: validateAssign },
+    { validator: expiring(validateAssign) },
   );
 
   setHandler(
@@ -480,7 +513,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         validateComment(cmd);
         return commit(cmd.actor, cmd.internal ? 'work_note' : 'comment', { body: cmd.body.trim() }, (s) => s);
       }),
-    { validator: validateComment },
+    { validator: expiring(validateComment) },
   );
 
   if (persistedRevision === 0) {

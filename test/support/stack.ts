@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { pino } from 'pino';
 import { createActivities } from '../../activities/index.js';
+import { WORKER_TUNING } from '../../deploy/worker.js';
 import type { Mailer } from '../../activities/notify.js';
 import { type AppDeps, createApp } from '../../api/app.js';
 import { hashPassword } from '../../api/auth.js';
@@ -106,6 +107,7 @@ export async function startStack(
       connection,
       taskQueue,
       workflowBundle: { codePath: workflowBundlePath() },
+      ...WORKER_TUNING,
       activities: createActivities({ orm, mailer: opts.mailer ?? null, linkSecret: jwtSecret }),
     });
     const running = worker.run();

@@ -1,6 +1,7 @@
 // A worker in its own process, so a test can kill it with SIGKILL like a crashed machine.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.js';
+import { WORKER_TUNING } from '../../deploy/worker.js';
 import { openDatabase } from '../../db/orm.js';
 
 const env = (name: string) => {
@@ -16,6 +17,7 @@ const worker = await Worker.create({
   connection,
   taskQueue: env('TASK_QUEUE'),
   workflowBundle: { codePath: env('WORKFLOW_BUNDLE') },
+  ...WORKER_TUNING,
   activities: createActivities({ orm }),
 });
 console.log('WORKER READY');

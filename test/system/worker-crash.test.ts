@@ -32,10 +32,23 @@ describe('worker crash in the middle of a lifecycle', () => {
     ).body;
     await api('POST', `/api/v1/incidents/${inc.key}/assignment`, { assigneeId: org.agent.id, teamId: org.teamId });
 
-    // Changes in flight while the worker dies.
-    const start = api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'in_progress' });
+    // Changes in flight while the worker dies. Each either lands, or is answered 503 not_applied
+    // (the API waits only seconds for a worker) and then really is not applied: sent again with
+    // its Idempotency-Key it lands, once.
+    const send = (path: string, body: unknown, key: string) =>
+      api('POST', `/api/v1/incidents/${inc.key}/${path}`, body, { 'Idempotency-Key': key });
+    const untilApplied = async (path: string, body: unknown, key: string) => {
+      let res = await send(path, body, key);
+      for (let i = 0; i < 20 && res.status === 503; i++) {
+        expect(res.body.outcome).toBe('not_applied');
+        await new Promise((r) => setTimeout(r, 500));
+        res = await send(path, body, key);
+      }
+      return res;
+    };
+    const start = untilApplied('transitions', { to: 'in_progress' }, 'start');
     const comments = Array.from({ length: 5 }, (_, i) =>
-      api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: `note ${i}`, internal: i % 2 === 1 }),
+      untilApplied('comments', { body: `note ${i}`, internal: i % 2 === 1 }, `note-${i}`),
     );
     await new Promise((r) => setTimeout(r, 15));
     await workers.kill(worker);
@@ -46,7 +59,7 @@ describe('worker crash in the middle of a lifecycle', () => {
     expect(results.map((r) => r.status)).toEqual([200, 201, 201, 201, 201, 201]);
 
     // Again, this time during a later step, and carry on to the end.
-    const pend = api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'pending', pendingReason: 'vendor' });
+    const pend = untilApplied('transitions', { to: 'pending', pendingReason: 'vendor' }, 'pend');
     await new Promise((r) => setTimeout(r, 10));
     await workers.kill(worker);
     worker = await workers.start();
@@ -56,7 +69,7 @@ describe('worker crash in the middle of a lifecycle', () => {
       { to: 'resolved', resolutionCode: 'solved', resolutionNotes: 'Replaced the optic' },
       { to: 'closed' },
     ]) {
-      expect((await api('POST', `/api/v1/incidents/${inc.key}/transitions`, body)).status).toBe(200);
+      expect((await untilApplied('transitions', body, `to-${body.to}`)).status).toBe(200);
     }
 
     const final = (await api('GET', `/api/v1/incidents/${inc.key}`)).body;
