@@ -3,6 +3,7 @@
  * to a session with idle and absolute timeouts, rotating refresh tokens with reuse detection, and
  * API keys for integrations. The organization of every request comes from the verified credential.
  */
+import { LockMode } from '@mikro-orm/core';
 import bcrypt from 'bcrypt';
 import jwt from 'jsonwebtoken';
 import koaPassport from 'koa-passport';
@@ -17,7 +18,7 @@ import { AppError, unauthorized } from './errors.js';
 import { settingsOf } from './org-settings.js';
 import { DEFAULT_GRANTS, type Permission } from './permissions.js';
 import type { RateLimiter } from './rate-limit.js';
-import { randomToken, sha256 } from './secrets.js';
+import { SecretBox, randomToken, sha256 } from './secrets.js';
 
 const ISSUER = 'lintas';
 const AUDIENCE = 'lintas-api';
@@ -25,6 +26,8 @@ const MFA_AUDIENCE = 'lintas-mfa';
 export const API_KEY_PREFIX = 'lk_';
 /** How often a session's last-seen time is written (it only needs minute precision). */
 const TOUCH_EVERY_MS = 30_000;
+/** How long after its use a refresh token may be presented again by the same client (other tabs). */
+export const REUSE_GRACE_MS = 10_000;
 
 export interface AuthDeps {
   orm: Orm;
@@ -222,27 +225,65 @@ export function createAuth(deps: AuthDeps) {
 
   /**
    * Exchanges a refresh token for a new pair. A token used twice means it was copied: the whole
-   * session is revoked and the event audited.
+   * session is revoked and the event audited — with one exception, so that several tabs of one
+   * browser sharing a session do not sign each other out: within REUSE_GRACE_MS of its use, by the
+   * same client (address and User-Agent), while its successor is still unused, presenting it again
+   * returns that same successor (no fork of the chain). A replay later than that, from anywhere
+   * else, or after the successor was used is theft.
    */
   async function refresh(ctx: AppContext, token: string): Promise<Tokens> {
     const hash = sha256(token);
-    const em = deps.orm.em.fork();
-    const row = await em.findOne(
-      RefreshToken,
-      { tokenHash: hash },
-      { filters: { [TENANT_FILTER]: false }, populate: ['session', 'session.user'] },
-    );
+    const by = sha256(`${ctx.ip}\n${ctx.get('User-Agent')}`);
     const invalid = () => new AppError(401, 'invalid_refresh_token', 'The refresh token is not valid; sign in again');
-    if (!row) throw invalid();
-    const session = row.session;
+    const outcome = await deps.orm.em.fork().transactional(async (tx) => {
+      // Locked: of two uses at once, the second waits and then sees the first one's successor.
+      const row = await tx.findOne(
+        RefreshToken,
+        { tokenHash: hash },
+        {
+          filters: { [TENANT_FILTER]: false },
+          populate: ['session', 'session.user'],
+          lockMode: LockMode.PESSIMISTIC_WRITE,
+          lockTableAliases: ['r0'],
+        },
+      );
+      if (!row) throw invalid();
+      const session = row.session;
+      if (session.revokedAt) throw invalid();
+      const now = Date.now();
+      if (row.usedAt) {
+        const successor =
+          row.successorSealed && row.usedBy === by && now - row.usedAt.getTime() <= REUSE_GRACE_MS
+            ? new SecretBox(token, 'refresh-successor').open(row.successorSealed)
+            : null;
+        const next = successor
+          ? await tx.findOne(RefreshToken, { tokenHash: sha256(successor) }, { filters: { [TENANT_FILTER]: false } })
+          : null;
+        if (successor && next && !next.usedAt) return { kind: 'grace' as const, session, refreshToken: successor };
+        return { kind: 'reused' as const, session };
+      }
+      if (now > session.absoluteExpiresAt.getTime() || now - session.lastSeenAt.getTime() > session.idleTimeoutMs) {
+        return { kind: 'expired' as const, session };
+      }
+      if (!session.user.active) throw invalid();
+      const refreshToken = randomToken(32);
+      row.usedAt = new Date(now);
+      row.usedBy = by;
+      row.successorSealed = new SecretBox(token, 'refresh-successor').seal(refreshToken);
+      tx.create(RefreshToken, {
+        tokenHash: sha256(refreshToken),
+        organization: session.organization,
+        session,
+        createdAt: new Date(now),
+        usedAt: null,
+      });
+      session.lastSeenAt = new Date(now);
+      return { kind: 'rotated' as const, session, refreshToken };
+    });
+    const { session } = outcome;
     const orgId = session.organization.id;
     const scoped = orgEm(deps.orm, orgId);
-    if (session.revokedAt) throw invalid();
-    // Claim the token atomically: of two concurrent uses, exactly one wins.
-    const claimed = row.usedAt
-      ? 0
-      : await scoped.nativeUpdate(RefreshToken, { tokenHash: hash, usedAt: null }, { usedAt: new Date() });
-    if (claimed === 0) {
+    if (outcome.kind === 'reused') {
       await revokeSessions(scoped, { id: session.id }, 'refresh_token_reuse');
       await deps.audit.append(orgId, {
         ...auditContext(ctx),
@@ -259,21 +300,16 @@ export function createAuth(deps: AuthDeps) {
         'This refresh token was already used; the session has been ended',
       );
     }
-    const now = Date.now();
-    if (now > session.absoluteExpiresAt.getTime() || now - session.lastSeenAt.getTime() > session.idleTimeoutMs) {
+    if (outcome.kind === 'expired') {
       await revokeSessions(scoped, { id: session.id }, 'expired');
       throw new AppError(401, 'session_expired', 'The session has timed out; sign in again');
     }
-    if (!session.user.active) throw invalid();
-    const live = await scoped.findOneOrFail(Session, { id: session.id });
-    live.lastSeenAt = new Date(now);
-    const refreshToken = await newRefreshToken(scoped, live);
     return {
       status: 'signed_in',
       accessToken: accessToken(session.user, orgId, session.id),
       tokenType: 'Bearer',
       expiresIn: Math.floor(deps.jwtTtlMs / 1000),
-      refreshToken,
+      refreshToken: outcome.refreshToken,
       sessionId: session.id,
     };
   }

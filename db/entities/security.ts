@@ -39,6 +39,13 @@ export const RefreshTokenSchema = defineEntity({
     session: () => p.manyToOne(Session).index(),
     createdAt: p.datetime(),
     usedAt: p.datetime().nullable(),
+    /** Who used it: SHA-256 of the client address and User-Agent (for the short reuse grace). */
+    usedBy: p.string().length(64).nullable(),
+    /**
+     * The token that replaced it, sealed with a key derived from this token itself: only someone who
+     * holds this token can read it, and only during the grace after its use (see api/auth.ts).
+     */
+    successorSealed: p.text().nullable(),
   },
 });
 export class RefreshToken extends RefreshTokenSchema.class {}

@@ -8,6 +8,7 @@ import { Migration20261124202202 } from './Migration20261124202202.js';
 import { Migration20261124210034 } from './Migration20261124210034.js';
 import { Migration20261124222106 } from './Migration20261124222106.js';
 import { Migration20261124232958 } from './Migration20261124232958.js';
+import { Migration20261201214706 } from './Migration20261201214706.js';
 
 /** Every committed migration, in order. New ones are appended by `npm run migration:create`. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124210034', class: Migration20261124210034 },
   { name: 'Migration20261124222106', class: Migration20261124222106 },
   { name: 'Migration20261124232958', class: Migration20261124232958 },
+  { name: 'Migration20261201214706', class: Migration20261201214706 },
 ];

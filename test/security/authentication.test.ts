@@ -3,6 +3,7 @@
  * recovery codes, sessions with rotating refresh tokens, timeouts, reset and invitation.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { REUSE_GRACE_MS } from '../../api/auth.js';
 import { Session, User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
 import { eventually, expectProblem, mailedToken, totp } from '../support/problems.js';
@@ -336,9 +337,10 @@ describe('sessions and refresh tokens', () => {
     expect(r1.status).toBe(200);
     expect(r1.body.refreshToken).not.toBe(first.refreshToken);
     expect(r1.body.sessionId).toBe(first.sessionId);
-    // The thief replays the first token: refused, and the session (with the legitimate new token) ends.
+    // The thief replays the first token from another client: refused, and the session (with the
+    // legitimate new token) ends — even inside the grace that other tabs of one browser get.
     expectProblem(
-      await anon()('POST', '/api/v1/auth/refresh', { refreshToken: first.refreshToken }),
+      await anon()('POST', '/api/v1/auth/refresh', { refreshToken: first.refreshToken }, { 'user-agent': 'thief/1.0' }),
       401,
       'refresh_token_reused',
     );
@@ -352,14 +354,42 @@ describe('sessions and refresh tokens', () => {
     expect(log.body.items).toHaveLength(1);
   });
 
-  it('of two concurrent refreshes with one token, exactly one succeeds', async () => {
+  it('tabs of one browser refreshing with the same token at once share one successor, and the session lives on', async () => {
     const u = await newUser();
     const s = await signIn(u.email);
+    const tab = { 'user-agent': 'Mozilla/5.0 (one browser)' };
     const results = await Promise.all(
-      [1, 2].map(() => anon()('POST', '/api/v1/auth/refresh', { refreshToken: s.refreshToken })),
+      [1, 2, 3, 4].map(() => anon()('POST', '/api/v1/auth/refresh', { refreshToken: s.refreshToken }, tab)),
     );
-    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    // One chain: every tab got the same next token (the grace returns it, it makes no new one).
+    expect(new Set(results.map((r) => r.body.refreshToken)).size).toBe(1);
+    const next = results[0]!.body.refreshToken;
+    const later = await anon()('POST', '/api/v1/auth/refresh', { refreshToken: next }, tab);
+    expect(later.status).toBe(200);
+    expect((await http(stack.baseUrl, later.body.accessToken)('GET', '/api/v1/me')).status).toBe(200);
+    // Once the successor has been used, the old token is no longer a tab's late echo: theft.
+    expectProblem(
+      await anon()('POST', '/api/v1/auth/refresh', { refreshToken: s.refreshToken }, tab),
+      401,
+      'refresh_token_reused',
+    );
+    expect(
+      (await org.admin.api('GET', `/api/v1/audit?action=auth.refresh_token_reuse&targetId=${s.sessionId}`)).body.items,
+    ).toHaveLength(1);
   });
+
+  it('a replay from the same browser after the grace is theft', async () => {
+    const u = await newUser();
+    const s = await signIn(u.email);
+    expect((await anon()('POST', '/api/v1/auth/refresh', { refreshToken: s.refreshToken })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, REUSE_GRACE_MS + 500));
+    expectProblem(
+      await anon()('POST', '/api/v1/auth/refresh', { refreshToken: s.refreshToken }),
+      401,
+      'refresh_token_reused',
+    );
+  }, 30_000);
 
   it('logout ends the session; stored refresh tokens are hashes', async () => {
     const u = await newUser();

@@ -53,9 +53,24 @@ export function onSessionEnded(fn: Listener) {
 
 let refreshing: Promise<boolean> | null = null;
 
-/** Exchanges the refresh token once, however many requests ask at the same moment. */
+/**
+ * Runs `work` while no other tab of this browser runs it (Web Locks). Tabs share one session, and
+ * its refresh token is single use: two tabs renewing at once with the same token would look like
+ * theft. Without Web Locks (a page not in a secure context) the server's short reuse grace covers
+ * tabs that overlap.
+ */
+function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = (navigator as { locks?: LockManager }).locks;
+  return locks ? (locks.request('lintas.session.refresh', work) as Promise<T>) : work();
+}
+
+/**
+ * Renews the session once, however many requests of this tab ask at the same moment, and one tab
+ * at a time. The refresh token is read only once the lock is held: a tab that waited uses the token
+ * the previous tab stored, never the one that tab has just spent.
+ */
 function refreshSession(): Promise<boolean> {
-  refreshing ??= (async () => {
+  refreshing ??= acrossTabs(async () => {
     const refreshToken = tokens.refresh;
     if (!refreshToken) return false;
     const res = await fetch(`${PREFIX}/auth/refresh`, {
@@ -67,7 +82,7 @@ function refreshSession(): Promise<boolean> {
     const body = (await res.json()) as { accessToken: string; refreshToken: string };
     tokens.set(body.accessToken, body.refreshToken);
     return true;
-  })().finally(() => (refreshing = null));
+  }).finally(() => (refreshing = null));
   return refreshing;
 }
 
