@@ -7,6 +7,7 @@
  * workflow, so a retried activity returns the same one and consumes no second turn.
  */
 import { AssignmentDecision, Team, TeamMember, User } from '../db/entities/index.js';
+import { categoryKey } from '../workflows/rules/text.js';
 import type { Em } from '../db/orm.js';
 import { ASSIGNABLE_ROLES } from '../api/permissions.js';
 
@@ -26,11 +27,17 @@ export interface AutoAssignResult {
 const OPEN = ['new', 'assigned', 'in_progress', 'pending'];
 const WEIGHT_SQL = `case priority when 'P1' then 4 when 'P2' then 3 when 'P3' then 2 else 1 end`;
 
+/** The team that routes a category (compared without regard to case), if any. */
+export async function teamForCategory(em: Em, category: string): Promise<Team | null> {
+  const key = categoryKey(category);
+  const teams = await em.find(Team, {}, { orderBy: { name: 'asc' } });
+  return teams.find((t) => (t.categories ?? []).some((c) => categoryKey(c) === key)) ?? null;
+}
+
+/** The team a new incident goes to: the one it names, else the one routing its category. */
 async function routedTeam(em: Em, input: AutoAssignInput): Promise<Team | null> {
   if (input.teamId) return em.findOne(Team, { id: input.teamId });
-  if (!input.category) return null;
-  const teams = await em.find(Team, {}, { orderBy: { name: 'asc' } });
-  return teams.find((t) => (t.categories ?? []).includes(input.category!)) ?? null;
+  return input.category ? teamForCategory(em, input.category) : null;
 }
 
 /** Members who can take work now, in a stable order (by user id). */
@@ -82,7 +89,9 @@ export async function autoAssign(em: Em, input: AutoAssignInput): Promise<AutoAs
   if (team && strategy !== 'none') {
     const members = await eligible(em, team);
     const pool =
-      strategy === 'skills' ? members.filter((m) => input.category && m.skills.includes(input.category)) : members;
+      strategy === 'skills'
+        ? members.filter((m) => input.category && m.skills.some((k) => categoryKey(k) === categoryKey(input.category!)))
+        : members;
     if (pool.length) {
       if (strategy === 'load')
         assigneeId = await leastLoaded(

@@ -1,10 +1,12 @@
 /**
- * Projection writes: the incident row and its timeline event land together, idempotently.
+ * Projection writes: the incident row, its timeline event and the in-app notifications it causes
+ * land together, idempotently.
  * A retried activity, or a replay after a crash, changes nothing twice: the row only moves forward
  * in revision, and an event is unique per (incident, revision).
  */
 import type { Em } from '../db/orm.js';
 import type { IncidentSnapshot, TimelineEvent } from '../workflows/incident-messages.js';
+import { writeInbox } from './inbox.js';
 
 export interface PersistIncidentInput {
   snapshot: IncidentSnapshot;
@@ -44,6 +46,7 @@ const INCIDENT_COLUMNS = [
   'csat_rating',
   'csat_comment',
   'csat_at',
+  'watcher_ids',
   'revision',
 ] as const;
 
@@ -95,6 +98,7 @@ function incidentParams(s: IncidentSnapshot): unknown[] {
     s.csat?.rating ?? null,
     s.csat?.comment ?? null,
     s.csat ? new Date(s.csat.at) : null,
+    s.watcherIds?.length ? JSON.stringify(s.watcherIds) : null,
     s.revision,
   ];
 }
@@ -109,5 +113,6 @@ export async function persistIncidentProjection(em: Em, input: PersistIncidentIn
       [s.orgId, s.workflowId, e.revision, e.type, e.actor.userId, e.actor.kind, new Date(e.at), JSON.stringify(e.data)],
       'run',
     );
+    await writeInbox(tx, s, e);
   });
 }

@@ -28,6 +28,7 @@ import type { TemporalTimeouts } from './temporal-calls.js';
 import { type AnyRoute, mount } from './route.js';
 import { authRoutes } from './routes/auth.js';
 import { directoryRoutes } from './routes/directory.js';
+import { deskRoutes } from './routes/desk.js';
 import { incidentRoutes } from './routes/incidents.js';
 
 export const API_PREFIX = '/api/v1';
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps) {
   const routes: AnyRoute[] = [
     ...authRoutes(auth, account),
     ...directoryRoutes(),
+    ...deskRoutes(),
     ...incidentRoutes(incidents),
     ...adminRoutes(auth, account),
     ...auditRoutes(audit),

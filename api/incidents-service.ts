@@ -30,11 +30,24 @@ import {
   priorityUpdate,
   rateUpdate,
   workaroundUpdate,
+  editUpdate,
+  watchUpdate,
 } from '../workflows/incident-messages.js';
 import { measuresOf } from '../workflows/rules/measures.js';
 import { priorityFor } from '../workflows/rules/priority.js';
 import { policyFor, slaView } from './sla.js';
-import { allowedTransitions, isTerminal } from '../workflows/rules/incident-lifecycle.js';
+import {
+  allowedCommands,
+  allowedTransitions,
+  isReopen,
+  isTerminal,
+  OPEN_STATUSES,
+} from '../workflows/rules/incident-lifecycle.js';
+import { canonicalCategories } from './routes/desk.js';
+import { listIncidents } from './incident-list.js';
+import { csvDocument } from './csv.js';
+import { teamForCategory } from '../activities/assign.js';
+import { grantsFor } from './auth.js';
 import type { Principal } from './context.js';
 import { AppError, notFound, validationFailed, type FieldError } from './errors.js';
 import type * as S from './schemas.js';
@@ -42,6 +55,9 @@ import { isUnprocessedUpdate, mapTemporalError } from './temporal-errors.js';
 import { DEFAULT_TIMEOUTS, commandWithin, readWithin, type TemporalTimeouts } from './temporal-calls.js';
 
 export type IncidentDto = z.infer<typeof S.Incident>;
+
+/** The most rows a CSV export holds. */
+const EXPORT_MAX = 10_000;
 
 /** How a command is sent: its Temporal update id and, optionally, the revision it expects. */
 export interface CommandMeta {
@@ -111,6 +127,8 @@ export function toDto(i: Incident): IncidentDto {
           }
         : null,
     allowedTransitions: [...allowedTransitions(i.status)],
+    allowedCommands: allowedCommands(i.status),
+    watcherIds: i.watcherIds ?? [],
   };
 }
 
@@ -241,6 +259,9 @@ export class IncidentService {
     if ((body.assigneeId || body.teamId) && !principal.permissions.has('incident.assign')) {
       throw new AppError(403, 'forbidden', "Assigning needs the 'incident.assign' permission");
     }
+    if (body.category) {
+      body = { ...body, category: (await canonicalCategories(em, [body.category], 'body.category', true))[0]! };
+    }
     if (idempotencyKey) {
       const hash = requestHash(principal, body);
       const existing = await em.findOne(IdempotencyKey, { user: principal.userId, key: idempotencyKey });
@@ -253,7 +274,7 @@ export class IncidentService {
         const stored = await em.findOne(Incident, { number }, { refresh: true });
         // Without a stored row the first request stopped between reserving and starting: finish it.
         if (!stored) await this.start(em, principal, body, number, 'USE_EXISTING');
-        return { incident: toDto(stored ?? (await this.load(em, principal, number))), replayed: !!stored };
+        return { incident: toDto(stored ?? (await this.load(em, principal, number))), replayed: true };
       }
       await this.checkRefs(em, body);
       const number = await this.reserveWithKey(em, principal, idempotencyKey, hash);
@@ -300,7 +321,14 @@ export class IncidentService {
       autoCloseAfterMs: this.deps.autoCloseAfterMs,
     };
     const org = await em.findOneOrFail(Organization, { id: principal.orgId });
-    const matrix = settingsOf(org.settings).priorityMatrix;
+    const settings = settingsOf(org.settings);
+    const matrix = settings.priorityMatrix;
+    // What no team is named for and no team routes goes to the organization's default team (if
+    // set), whose assignment strategy then applies in the workflow.
+    const fallback = settings.routing.defaultTeamId;
+    if (!incident.teamId && fallback && !(body.category && (await teamForCategory(em, body.category)))) {
+      incident.teamId = fallback;
+    }
     incident.priorityMatrix = matrix;
     incident.sla = await policyFor(
       em,
@@ -332,36 +360,63 @@ export class IncidentService {
   }
 
   async list(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>) {
-    const where: Record<string, unknown> = {};
-    if (q.status) where['status'] = { $in: q.status };
-    if (q.priority) where['priority'] = { $in: q.priority };
-    if (q.assigneeId)
-      where['assignee'] = q.assigneeId === 'none' ? null : q.assigneeId === 'me' ? principal.userId : q.assigneeId;
-    if (q.teamId === 'mine') {
-      const mine = await em.find(TeamMember, { user: principal.userId });
-      where['team'] = { $in: mine.map((m) => m.team.id) };
-    } else if (q.teamId) where['team'] = q.teamId === 'none' ? null : q.teamId;
-    if (q.dueBefore) {
-      const before = new Date(q.dueBefore);
-      where['$and'] = [{ $or: [{ responseDueAt: { $lt: before } }, { resolutionDueAt: { $lt: before } }] }];
-    }
-    if (q.q) {
-      const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where['$or'] = [{ title: { $ilike: like } }, { description: { $ilike: like } }];
-    }
-    if (q.requesterId) where['requester'] = q.requesterId === 'me' ? principal.userId : q.requesterId;
-    if (!principal.permissions.has('incident.read')) where['requester'] = principal.userId;
-    const dir = q.sort.startsWith('-') ? 'desc' : 'asc';
-    const field = q.sort.replace(/^-/, '') as (typeof S.SORT_FIELDS)[number];
-    // Priorities P1..P4 sort correctly as text; the number breaks ties so pages are stable.
-    const orderBy = field === 'number' ? [{ number: dir }] : [{ [field]: dir }, { number: 'desc' }];
-    const [items, total] = await em.findAndCount(Incident, where, {
-      orderBy: orderBy as never,
-      limit: q.limit,
-      offset: q.offset,
-      refresh: true,
-    });
-    return { items: items.map(toDto), total, limit: q.limit, offset: q.offset };
+    const page = await listIncidents(em, principal, q);
+    return { ...page, items: page.items.map(toDto), limit: q.limit, offset: q.cursor ? 0 : q.offset };
+  }
+
+  /** A list query's incidents as CSV, with people and teams by name (10,000 rows at most). */
+  async exportCsv(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>): Promise<string> {
+    const rows: Incident[] = [];
+    let cursor = q.cursor;
+    do {
+      const page = await listIncidents(em, principal, { ...q, limit: 500, offset: 0, cursor });
+      rows.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && rows.length < EXPORT_MAX);
+    const [users, teams] = await Promise.all([em.find(User, {}), em.find(Team, {})]);
+    const person = new Map(users.map((u) => [u.id, u.displayName]));
+    const team = new Map(teams.map((t) => [t.id, t.name]));
+    const iso = (d: Date | null | undefined) => d?.toISOString() ?? '';
+    return csvDocument(
+      [
+        'key',
+        'title',
+        'status',
+        'priority',
+        'impact',
+        'urgency',
+        'category',
+        'assignee',
+        'team',
+        'requester',
+        'createdAt',
+        'updatedAt',
+        'resolvedAt',
+        'responseDueAt',
+        'resolutionDueAt',
+        'slaBreached',
+      ],
+      rows
+        .slice(0, EXPORT_MAX)
+        .map((i) => [
+          incidentKey(i.number),
+          i.title,
+          i.status,
+          i.priority,
+          i.impact,
+          i.urgency,
+          i.category ?? '',
+          i.assignee ? (person.get(i.assignee.id) ?? '') : '',
+          i.team ? (team.get(i.team.id) ?? '') : '',
+          person.get(i.requester.id) ?? '',
+          iso(i.createdAt),
+          iso(i.updatedAt),
+          iso(i.resolvedAt),
+          iso(i.responseDueAt),
+          iso(i.resolutionDueAt),
+          i.slaBreached ? 'yes' : 'no',
+        ]),
+    );
   }
 
   /**
@@ -453,12 +508,91 @@ export class IncidentService {
     meta: CommandMeta,
   ) {
     const { revision: _, ...req } = body;
-    return this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
-      h.startUpdate(transitionUpdate, {
-        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
-        updateId,
-        waitForStage: 'ACCEPTED',
-      }),
+    const current = await this.load(em, principal, number);
+    if (!principal.permissions.has('incident.update')) {
+      // Requesters may reopen their own resolved incident ("still broken") or cancel their own open one.
+      const own = current.requester.id === principal.userId;
+      const reopen = isReopen(current.status, body.to);
+      const cancel = body.to === 'cancelled' && OPEN_STATUSES.includes(current.status);
+      if (!own || !(reopen || cancel)) {
+        throw new AppError(
+          403,
+          'forbidden',
+          "Without 'incident.update' you can only reopen or cancel an incident you raised",
+        );
+      }
+    }
+    return this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(transitionUpdate, {
+          args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+      current,
+    );
+  }
+
+  /**
+   * Changes what the incident is about (title, description, category, impact, urgency, team); the
+   * workflow recomputes the priority and retargets running SLA clocks.
+   */
+  async edit(em: Em, principal: Principal, number: number, body: z.infer<typeof S.EditBody>, meta: CommandMeta) {
+    const { revision: _, ...fields } = body;
+    const current = await this.load(em, principal, number);
+    if (fields.category) {
+      fields.category = (await canonicalCategories(em, [fields.category], 'body.category', true))[0]!;
+    }
+    if (fields.teamId !== undefined && fields.teamId !== refId(current.team)) {
+      if (!principal.permissions.has('incident.assign')) {
+        throw new AppError(403, 'forbidden', "Changing the team needs the 'incident.assign' permission");
+      }
+      await this.checkRefs(em, { teamId: fields.teamId, assigneeId: fields.teamId ? refId(current.assignee) : null });
+    }
+    return this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(editUpdate, {
+          args: [{ ...fields, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+      current,
+    );
+  }
+
+  /** Starts or stops someone watching the incident (others need `incident.assign`). */
+  async watch(em: Em, principal: Principal, number: number, userId: string, watching: boolean, meta: CommandMeta) {
+    const current = await this.load(em, principal, number);
+    if (userId !== principal.userId && !principal.permissions.has('incident.assign')) {
+      throw new AppError(403, 'forbidden', "Adding or removing someone else needs the 'incident.assign' permission");
+    }
+    if (watching) {
+      const u = await em.findOne(User, { id: userId });
+      if (!u || !u.active) throw validationFailed([{ field: 'userId', message: 'No active user with this id' }]);
+      if (!(await grantsFor(em, principal.orgId, u.role)).has('incident.read')) {
+        throw validationFailed([{ field: 'userId', message: 'This person cannot read every incident' }]);
+      }
+    }
+    return this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(watchUpdate, {
+          args: [{ userId, watching, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+      current,
     );
   }
 
@@ -480,10 +614,17 @@ export class IncidentService {
     );
   }
 
-  /** Assigns; an omitted `teamId` keeps the incident's current team. */
+  /**
+   * Assigns; an omitted `teamId` keeps the incident's current team, and an incident without one
+   * takes the assignee's team (their first, by name).
+   */
   async assign(em: Em, principal: Principal, number: number, body: z.infer<typeof S.AssignBody>, meta: CommandMeta) {
     const current = await this.load(em, principal, number);
-    const teamId = body.teamId === undefined ? refId(current.team) : body.teamId;
+    let teamId = body.teamId === undefined ? refId(current.team) : body.teamId;
+    if (body.teamId === undefined && !teamId && body.assigneeId) {
+      const memberships = await em.find(TeamMember, { user: body.assigneeId }, { populate: ['team'] });
+      teamId = memberships.map((m) => m.team).sort((a, b) => a.name.localeCompare(b.name))[0]?.id ?? null;
+    }
     await this.checkRefs(em, { assigneeId: body.assigneeId, teamId });
     return this.command(
       em,
@@ -519,7 +660,12 @@ export class IncidentService {
         waitForStage: 'ACCEPTED',
       }),
     );
-    const event = await em.findOneOrFail(IncidentEvent, { incident: incident.workflowId, revision });
+    // The comment's own entry: a reply that resumed work is followed by that status change.
+    const event = await em.findOneOrFail(
+      IncidentEvent,
+      { incident: incident.workflowId, revision: { $lte: revision }, type: body.internal ? 'work_note' : 'comment' },
+      { orderBy: { revision: 'desc' } },
+    );
     return { incident, entry: toEntry(event) };
   }
 

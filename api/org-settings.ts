@@ -110,6 +110,12 @@ export const OrgSettings = z
       .strict(),
     priorityMatrix: Matrix,
     notifications: NotificationChannels,
+    routing: z
+      .object({
+        /** Where incidents go that name no team and whose category no team routes (null: nowhere). */
+        defaultTeamId: z.uuid().nullable(),
+      })
+      .strict(),
   })
   .strict();
 export type OrgSettings = z.infer<typeof OrgSettings>;
@@ -120,6 +126,7 @@ export const DEFAULT_SETTINGS: OrgSettings = {
   session: { idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 },
   priorityMatrix: DEFAULT_MATRIX,
   notifications: { slackWebhookUrl: null, teamsWebhookUrl: null, webhooks: [] },
+  routing: { defaultTeamId: null },
 };
 
 /** A partial update of the settings (each section optional, each field optional). */
@@ -132,6 +139,7 @@ export const OrgSettingsPatch = z
     notifications: NotificationChannels.optional().describe(
       'replaces all channels; a secret sent back as shown (********) keeps the stored one',
     ),
+    routing: OrgSettings.shape.routing.partial().optional(),
   })
   .strict();
 
@@ -144,6 +152,7 @@ export function settingsOf(stored: Record<string, unknown> | null | undefined): 
     session: { ...DEFAULT_SETTINGS.session, ...s.session },
     priorityMatrix: s.priorityMatrix ?? DEFAULT_SETTINGS.priorityMatrix,
     notifications: { ...DEFAULT_SETTINGS.notifications, ...s.notifications },
+    routing: { ...DEFAULT_SETTINGS.routing, ...s.routing },
   };
   const parsed = OrgSettings.safeParse(merged);
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;

@@ -5,6 +5,7 @@ import {
   PENDING_REASONS,
   RESOLUTION_CODES,
   TRANSITION_TARGETS,
+  INCIDENT_COMMANDS,
 } from '../workflows/rules/incident-lifecycle.js';
 import { LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
 import { SlaView } from './sla.js';
@@ -97,6 +98,22 @@ export const AssignBody = z.strictObject({
   revision,
 });
 
+export const EditBody = z
+  .strictObject({
+    title: text(200).min(1).optional(),
+    description: text(20_000).optional(),
+    category: text(80).min(1).nullable().optional().describe('one of GET /categories, or null'),
+    impact: z.enum(LEVELS).optional(),
+    urgency: z.enum(LEVELS).optional(),
+    teamId: uuid.nullable().optional().describe('the assignee, if any, must be a member'),
+    revision,
+  })
+  .refine((b) => Object.keys(b).some((k) => k !== 'revision'), { message: 'send a field to change', path: ['title'] });
+
+export const WatchBody = z.strictObject({
+  userId: uuid.describe('whom to add: yourself, or (with incident.assign) someone else'),
+});
+
 export const WorkaroundBody = z.strictObject({
   text: text(20_000).min(1).describe('How to keep working until the cause is fixed'),
   revision,
@@ -179,13 +196,25 @@ export const ListIncidentsQuery = z.strictObject({
     .datetime({ offset: true })
     .optional()
     .describe('only incidents with a running SLA clock due before this instant (breaching soon)'),
-  q: z.string().trim().min(1).max(200).optional().describe('words to find in the title or description'),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('a ticket number (INC-5, 5) or words in the title, description, resolution notes or comments'),
+  watching: z.literal('me').optional().describe("'me': incidents you watch"),
   sort: z
     .string()
     .regex(new RegExp(`^-?(${SORT_FIELDS.join('|')})$`), `one of ${SORT_FIELDS.join(', ')}, '-' for descending`)
     .default('-createdAt'),
   limit: intParam(1, 100, 25),
   offset: intParam(0, 1_000_000, 0),
+  cursor: z
+    .string()
+    .max(500)
+    .optional()
+    .describe('nextCursor of the previous page: the page after it, as fast as the first (offset is ignored)'),
 });
 
 export const IncidentMeasures = z.object({
@@ -241,13 +270,19 @@ export const Incident = z.object({
   measures: IncidentMeasures,
   csat: CsatRating.nullable(),
   allowedTransitions: z.array(z.enum(TRANSITION_TARGETS)),
+  allowedCommands: z
+    .array(z.enum(INCIDENT_COMMANDS))
+    .describe('the other commands the incident takes now (the workflow refuses the rest)'),
+  watcherIds: z.array(uuid).describe('people who follow the incident'),
 });
 
 export const IncidentPage = z.object({
   items: z.array(Incident),
-  total: z.number().int(),
+  total: z.number().int().describe('matching incidents, counted up to 1000'),
+  totalCapped: z.boolean().describe('true when more than 1000 match (total is then 1000)'),
   limit: z.number().int(),
   offset: z.number().int(),
+  nextCursor: z.string().nullable().describe('send as cursor for the next page; null on the last'),
 });
 
 export const TimelineEntry = z.object({

@@ -26,7 +26,6 @@ export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   // Written as upserts: a repeated or concurrent write of the same row is the same success.
   role_permissions_pkey: { internal: 'PUT /admin/roles/:role upserts' },
   team_members_pkey: { internal: 'PUT /admin/teams/:id/members/:userId upserts' },
-  incident_watchers_pkey: { internal: 'watching is an upsert in the projection' },
   // Keys the server makes up (UUIDs, random secrets, counters under a row lock).
   organizations_pkey: { internal: 'generated UUID' },
   organizations_slug_unique: { internal: 'organizations are created by seed and tests only' },

@@ -1,6 +1,7 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import pg from 'pg';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Migrator } from '@mikro-orm/migrations';
 import { PgliteDriver } from '@mikro-orm/pglite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -59,7 +60,13 @@ export function ormOptions(target: DatabaseTarget): Partial<Options> {
   if (target.url) {
     return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: target.poolMax ?? 10 } };
   }
-  return { ...common, driver: PgliteDriver, dbName: target.pgliteDir ?? 'memory://' };
+  // pg_trgm for search (the migrations create the extension; PGlite must load its code first).
+  return {
+    ...common,
+    driver: PgliteDriver,
+    dbName: target.pgliteDir ?? 'memory://',
+    driverOptions: { extensions: { pg_trgm } },
+  };
 }
 
 /** Connects and applies pending migrations. */

@@ -97,6 +97,8 @@ export interface IncidentSnapshot {
   /** The requester's rating of the current resolution. */
   csat?: CsatRating | null;
   measures?: IncidentMeasures;
+  /** People who follow the incident (told of its changes in the app). */
+  watcherIds?: string[];
   revision: number;
 }
 
@@ -109,7 +111,9 @@ export type TimelineEventType =
   | 'priority_changed'
   | 'sla_escalated'
   | 'workaround'
-  | 'csat';
+  | 'csat'
+  | 'edited'
+  | 'watchers';
 
 /** One timeline entry; `revision` is the incident revision the change produced. */
 export interface TimelineEvent {
@@ -179,6 +183,20 @@ export interface RateCommand extends Expiring {
   resolvedAt: string;
   actor: Actor;
 }
+/** Changes to what the incident is about; only the fields sent change. */
+export interface EditCommand extends Guarded {
+  title?: string | undefined;
+  description?: string | undefined;
+  category?: string | null | undefined;
+  impact?: Level | undefined;
+  urgency?: Level | undefined;
+  teamId?: string | null | undefined;
+}
+/** Starts or stops someone following the incident. */
+export interface WatchCommand extends Guarded {
+  userId: string;
+  watching: boolean;
+}
 export interface CommentCommand extends Guarded {
   body: string;
   internal: boolean;
@@ -203,4 +221,6 @@ export const commentUpdate = defineUpdate<IncidentSnapshot, [CommentCommand]>('c
 export const priorityUpdate = defineUpdate<IncidentSnapshot, [PriorityCommand]>('priority');
 export const workaroundUpdate = defineUpdate<IncidentSnapshot, [WorkaroundCommand]>('workaround');
 export const rateUpdate = defineUpdate<IncidentSnapshot, [RateCommand]>('rate');
+export const editUpdate = defineUpdate<IncidentSnapshot, [EditCommand]>('edit');
+export const watchUpdate = defineUpdate<IncidentSnapshot, [WatchCommand]>('watch');
 export const stateQuery = defineQuery<IncidentSnapshot>('state');

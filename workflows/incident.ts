@@ -18,7 +18,11 @@ import type * as activities from '../activities/index.js';
 import {
   type AssignCommand,
   type CommentCommand,
+  type EditCommand,
   type Expiring,
+  type WatchCommand,
+  editUpdate,
+  watchUpdate,
   type Guarded,
   type IncidentSnapshot,
   type IncidentWorkflowInput,
@@ -59,6 +63,7 @@ import {
   takeDueEscalations,
 } from './incident-sla.js';
 import { isStorableText, STORABLE_TEXT_MESSAGE } from './rules/text.js';
+import { type Rejection, applyEdit, checkEdit, checkWatch, watchersAfter } from './incident-edit.js';
 
 // A regular activity, on purpose: its input (snapshot + event) is fixed in history before it runs,
 // so a retry writes exactly what was decided. A local activity would write before the workflow task
@@ -83,7 +88,7 @@ function reject(type: RejectionType, message: string, field?: string): never {
   throw ApplicationFailure.create({ type, message, nonRetryable: true, details: field ? [{ field }] : [] });
 }
 
-function refuse(refusal: Refusal | null): void {
+function refuse(refusal: Refusal | Rejection | null): void {
   if (refusal) reject(refusal.code, refusal.detail, refusal.field);
 }
 
@@ -509,11 +514,75 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setHandler(
     commentUpdate,
     (cmd) =>
-      mutex.runExclusive(() => {
+      mutex.runExclusive(async () => {
         validateComment(cmd);
-        return commit(cmd.actor, cmd.internal ? 'work_note' : 'comment', { body: cmd.body.trim() }, (s) => s);
+        const after = await commit(
+          cmd.actor,
+          cmd.internal ? 'work_note' : 'comment',
+          { body: cmd.body.trim() },
+          (s) => s,
+        );
+        // The requester answered what the desk was waiting for: work resumes, and so do the clocks.
+        // Guarded: histories from before this rule replay unchanged.
+        const answered =
+          !cmd.internal &&
+          after.status === 'pending' &&
+          after.pendingReason === 'customer' &&
+          cmd.actor.userId === after.requesterId;
+        if (answered && patched('customer-reply-resumes')) return resumeWork(cmd.actor, 'customer_replied');
+        return after;
       }),
     { validator: expiring(validateComment) },
+  );
+
+  /** Pending → in progress by a rule rather than a person's transition (e.g. the customer replied). */
+  function resumeWork(actor: TimelineEvent['actor'], reason: string): Promise<IncidentSnapshot> {
+    return commit(actor, 'status_changed', { from: 'pending', to: 'in_progress', reason, reopen: false }, (s, now) => ({
+      ...s,
+      status: 'in_progress',
+      pendingReason: null,
+      sla: s.sla ? slaAfterTransition(s.sla, 'pending', 'in_progress', null, Date.parse(now)) : null,
+    }));
+  }
+
+  function validateEdit(cmd: EditCommand): void {
+    checkRevision(state, cmd);
+    refuse(checkEdit(state, cmd));
+  }
+
+  setHandler(
+    editUpdate,
+    (cmd) =>
+      mutex.runExclusive(() => {
+        validateEdit(cmd);
+        const { next, changes, priority } = applyEdit(state, cmd);
+        return commit(cmd.actor, 'edited', { changes }, (s, now) => ({
+          ...next,
+          sla:
+            s.sla && priority !== s.priority
+              ? slaAfterPriority(s.sla, priority, Date.parse(now), keepsBreachedClocks())
+              : (s.sla ?? null),
+        }));
+      }),
+    { validator: expiring(validateEdit) },
+  );
+
+  function validateWatch(cmd: WatchCommand): void {
+    checkRevision(state, cmd);
+    refuse(checkWatch(state, cmd));
+  }
+
+  setHandler(
+    watchUpdate,
+    (cmd) =>
+      mutex.runExclusive(() => {
+        validateWatch(cmd);
+        return commit(cmd.actor, 'watchers', { userId: cmd.userId, watching: cmd.watching }, (s) => ({
+          ...s,
+          watcherIds: watchersAfter(s, cmd),
+        }));
+      }),
+    { validator: expiring(validateWatch) },
   );
 
   if (persistedRevision === 0) {

@@ -29,6 +29,7 @@ import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route
 import { randomToken, sha256 } from '../secrets.js';
 import { text } from '../schemas.js';
 import { grantsFor } from '../auth.js';
+import { canonicalCategories } from './desk.js';
 
 const uuid = z.uuid();
 const IdParams = z.strictObject({ id: uuid });
@@ -360,7 +361,7 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
           name: body.name,
           lead: body.leadId ?? null,
           assignment: body.assignment,
-          categories: body.categories,
+          categories: await canonicalCategories(em, body.categories, 'body.categories'),
         });
         await em.flush();
         ctx.state.audit = {
@@ -398,7 +399,8 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
           categories: team.categories ?? [],
         };
         if (body.assignment !== undefined) team.assignment = body.assignment;
-        if (body.categories !== undefined) team.categories = body.categories;
+        if (body.categories !== undefined)
+          team.categories = await canonicalCategories(em, body.categories, 'body.categories');
         if (body.name !== undefined && body.name !== team.name) {
           if (await em.findOne(Team, { name: body.name }))
             throw new AppError(409, 'name_taken', 'A team with this name exists');
@@ -445,6 +447,14 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         const team = await loadTeam(ctx, params.id);
         if (await em.count(Incident, { team: team.id })) {
           throw new AppError(409, 'team_in_use', 'Incidents refer to this team; rename it instead');
+        }
+        const org = await em.findOneOrFail(Organization, { id: ctx.state.principal.orgId });
+        if (settingsOf(org.settings).routing.defaultTeamId === team.id) {
+          throw new AppError(
+            409,
+            'team_in_use',
+            'This team takes unrouted incidents (Admin → Settings); choose another first',
+          );
         }
         await em.nativeDelete(TeamMember, { team: team.id });
         await em.nativeDelete(Team, { id: team.id });
@@ -625,7 +635,12 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
           session: { ...before.session, ...body.session },
           priorityMatrix: body.priorityMatrix ?? before.priorityMatrix,
           notifications,
+          routing: { ...before.routing, ...body.routing },
         });
+        const fallback = after.routing.defaultTeamId;
+        if (fallback && fallback !== before.routing.defaultTeamId && !(await em.findOne(Team, { id: fallback }))) {
+          throw validationFailed([{ field: 'body.routing.defaultTeamId', message: 'No such team' }]);
+        }
         org.settings = { ...(org.settings ?? {}), ...after };
         await em.flush();
         const shown = (s: OrgSettings) => ({ ...s, notifications: redactChannels(s.notifications) });

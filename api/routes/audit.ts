@@ -1,5 +1,6 @@
 /** Auditors' routes: filter, export and verify the audit log. */
 import { z } from 'zod';
+import { csvDocument } from '../csv.js';
 import { AuditEntry } from '../../db/entities/index.js';
 import type { AuditLog } from '../audit.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
@@ -76,13 +77,6 @@ function dto(e: AuditEntry): EntryDto {
 
 const CSV_COLUMNS = Entry.keyof().options;
 
-/** One CSV field: quoted, quotes doubled; a leading =,+,-,@ is defused against spreadsheet formulas. */
-function csvField(v: unknown): string {
-  let text = v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
 async function* entries(ctx: AuthedContext, filters: z.infer<typeof Filters>): AsyncGenerator<EntryDto> {
   let afterSeq = 0;
   for (;;) {
@@ -150,8 +144,10 @@ export function auditRoutes(audit: AuditLog): AnyRoute[] {
           ctx.body = { organization: ctx.state.principal.orgSlug, exportedAt: new Date().toISOString(), entries: all };
         } else {
           ctx.type = 'text/csv; charset=utf-8';
-          const lines = [CSV_COLUMNS.join(','), ...all.map((e) => CSV_COLUMNS.map((k) => csvField(e[k])).join(','))];
-          ctx.body = `${lines.join('\r\n')}\r\n`;
+          ctx.body = csvDocument(
+            CSV_COLUMNS,
+            all.map((e) => CSV_COLUMNS.map((k) => e[k])),
+          );
         }
       },
     }),

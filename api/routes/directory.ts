@@ -66,22 +66,5 @@ export function directoryRoutes(): AnyRoute[] {
         };
       },
     }),
-    defineRoute({
-      method: 'get',
-      path: '/categories',
-      summary: 'The incident categories people can choose: those routed to a team (Admin → Teams)',
-      tag: 'directory',
-      permission: 'incident.create',
-      responses: {
-        200: { description: 'Categories, sorted', schema: z.object({ items: z.array(z.string()) }) },
-        403: { description: "Without 'incident.create'" },
-      },
-      handler: async (c) => {
-        const ctx = authed(c);
-        const teams = await ctx.state.em.find(Team, {});
-        const all = new Set(teams.flatMap((t) => t.categories ?? []));
-        ctx.body = { items: [...all].sort((a, b) => a.localeCompare(b)) };
-      },
-    }),
   ];
 }

@@ -51,6 +51,8 @@ function ifMatch(ctx: AuthedContext): number | undefined {
 }
 
 const AUDITED_FIELDS = [
+  'title',
+  'category',
   'status',
   'assigneeId',
   'teamId',
@@ -160,6 +162,23 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/incidents/export',
+      summary: 'The incidents a list query selects, as CSV for a spreadsheet (up to 10,000 rows)',
+      tag: 'incidents',
+      permission: 'incident.read',
+      query: S.ListIncidentsQuery,
+      responses: { 200: { description: 'text/csv' }, 400: { description: 'Bad query' } },
+      handler: async (c, { query }) => {
+        const ctx = authed(c);
+        const csv = await service.exportCsv(ctx.state.em, ctx.state.principal, query);
+        const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+        ctx.set('Content-Disposition', `attachment; filename="incidents-${ctx.state.principal.orgSlug}-${stamp}.csv"`);
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.body = csv;
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/incidents/:key',
       summary: 'Read one incident (from the read model)',
       tag: 'incidents',
@@ -232,11 +251,74 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
     }),
     defineRoute({
-      method: 'post',
-      path: '/incidents/:key/transitions',
-      summary: 'Move an incident through its lifecycle (start, pend, resolve, close, reopen, cancel)',
+      method: 'patch',
+      path: '/incidents/:key',
+      summary: 'Edit an incident: title, description, category, impact, urgency (priority recomputed), team',
       tag: 'incidents',
       permission: 'incident.update',
+      audit: 'incident.edit',
+      params: keyParams,
+      body: S.EditBody,
+      headers: commandHeaders,
+      responses: { ...changed, ...byKey, ...conflict, 422: { description: 'Unknown category or team' } },
+      handler: async (c, { params, body }) => {
+        const ctx = authed(c);
+        const { before, incident } = await service.edit(
+          ...target(ctx, params.key),
+          body,
+          commandMeta(ctx, body.revision),
+        );
+        noteChange(
+          ctx,
+          before,
+          incident,
+          body.description !== undefined ? { description: body.description.length } : {},
+        );
+        sendIncident(ctx, incident);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/incidents/:key/watchers',
+      summary: 'Watch an incident (yourself, or with incident.assign someone else): told of its changes in the app',
+      tag: 'incidents',
+      permission: 'incident.read',
+      audit: 'incident.watch',
+      params: keyParams,
+      body: S.WatchBody,
+      headers: commandHeaders,
+      responses: { ...changed, ...byKey, ...conflict },
+      handler: async (c, { params, body }) => {
+        const ctx = authed(c);
+        const { incident } = await service.watch(...target(ctx, params.key), body.userId, true, commandMeta(ctx));
+        ctx.state.audit = { targetType: 'incident', targetId: incident.workflowId, after: { watcher: body.userId } };
+        sendIncident(ctx, incident);
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/incidents/:key/watchers/:userId',
+      summary: 'Stop watching an incident (yourself, or with incident.assign someone else)',
+      tag: 'incidents',
+      permission: 'incident.read',
+      audit: 'incident.unwatch',
+      params: z.object({ key: keyParams.shape.key, userId: z.uuid() }),
+      headers: commandHeaders,
+      responses: { ...changed, ...byKey, ...conflict },
+      handler: async (c, { params }) => {
+        const ctx = authed(c);
+        const { incident } = await service.watch(...target(ctx, params.key), params.userId, false, commandMeta(ctx));
+        ctx.state.audit = { targetType: 'incident', targetId: incident.workflowId, before: { watcher: params.userId } };
+        sendIncident(ctx, incident);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/incidents/:key/transitions',
+      summary:
+        'Move an incident through its lifecycle (start, pend, resolve, close, reopen, cancel); requesters may reopen or cancel their own',
+      tag: 'incidents',
+      permission: ['incident.update', 'incident.read_own'],
       audit: 'incident.transition',
       params: keyParams,
       body: S.TransitionBody,

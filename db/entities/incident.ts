@@ -57,6 +57,8 @@ export const IncidentSchema = defineEntity({
     csatRating: p.smallint().nullable(),
     csatComment: p.text().nullable(),
     csatAt: p.datetime().nullable(),
+    /** Who follows the incident (user ids). */
+    watcherIds: p.json<string[]>().nullable(),
     revision: p.integer(),
   },
 });

@@ -1,3 +1,4 @@
+import { CannedReply, Category, InboxItem } from './desk.js';
 import { IdempotencyKey } from './idempotency-key.js';
 import { Incident, IncidentEvent } from './incident.js';
 import { Organization } from './organization.js';
@@ -17,6 +18,9 @@ import { User } from './user.js';
 
 export {
   ApiKey,
+  CannedReply,
+  Category,
+  InboxItem,
   AssignmentDecision,
   AuditEntry,
   IdempotencyKey,
@@ -59,6 +63,9 @@ export const ENTITIES = [
   SlaPolicy,
   Notification,
   AssignmentDecision,
+  Category,
+  CannedReply,
+  InboxItem,
 ];
 
 /**

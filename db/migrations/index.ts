@@ -1,4 +1,5 @@
 import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261201230000 } from './Migration20261201230000.js';
 import { Migration20261124153040 } from './Migration20261124153040.js';
 import { Migration20261124165159 } from './Migration20261124165159.js';
 import { Migration20261124185553 } from './Migration20261124185553.js';
@@ -9,6 +10,7 @@ import { Migration20261124210034 } from './Migration20261124210034.js';
 import { Migration20261124222106 } from './Migration20261124222106.js';
 import { Migration20261124232958 } from './Migration20261124232958.js';
 import { Migration20261201214706 } from './Migration20261201214706.js';
+import { Migration20261201220718 } from './Migration20261201220718.js';
 
 /** Every committed migration, in order. New ones are appended by `npm run migration:create`. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +24,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261124222106', class: Migration20261124222106 },
   { name: 'Migration20261124232958', class: Migration20261124232958 },
   { name: 'Migration20261201214706', class: Migration20261201214706 },
+  { name: 'Migration20261201220718', class: Migration20261201220718 },
+  { name: 'Migration20261201230000', class: Migration20261201230000 },
 ];

@@ -44,6 +44,7 @@ async function team(
   members: { id: string; skills?: string[] }[],
   categories: string[] = [],
 ) {
+  await org.addCategories(...categories, ...members.flatMap((m) => m.skills ?? []));
   const t = await org.admin.api('POST', '/api/v1/admin/teams', { name, assignment, categories });
   expect(t.status).toBe(201);
   for (const m of members) {

@@ -84,6 +84,8 @@ describe('authentication', () => {
 
 describe('incident lifecycle over HTTP', () => {
   it('create → assign → start → pend → resume → resolve → close, each change readable at once', async () => {
+    await a.addCategories('Network');
+    // Categories are a managed list, matched without regard to case: the stored name is the list's.
     const created = await create(a, { description: 'Since the update', category: 'network' });
     expect(created.status).toBe(201);
     const inc = created.body;
@@ -91,6 +93,7 @@ describe('incident lifecycle over HTTP', () => {
       status: 'new',
       priority: 'P2',
       revision: 1,
+      category: 'Network',
       requesterId: a.agent.id,
       workflowId: `${a.slug}/${inc.key}`,
     });
@@ -545,8 +548,20 @@ describe('errors', () => {
   it('403 when a requester tries agent work', async () => {
     expectProblem(await a.requester.api('GET', '/api/v1/users'), 403, 'forbidden');
     expectProblem(await a.requester.api('GET', '/api/v1/teams'), 403, 'forbidden');
+    // Someone else's incident is unknown to a requester; on their own they may only reopen or cancel.
     expectProblem(
       await a.requester.api('POST', `/api/v1/incidents/${key}/transitions`, { to: 'in_progress' }),
+      404,
+      'not_found',
+    );
+    const own = (await create(a, { requesterId: a.requester.id, assigneeId: a.agent.id })).body;
+    expectProblem(
+      await a.requester.api('POST', `/api/v1/incidents/${own.key}/transitions`, { to: 'in_progress' }),
+      403,
+      'forbidden',
+    );
+    expectProblem(
+      await a.requester.api('PATCH', `/api/v1/incidents/${own.key}`, { title: 'Mine now' }),
       403,
       'forbidden',
     );

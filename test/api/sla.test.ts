@@ -39,6 +39,7 @@ const raise = (body: Record<string, unknown>) =>
 
 describe('SLA policies', () => {
   it('new incidents get the first matching active policy by rank, else the default; versions stay with tickets', async () => {
+    await org.addCategories('network', 'printing');
     const created = await org.admin.api('POST', '/api/v1/admin/sla-policies', {
       name: 'Network, office hours',
       rank: 10,

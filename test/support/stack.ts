@@ -60,6 +60,8 @@ export interface TestUser {
 
 export interface TestOrg {
   id: string;
+  /** Adds incident categories to the organization's managed list (Admin → Categories). */
+  addCategories(...names: string[]): Promise<void>;
   slug: string;
   teamId: string;
   admin: TestUser;
@@ -186,7 +188,13 @@ export async function startStack(
     for (const [k, u] of Object.entries(users) as [keyof typeof users, User][]) {
       out[k] = { id: u.id, email: u.email, password: PASSWORD, role: u.role, api: await login(u.email) };
     }
-    return { id: org.id, slug, teamId: team.id, ...out };
+    const addCategories = async (...names: string[]) => {
+      for (const name of names) {
+        const res = await out.admin.api('POST', '/api/v1/admin/categories', { name });
+        if (res.status !== 201 && res.body?.code !== 'name_taken') throw new Error(`category ${name}: ${res.status}`);
+      }
+    };
+    return { id: org.id, slug, teamId: team.id, addCategories, ...out };
   }
 
   return {

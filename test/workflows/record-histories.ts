@@ -24,6 +24,7 @@ let org: TestOrg;
 beforeAll(async () => {
   stack = await startStack({ autoCloseAfterMs: 3000 });
   org = await stack.createOrg();
+  await org.addCategories('printing', 'fast');
   mkdirSync(dir, { recursive: true });
 }, 120_000);
 
@@ -70,8 +71,9 @@ describe('recording workflow histories', () => {
     ok(await a('POST', `${k}/comments`, { body: 'Looking' }), 201);
     ok(await a('POST', `${k}/comments`, { body: 'Queue is long', internal: true }), 201);
     ok(await a('POST', `${k}/transitions`, { to: 'pending', pendingReason: 'customer' }));
-    ok(await org.requester.api('POST', `${k}/comments`, { body: 'Here are the logs' }), 201);
-    ok(await a('POST', `${k}/transitions`, { to: 'in_progress' }));
+    const answered = ok(await org.requester.api('POST', `${k}/comments`, { body: 'Here are the logs' }), 201);
+    // Since v2 the requester's reply resumes the work by itself.
+    if (answered.incident.status === 'pending') ok(await a('POST', `${k}/transitions`, { to: 'in_progress' }));
     ok(await a('POST', `${k}/priority`, { impact: 'high', reason: 'whole floor' }));
     ok(await a('POST', `${k}/workaround`, { text: 'Use webmail' }));
     ok(await a('POST', `${k}/assignment`, { assigneeId: org.agent2.id }));
@@ -85,6 +87,27 @@ describe('recording workflow histories', () => {
     ok(await org.requester.api('POST', `${k}/rating`, { rating: 4, comment: 'ok' }));
     ok(await a('POST', `${k}/transitions`, { to: 'closed' }));
     await save('lifecycle', inc.workflowId, true);
+  });
+
+  it('edits, watchers, and a requester reply that resumes a ticket waiting on them', async () => {
+    const a = org.agent.api;
+    const inc = ok(
+      await a('POST', '/api/v1/incidents', {
+        title: 'Wifi slow',
+        requesterId: org.requester.id,
+        assigneeId: org.agent.id,
+      }),
+      201,
+    );
+    const k = `/api/v1/incidents/${inc.key}`;
+    ok(await a('PATCH', k, { title: 'Wifi slow on floor 2', impact: 'high', urgency: 'high', category: 'printing' }));
+    ok(await a('POST', `${k}/watchers`, { userId: org.agent2.id }));
+    ok(await a('POST', `${k}/transitions`, { to: 'in_progress' }));
+    ok(await a('POST', `${k}/transitions`, { to: 'pending', pendingReason: 'customer' }));
+    ok(await org.requester.api('POST', `${k}/comments`, { body: 'Still slow at 3pm' }), 201);
+    ok(await a('DELETE', `${k}/watchers/${org.agent2.id}`));
+    ok(await a('POST', `${k}/transitions`, { to: 'cancelled', reason: 'recorded' }));
+    await save('edit-watch-customer-reply', inc.workflowId, true);
   });
 
   it('auto-assignment by category, reopen, auto-close; and a cancel', async () => {

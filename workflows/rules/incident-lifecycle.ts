@@ -125,3 +125,16 @@ export function statusAfterAssignment(status: IncidentStatus, assigneeId: string
   if (status === 'new' && assigneeId) return 'assigned';
   return status;
 }
+
+/** Commands besides transitions that an incident may take. */
+export const INCIDENT_COMMANDS = ['assign', 'comment', 'edit', 'priority', 'workaround', 'watch'] as const;
+export type IncidentCommand = (typeof INCIDENT_COMMANDS)[number];
+
+/**
+ * The commands an incident in this status takes; the workflow refuses the others. The web app
+ * offers exactly these (with the transitions of `allowedTransitions`).
+ */
+export function allowedCommands(status: IncidentStatus): IncidentCommand[] {
+  if (isTerminal(status)) return [];
+  return INCIDENT_COMMANDS.filter((c) => c !== 'assign' || checkAssignment(status) === null);
+}

@@ -27,3 +27,8 @@ export function isDisplayableText(text: string): boolean {
 
 export const DISPLAYABLE_TEXT_MESSAGE =
   'must be well-formed Unicode without control characters or bidirectional overrides';
+
+/** How categories compare: trimmed, case and width folded ("Printing " = "printing"). */
+export function categoryKey(name: string): string {
+  return name.normalize('NFKC').trim().toLocaleLowerCase('en-US');
+}
