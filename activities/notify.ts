@@ -164,7 +164,7 @@ export async function notifyEscalation(
   const em = orgEm(deps.orm, input.orgId);
   const org = await em.findOneOrFail(Organization, { id: input.orgId });
   const due = input.dueAt ? new Date(input.dueAt).toISOString() : '—';
-  const link = `${deps.publicUrl}/incidents/${encodeURIComponent(input.incident.key)}`;
+  const link = `${deps.publicUrl}/console/${encodeURIComponent(input.incident.key)}`;
   let sent = 0;
   const count = () => void sent++;
 
@@ -219,4 +219,32 @@ export async function notifyEscalation(
     });
   }
   return { sent };
+}
+
+/**
+ * Posts a test message to one of the organization's channels as configured now, so an admin can
+ * see a new Slack, Teams or webhook address work before an escalation depends on it.
+ */
+export async function sendTestMessage(
+  channels: ReturnType<typeof settingsOf>['notifications'],
+  channel: 'slack' | 'teams' | 'webhook',
+  index = 0,
+): Promise<void> {
+  const text = 'Lintas test message: notifications reach this channel.';
+  if (channel === 'slack') {
+    if (!channels.slackWebhookUrl) throw new Error('No Slack webhook is configured');
+    return postJson(channels.slackWebhookUrl, { text });
+  }
+  if (channel === 'teams') {
+    if (!channels.teamsWebhookUrl) throw new Error('No Teams webhook is configured');
+    return postJson(channels.teamsWebhookUrl, { '@type': 'MessageCard', summary: text, title: 'Lintas', text });
+  }
+  const hook = channels.webhooks[index];
+  if (!hook) throw new Error(`No webhook number ${index + 1} is configured`);
+  const body = JSON.stringify({ event: 'test', eventId: `test:${Date.now()}`, text });
+  const ts = Math.floor(Date.now() / 1000);
+  await postJson(hook.url, body, {
+    'X-Lintas-Event-Id': `test:${ts}`,
+    'X-Lintas-Signature': webhookSignature(hook.secret, ts, body),
+  });
 }

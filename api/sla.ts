@@ -27,12 +27,13 @@ const Minutes = z
   .min(1)
   .max(366 * 24 * 60);
 const Time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM');
+const EndTime = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'expected HH:MM (24:00 for the end of the day)');
 
 export const Calendar = z
   .strictObject({
     timeZone: z.string().min(1).max(64),
     week: z
-      .array(z.array(z.strictObject({ start: Time, end: Time })).max(6))
+      .array(z.array(z.strictObject({ start: Time, end: EndTime })).max(6))
       .length(7)
       .describe('Sunday first'),
     holidays: z.array(z.iso.date()).max(400).default([]),

@@ -30,6 +30,7 @@ import { randomToken, sha256 } from '../secrets.js';
 import { text } from '../schemas.js';
 import { grantsFor } from '../auth.js';
 import { canonicalCategories } from './desk.js';
+import { sendTestMessage } from '../../activities/notify.js';
 
 const uuid = z.uuid();
 const IdParams = z.strictObject({ id: uuid });
@@ -646,6 +647,33 @@ export function adminRoutes(auth: Auth, account: Account): AnyRoute[] {
         const shown = (s: OrgSettings) => ({ ...s, notifications: redactChannels(s.notifications) });
         ctx.state.audit = { targetType: 'organization', targetId: org.id, before: shown(before), after: shown(after) };
         ctx.body = shown(after);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/admin/settings/notifications/test',
+      summary: 'Send a test message to a configured channel (Slack, Teams, or webhook number `index`)',
+      tag: 'admin',
+      permission: 'org.settings',
+      audit: 'org.notification_test',
+      body: z.strictObject({
+        channel: z.enum(['slack', 'teams', 'webhook']),
+        index: z.number().int().min(0).max(9).default(0),
+      }),
+      responses: {
+        200: { description: 'Delivered', schema: z.object({ delivered: z.literal(true) }) },
+        502: { description: 'The channel refused it or could not be reached (delivery_failed)' },
+      },
+      handler: async (c, { body }) => {
+        const ctx = authed(c);
+        const org = await ctx.state.em.findOneOrFail(Organization, { id: ctx.state.principal.orgId });
+        try {
+          await sendTestMessage(settingsOf(org.settings).notifications, body.channel, body.index);
+        } catch (err) {
+          throw new AppError(502, 'delivery_failed', `The test message did not arrive: ${(err as Error).message}`);
+        }
+        ctx.state.audit = { targetType: 'organization', targetId: org.id, after: body };
+        ctx.body = { delivered: true };
       },
     }),
     // ---- API keys ---------------------------------------------------------------------------

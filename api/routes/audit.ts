@@ -22,6 +22,11 @@ const Filters = z.strictObject({
 });
 const Page = Filters.extend({
   afterSeq: z.coerce.number().int().min(0).optional().describe('cursor: entries after this sequence number'),
+  beforeSeq: z.coerce.number().int().min(1).optional().describe('cursor for newest first: entries before this one'),
+  order: z
+    .enum(['asc', 'desc'])
+    .default('asc')
+    .describe('asc: oldest first (afterSeq); desc: newest first (beforeSeq)'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 const Export = Filters.extend({ format: z.enum(['json', 'csv']).default('json') });
@@ -104,20 +109,28 @@ export function auditRoutes(audit: AuditLog): AnyRoute[] {
       responses: {
         200: {
           description: 'A page',
-          schema: z.object({ items: z.array(Entry), nextAfterSeq: z.number().nullable() }),
+          schema: z.object({
+            items: z.array(Entry),
+            nextAfterSeq: z.number().nullable(),
+            nextBeforeSeq: z.number().nullable(),
+          }),
         },
       },
       handler: async (c, { query }) => {
         const ctx = authed(c);
+        const desc = query.order === 'desc';
+        const seq = desc ? (query.beforeSeq ? { $lt: query.beforeSeq } : { $gt: 0 }) : { $gt: query.afterSeq ?? 0 };
         const rows = await ctx.state.em.find(
           AuditEntry,
-          { ...where(query), seq: { $gt: query.afterSeq ?? 0 } },
-          { orderBy: { seq: 'asc' }, limit: query.limit + 1 },
+          { ...where(query), seq },
+          { orderBy: { seq: query.order }, limit: query.limit + 1 },
         );
         const page = rows.slice(0, query.limit);
+        const more = rows.length > query.limit ? page[page.length - 1]!.seq : null;
         ctx.body = {
           items: page.map(dto),
-          nextAfterSeq: rows.length > query.limit ? page[page.length - 1]!.seq : null,
+          nextAfterSeq: desc ? null : more,
+          nextBeforeSeq: desc ? more : null,
         };
       },
     }),

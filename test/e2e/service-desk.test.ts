@@ -250,12 +250,18 @@ describe('the service desk in a browser', () => {
     await admin.waitForURL(/\/console$/);
 
     await admin.getByTestId('admin-menu').click();
-    await admin.getByRole('link', { name: 'Teams' }).click();
+    await admin.getByRole('menuitem', { name: 'Teams' }).click();
     await admin.waitForURL(/\/admin\/teams$/);
+    // Categories are a managed list (Admin → Categories & replies); the team picks from it.
+    await org.addCategories('network', 'wifi');
+    await admin.reload();
     await admin.getByTestId('team-name').locator('input').fill('Network');
     await admin.getByTestId('team-strategy').click();
     await admin.getByRole('option', { name: 'Round robin' }).click();
-    await admin.getByTestId('team-categories').locator('input').fill('network, wifi');
+    await admin.getByTestId('team-categories').click();
+    await admin.getByRole('option', { name: 'network' }).click();
+    await admin.getByRole('option', { name: 'wifi' }).click();
+    await admin.keyboard.press('Escape');
     await admin.getByTestId('create-team').click();
     const card = admin.getByTestId('team-Network');
     await card.waitFor();

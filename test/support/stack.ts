@@ -45,7 +45,9 @@ export function http(baseUrl: string, token?: string) {
       return { status: res.status, headers: res.headers, body: undefined as T };
     }
     const text = await res.text();
-    return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    // JSON answers are parsed; anything else (a CSV export) is handed back as text.
+    const json = /json/.test(res.headers.get('content-type') ?? '');
+    return { status: res.status, headers: res.headers, body: text ? (json ? JSON.parse(text) : text) : undefined };
   };
 }
 export type Http = ReturnType<typeof http>;

@@ -8,6 +8,8 @@ export interface Problem {
   code: string;
   detail: string;
   errors?: { field: string; message: string }[];
+  /** For 503s of commands: whether it was applied (`not_applied`) or may still be (`unknown`). */
+  outcome?: 'not_applied' | 'unknown';
 }
 
 export class ApiError extends Error {
@@ -123,82 +125,127 @@ async function authorizedFetch(
   return res;
 }
 
+/** Ticket commands and creates: sent with an Idempotency-Key, so sending one again is safe. */
+const COMMAND = /^\/incidents(\/|$)/;
+/** How often an accepted-but-unfinished command is asked for its outcome again (same key). */
+const OUTCOME_RETRIES = 3;
+
 export async function api<T = unknown>(
   method: string,
   path: string,
   body?: unknown,
   options: RequestOptions = {},
 ): Promise<{ data: T; headers: Headers; status: number }> {
-  const res = await authorizedFetch(
-    path,
-    {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...options.headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    },
-    options.anonymous,
-  );
-  const text = await res.text();
-  const data = text ? JSON.parse(text) : undefined;
-  if (!res.ok) {
+  const idempotent = method !== 'GET' && COMMAND.test(path) && !options.headers?.['Idempotency-Key'];
+  const headers = {
+    ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(idempotent ? { 'Idempotency-Key': crypto.randomUUID() } : {}),
+    ...options.headers,
+  };
+  for (let attempt = 0; ; attempt++) {
+    const res = await authorizedFetch(
+      path,
+      { method, headers, body: body === undefined ? undefined : JSON.stringify(body) },
+      options.anonymous,
+    );
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : undefined;
+    if (res.ok) return { data: data as T, headers: res.headers, status: res.status };
+    // Accepted by the ticket engine but not finished: it will be applied, so ask again with the
+    // same key for its outcome (the server applies it once) instead of showing an error.
+    if (res.status === 503 && data?.outcome === 'unknown' && headers['Idempotency-Key'] && attempt < OUTCOME_RETRIES) {
+      await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') ?? 2)));
+      continue;
+    }
     throw new ApiError(
       data?.code
         ? (data as Problem)
         : { status: res.status, code: 'http_error', detail: `The server answered ${res.status}` },
     );
   }
-  return { data: data as T, headers: res.headers, status: res.status };
 }
 
 export const get = async <T>(path: string) => (await api<T>('GET', path)).data;
 export const post = async <T>(path: string, body?: unknown, headers?: Record<string, string>) =>
   (await api<T>('POST', path, body ?? {}, headers ? { headers } : {})).data;
 
+type EventListener = (type: string, data: unknown) => void;
+const eventListeners = new Set<EventListener>();
+let streaming = false;
+
+function deliver(type: string, data: unknown) {
+  for (const l of eventListeners) l(type, data);
+}
+
 /**
- * Follows the server-sent event stream with the access token in a header (EventSource cannot
- * send one); reconnects after errors and when the server ends the stream.
+ * Reads the server-sent event stream with the access token in a header (EventSource cannot send
+ * one), reconnecting after errors and when the server ends the stream; stops once the session is
+ * over (a 401).
  */
-export function followEvents(onEvent: (type: string, data: unknown) => void): () => void {
-  let stopped = false;
-  let controller: AbortController | null = null;
-  const run = async () => {
-    while (!stopped) {
-      controller = new AbortController();
-      try {
-        const res = await authorizedFetch('/events', {
-          headers: { accept: 'text/event-stream' },
-          signal: controller.signal,
-        });
-        if (res.status === 401) return; // the session is over (sign-in follows)
-        if (!res.ok || !res.body) throw new Error(`events ${res.status}`);
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        let buffer = '';
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          buffer += value;
-          let cut: number;
-          while ((cut = buffer.indexOf('\n\n')) >= 0) {
-            const block = buffer.slice(0, cut);
-            buffer = buffer.slice(cut + 2);
-            let type = 'message';
-            let data = '';
-            for (const line of block.split('\n')) {
-              if (line.startsWith('event: ')) type = line.slice(7);
-              else if (line.startsWith('data: ')) data += line.slice(6);
-            }
-            if (data) onEvent(type, JSON.parse(data));
+async function readStream(onEvent: EventListener): Promise<void> {
+  for (;;) {
+    try {
+      const res = await authorizedFetch('/events', { headers: { accept: 'text/event-stream' } });
+      if (res.status === 401) return; // the session is over (sign-in follows)
+      if (!res.ok || !res.body) throw new Error(`events ${res.status}`);
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let cut: number;
+        while ((cut = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, cut);
+          buffer = buffer.slice(cut + 2);
+          let type = 'message';
+          let data = '';
+          for (const line of block.split('\n')) {
+            if (line.startsWith('event: ')) type = line.slice(7);
+            else if (line.startsWith('data: ')) data += line.slice(6);
           }
+          if (data) onEvent(type, JSON.parse(data));
         }
-      } catch {
-        if (stopped) return;
       }
-      await new Promise((r) => setTimeout(r, 2000));
+    } catch {
+      // reconnect below
     }
-  };
-  void run();
-  return () => {
-    stopped = true;
-    controller?.abort();
-  };
+    await new Promise((r) => setTimeout(r, 2000));
+  }
+}
+
+/**
+ * One live stream per browser, not per tab or component: browsers allow only six connections to a
+ * site, and each open stream holds one. The tab that holds a Web Lock reads the stream and passes
+ * every event to the others over a BroadcastChannel; when it closes, the next tab takes over.
+ * Without those APIs each tab reads its own.
+ */
+function startStream() {
+  if (streaming) return;
+  streaming = true;
+  const locks = (navigator as { locks?: LockManager }).locks;
+  if (!locks || typeof BroadcastChannel === 'undefined') {
+    void readStream(deliver).finally(() => (streaming = false));
+    return;
+  }
+  const channel = new BroadcastChannel('lintas.events');
+  channel.onmessage = (m: MessageEvent<{ type: string; data: unknown }>) => deliver(m.data.type, m.data.data);
+  void locks
+    .request('lintas.events.reader', () =>
+      readStream((type, data) => {
+        deliver(type, data);
+        channel.postMessage({ type, data });
+      }),
+    )
+    .finally(() => {
+      channel.close();
+      streaming = false;
+    });
+}
+
+/** Calls `onEvent` for each live change (`incident` {key, revision, …}); returns the unsubscribe. */
+export function followEvents(onEvent: EventListener): () => void {
+  eventListeners.add(onEvent);
+  startStream();
+  return () => eventListeners.delete(onEvent);
 }

@@ -19,14 +19,27 @@ export const assignable = (people: Person[]): Person[] =>
 /** A problem with what the user typed, found before anything is sent. */
 export class InputError extends Error {}
 
-/** What to tell the user about a failed action: the server's explanation with the fields it names. */
-export function explain(err: unknown, fallback: string): string {
+type Translate = { t: (key: string, named?: Record<string, unknown>) => string; te: (key: string) => boolean };
+
+/**
+ * What to tell the user about a failed action. In English: the server's explanation, with the
+ * fields it names (unless the explanation already says it). In another language: the message for
+ * the problem's stable code (`problem.<code>`), with the fields by their translated names.
+ */
+export function explain(err: unknown, fallback: string, i18n?: Translate & { locale: string }): string {
   if (err instanceof InputError) return err.message;
   if (!(err instanceof ApiError)) return fallback;
-  const fields = (err.problem.errors ?? [])
-    .filter((e) => e.message !== err.problem.detail)
-    .map((e) => `${e.field.replace(/^body\./, '')}: ${e.message}`);
-  return fields.length ? `${err.problem.detail} (${fields.join('; ')})` : err.problem.detail;
+  const p = err.problem;
+  const fields = (p.errors ?? []).filter((e) => !p.detail.includes(e.message) && e.message !== 'taken');
+  if (i18n && i18n.locale !== 'en' && i18n.te(`problem.${p.code}`)) {
+    const names = [...new Set((p.errors ?? []).map((e) => e.field.replace(/^(body|query)\./, '')))].map((f) =>
+      i18n.te(`field.${f}`) ? i18n.t(`field.${f}`) : f,
+    );
+    const said = i18n.t(`problem.${p.code}`);
+    return names.length ? `${said} (${names.join(', ')})` : said;
+  }
+  const detail = fields.map((e) => `${e.field.replace(/^(body|query)\./, '')}: ${e.message}`);
+  return detail.length ? `${p.detail} (${detail.join('; ')})` : p.detail;
 }
 
 /**
@@ -34,7 +47,7 @@ export function explain(err: unknown, fallback: string): string {
  * generic one). `onError` may handle an error itself by returning true.
  */
 export function useAction() {
-  const { t } = useI18n();
+  const { t, te, locale } = useI18n();
   const error = ref('');
   const notice = ref('');
   const busy = ref(false);
@@ -46,7 +59,7 @@ export function useAction() {
       await work();
       return true;
     } catch (err) {
-      if (!(await onError?.(err))) error.value = explain(err, t('common.error'));
+      if (!(await onError?.(err))) error.value = explain(err, t('common.error'), { t, te, locale: locale.value });
       return false;
     } finally {
       busy.value = false;
@@ -73,22 +86,52 @@ export function useNow(): Ref<number> {
 
 /**
  * One incident with its timeline, kept current: reloaded when the live stream reports a newer
- * revision (`onChanged` is told, e.g. to say so); the comment draft survives reloads and sign-in.
+ * revision made elsewhere (`onChanged` is told, e.g. to say so); the comment draft survives reloads
+ * and sign-in. `send` runs this page's own commands: while one is under way the stream's reports
+ * are held back and compared with the revision the command produced, so one's own change is never
+ * announced as someone else's. `missing` is set when the incident does not exist for this person.
  */
 export function useIncident(key: Ref<string>, onChanged?: () => void) {
   const incident = ref<Incident | null>(null);
   const timeline = ref<TimelineEntry[]>([]);
+  const missing = ref(false);
   const draftKey = computed(() => `lintas.draft.${key.value}`);
   const draft = ref(localStorage.getItem(draftKey.value) ?? '');
   watch(draft, (v) => (v ? localStorage.setItem(draftKey.value, v) : localStorage.removeItem(draftKey.value)));
 
   async function load() {
-    const [i, tl] = await Promise.all([
-      get<Incident>(`/incidents/${key.value}`),
-      get<{ items: TimelineEntry[] }>(`/incidents/${key.value}/timeline`),
-    ]);
-    incident.value = i;
-    timeline.value = tl.items;
+    try {
+      const [i, tl] = await Promise.all([
+        get<Incident>(`/incidents/${key.value}`),
+        get<{ items: TimelineEntry[] }>(`/incidents/${key.value}/timeline`),
+      ]);
+      incident.value = i;
+      timeline.value = tl.items;
+      missing.value = false;
+    } catch (err) {
+      // Unknown here — someone else's, or another organization's, alike (the server says 404; a
+      // malformed key is a 400): a not-found page, not an endless spinner.
+      if (err instanceof ApiError && (err.status === 404 || err.status === 400)) missing.value = true;
+      else throw err;
+    }
+  }
+
+  let sending = 0;
+  let heldBack = 0;
+  /** Runs one of this page's commands; answers with the changed incident. */
+  async function send<T extends { revision: number } | { incident: { revision: number } }>(
+    command: () => Promise<T>,
+  ): Promise<T> {
+    sending++;
+    try {
+      const result = await command();
+      const revision = 'incident' in result ? result.incident.revision : result.revision;
+      await load();
+      if (heldBack > revision) onChanged?.();
+      return result;
+    } finally {
+      if (--sending === 0) heldBack = 0;
+    }
   }
 
   let stop: (() => void) | null = null;
@@ -98,9 +141,10 @@ export function useIncident(key: Ref<string>, onChanged?: () => void) {
       const e = data as { key: string; revision: number };
       if (type !== 'incident' || e.key !== key.value || !incident.value || e.revision <= incident.value.revision)
         return;
-      void load().then(() => onChanged?.());
+      if (sending) heldBack = Math.max(heldBack, e.revision);
+      else void load().then(() => onChanged?.());
     });
   });
   onBeforeUnmount(() => stop?.());
-  return { incident, timeline, draft, load };
+  return { incident, timeline, draft, load, send, missing };
 }

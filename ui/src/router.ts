@@ -55,16 +55,56 @@ export const router = createRouter({
       component: () => import('./pages/AdminTeams.vue'),
       meta: { auth: true, admin: 'admin.teams', permission: 'team.manage' },
     },
-    { path: '/:rest(.*)*', redirect: '/' },
+    {
+      path: '/admin/settings',
+      name: 'admin-settings',
+      component: () => import('./pages/AdminSettings.vue'),
+      meta: { auth: true, admin: 'admin.settings', permission: 'org.settings' },
+    },
+    {
+      path: '/admin/api-keys',
+      name: 'admin-api-keys',
+      component: () => import('./pages/AdminApiKeys.vue'),
+      meta: { auth: true, admin: 'admin.apiKeys', permission: 'apikey.manage' },
+    },
+    {
+      path: '/admin/categories',
+      name: 'admin-categories',
+      component: () => import('./pages/AdminCategories.vue'),
+      meta: { auth: true, admin: 'admin.categoriesPage', permission: 'team.manage' },
+    },
+    {
+      path: '/audit',
+      name: 'audit',
+      component: () => import('./pages/AuditPage.vue'),
+      meta: { auth: true, permission: 'audit.read' },
+    },
+    {
+      path: '/audit/incidents/:key',
+      name: 'ticket-history',
+      component: () => import('./pages/TicketHistory.vue'),
+      meta: { auth: true, permission: 'incident.history' },
+    },
+    { path: '/:rest(.*)*', name: 'not-found', component: () => import('./components/NotFound.vue') },
   ],
 });
+
+/**
+ * Where a person lands: people who work incidents on the console, auditors (who read but change
+ * nothing) on the audit log, everyone else on the portal.
+ */
+function homeOf(session: ReturnType<typeof useSession>): string {
+  if (session.can('incident.update') || session.can('incident.assign')) return 'queue';
+  if (session.can('audit.read')) return 'audit';
+  return session.isStaff ? 'queue' : 'portal';
+}
 
 router.beforeEach(async (to) => {
   const session = useSession();
   if (!to.meta['auth']) return true;
   if (!session.me) await session.load();
   if (!session.me) return { name: 'sign-in', query: { next: to.fullPath } };
-  if (to.name === 'home') return { name: session.isStaff ? 'queue' : 'portal' };
+  if (to.name === 'home') return { name: homeOf(session) };
   if (to.meta['staff'] && !session.isStaff) return { name: 'portal' };
   const needed = to.meta['permission'] as string | undefined;
   if (needed && !session.can(needed)) return { name: 'home' };

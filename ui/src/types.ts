@@ -25,6 +25,10 @@ export interface Incident {
   measures: Record<string, number | boolean | null>;
   sla: { response: Clock; resolution: Clock; escalations: { clock: string; fraction: number; at: string }[] } | null;
   allowedTransitions: string[];
+  /** The other commands the workflow takes now (assign, comment, edit, priority, workaround, watch). */
+  allowedCommands: string[];
+  watcherIds: string[];
+  reopenCount: number;
 }
 
 export interface Person {
@@ -33,6 +37,12 @@ export interface Person {
   role: string;
   active?: boolean;
   teamIds?: string[];
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  memberIds: string[];
 }
 
 export interface TimelineEntry {

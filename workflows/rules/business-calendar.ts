@@ -5,7 +5,10 @@
  * time that really passed.
  */
 
-/** A shift on one weekday, local wall time `HH:MM`; `end` ≤ `start` means it ends the next day. */
+/**
+ * A shift on one weekday, local wall time `HH:MM`; `end` ≤ `start` means it ends the next day, and
+ * `end` 24:00 means midnight at the end of the day.
+ */
 export interface Shift {
   start: string;
   end: string;
@@ -28,6 +31,8 @@ export const ALWAYS_OPEN: BusinessCalendar = {
 };
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+/** An end may also be 24:00, the end of the day ("00:00-24:00" is the whole day). */
+const END_TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DAY_MS = 86_400_000;
 /** How far ahead to look for working time before declaring the calendar closed. */
@@ -45,10 +50,10 @@ export function calendarProblems(c: BusinessCalendar): string[] {
   else
     c.week.forEach((shifts, day) => {
       for (const s of shifts) {
-        if (!TIME.test(s.start) || !TIME.test(s.end)) problems.push(`day ${day}: times must be HH:MM`);
+        if (!TIME.test(s.start) || !END_TIME.test(s.end)) problems.push(`day ${day}: times must be HH:MM`);
       }
       const spans = shifts
-        .filter((s) => TIME.test(s.start) && TIME.test(s.end))
+        .filter((s) => TIME.test(s.start) && END_TIME.test(s.end))
         .map((s) => span(s))
         .sort((a, b) => a[0] - b[0]);
       for (let i = 1; i < spans.length; i++) {
@@ -157,7 +162,7 @@ function* intervals(c: BusinessCalendar, fromInstant: number): Generator<[number
 function alwaysOpen(c: BusinessCalendar): boolean {
   return (
     (c.holidays ?? []).length === 0 &&
-    c.week.every((d) => d.length === 1 && d[0]!.start === '00:00' && d[0]!.end === '00:00')
+    c.week.every((d) => d.length === 1 && d[0]!.start === '00:00' && (d[0]!.end === '00:00' || d[0]!.end === '24:00'))
   );
 }
 
