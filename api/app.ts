@@ -57,6 +57,8 @@ export interface AppDeps {
    */
   trustProxyHops?: number;
   publicUrl?: string;
+  /** The level of the one line logged per request (the embedded start keeps them at debug). */
+  requestLogLevel?: 'info' | 'debug';
   /** Deadlines of Temporal calls (defaults in api/temporal-calls.ts). */
   temporalTimeouts?: TemporalTimeouts;
   /** The built web app (ui/dist) to serve from this origin; absent: API only. */
@@ -196,7 +198,7 @@ export function createApp(deps: AppDeps) {
       }
       ctx.type = 'application/problem+json';
     } finally {
-      ctx.state.log.info(
+      ctx.state.log[deps.requestLogLevel ?? 'info'](
         { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) },
         'request',
       );

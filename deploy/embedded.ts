@@ -77,11 +77,14 @@ async function main(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address });
   stops.push(() => nativeConnection.close());
   const settings = workerSettings(config);
+  // Without SMTP every e-mail is printed here instead (notifications and rating links too).
+  const mailer = settings.mailer ?? createTerminalMailer();
   const worker = await createWorker({
     orm,
     connection: nativeConnection,
     namespace: config.TEMPORAL_NAMESPACE,
     ...settings,
+    mailer,
     linkSecret: jwtSecret,
   });
   const running = worker.run();
@@ -103,12 +106,14 @@ async function main(): Promise<void> {
     jwtSecret,
     ...apiSettings(config),
     uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
+    // The terminal is for the start banner and printed e-mail: one line per request only on demand.
+    requestLogLevel: 'debug',
   });
   // Invitations and password resets: by SMTP when configured, else printed here (development).
   stops.push(
     startOutboxSender({
       orm,
-      mailer: settings.mailer ?? createTerminalMailer(),
+      mailer,
       open: account.readOutbox,
       log,
     }),

@@ -20,13 +20,24 @@ export function createSmtpMailer(url: string, from: string): Mailer {
 }
 
 /**
- * For the embedded (development and demo) system without SMTP: account e-mails — invitations,
- * password resets — are printed to the terminal, so their links can be followed on this machine.
+ * For the embedded (development and demo) system without SMTP: every e-mail — invitations,
+ * password resets, SLA escalations, rating links — is printed to the terminal as a framed block,
+ * so its links can be followed on this machine and it stands out from log lines.
  */
 export function createTerminalMailer(write: (text: string) => void = console.log): Mailer {
   return {
     async send(m) {
-      write(`\n✉  To: ${m.to}\n   Subject: ${m.subject}\n${m.text.replace(/^/gm, '   ')}`);
+      const rule = '─'.repeat(72);
+      const lines = [
+        `✉  To: ${m.to}`,
+        `   Subject: ${m.subject}`,
+        '',
+        ...m.text
+          .trimEnd()
+          .split('\n')
+          .map((l) => `   ${l}`),
+      ];
+      write(`\n┌${rule}\n${lines.map((l) => `│ ${l}`).join('\n')}\n└${rule}`);
     },
   };
 }

@@ -69,6 +69,9 @@ export async function startDevServer(opts: {
         String(opts.port),
         '--ui-port',
         String(opts.uiPort),
+        // The Web UI has no sign-in and shows every payload: this machine only.
+        '--ui-ip',
+        '127.0.0.1',
         ...(opts.dbFile === ':memory:' ? [] : ['--db-filename', opts.dbFile]),
         ...(opts.headless ? ['--headless'] : []),
         ...SEARCH_ATTRIBUTE_ARGS,

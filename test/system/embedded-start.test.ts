@@ -93,6 +93,21 @@ describe('npm start, embedded mode', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(first.out()).toMatch(/To: newcomer@demo\.lintas\.local[\s\S]*\/accept-invitation#token=[\w-]{16,}/);
+    // Resolving e-mails the requester a rating link, printed too; request log lines stay out of it.
+    const k = `/api/v1/incidents/${created.body.key}`;
+    const me = (await api('GET', '/api/v1/me')).body.id;
+    expect((await api('POST', `${k}/assignment`, { assigneeId: me })).status).toBe(200);
+    expect((await api('POST', `${k}/transitions`, { to: 'in_progress' })).status).toBe(200);
+    const resolved = await api('POST', `${k}/transitions`, {
+      to: 'resolved',
+      resolutionCode: 'solved',
+      resolutionNotes: 'Smoke cleared',
+    });
+    expect(resolved.status).toBe(200);
+    for (let i = 0; i < 100 && !/\/rate\/[\w.-]{20,}/.test(first.out()); i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(first.out()).toMatch(new RegExp(`│ ✉  To: ${email!.replace(/[.]/g, '\\.')}[\\s\\S]*/rate/[\\w.-]{20,}`));
+    expect(first.out()).not.toMatch(/"msg":"request"/);
     expect((await http(base)('GET', '/readyz')).status).toBe(200);
     expect((await api('GET', '/api/v1/admin/users')).status).toBe(200);
 
