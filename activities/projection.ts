@@ -13,7 +13,8 @@ export interface PersistIncidentInput {
   event: TimelineEvent;
 }
 
-const INCIDENT_COLUMNS = [
+/** The incident row's columns as the projection writes them (the stored search words are derived). */
+export const INCIDENT_COLUMNS = [
   'workflow_id',
   'organization_id',
   'number',

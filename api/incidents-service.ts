@@ -33,18 +33,12 @@ import {
   editUpdate,
   watchUpdate,
 } from '../workflows/incident-messages.js';
-import { measuresOf } from '../workflows/rules/measures.js';
 import { priorityFor } from '../workflows/rules/priority.js';
-import { policyFor, slaView } from './sla.js';
-import {
-  allowedCommands,
-  allowedTransitions,
-  isReopen,
-  isTerminal,
-  OPEN_STATUSES,
-} from '../workflows/rules/incident-lifecycle.js';
+import { policyFor } from './sla.js';
+import { isReopen, isTerminal, OPEN_STATUSES } from '../workflows/rules/incident-lifecycle.js';
 import { canonicalCategories } from './routes/desk.js';
 import { listIncidents } from './incident-list.js';
+import { type IncidentDto, type StoredIncident, dtoOf, toDto } from './incident-dto.js';
 import { csvDocument } from './csv.js';
 import { teamForCategory } from '../activities/assign.js';
 import { grantsFor } from './auth.js';
@@ -54,7 +48,7 @@ import type * as S from './schemas.js';
 import { isUnprocessedUpdate, mapTemporalError } from './temporal-errors.js';
 import { DEFAULT_TIMEOUTS, commandWithin, readWithin, type TemporalTimeouts } from './temporal-calls.js';
 
-export type IncidentDto = z.infer<typeof S.Incident>;
+export { type IncidentDto, type StoredIncident, dtoOf, fromRow, toDto } from './incident-dto.js';
 
 /** The most rows a CSV export holds. */
 const EXPORT_MAX = 10_000;
@@ -77,60 +71,7 @@ export interface IncidentServiceDeps {
 /** What sends one command: its update started with these, resolving once accepted (or refused). */
 type Send = (h: WorkflowHandle, updateId: string, notAfter: number) => Promise<{ result(): Promise<IncidentSnapshot> }>;
 
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 const refId = (r: { id: string } | null | undefined) => r?.id ?? null;
-
-/** The public shape of a stored incident. */
-export function toDto(i: Incident): IncidentDto {
-  return {
-    key: incidentKey(i.number),
-    number: i.number,
-    workflowId: i.workflowId,
-    title: i.title,
-    description: i.description,
-    status: i.status,
-    impact: i.impact,
-    urgency: i.urgency,
-    priority: i.priority,
-    category: i.category ?? null,
-    assigneeId: refId(i.assignee),
-    teamId: refId(i.team),
-    requesterId: i.requester.id,
-    pendingReason: i.pendingReason ?? null,
-    resolutionCode: i.resolutionCode ?? null,
-    resolutionNotes: i.resolutionNotes ?? null,
-    reopenCount: i.reopenCount,
-    createdAt: i.createdAt.toISOString(),
-    updatedAt: i.updatedAt.toISOString(),
-    resolvedAt: iso(i.resolvedAt),
-    closedAt: iso(i.closedAt),
-    autoCloseAt: iso(i.autoCloseAt),
-    revision: i.revision,
-    sla: slaView(i.sla as IncidentSla | null),
-    acknowledgedAt: iso(i.acknowledgedAt),
-    workaround: i.workaround ?? null,
-    measures: measuresOf({
-      createdAt: i.createdAt.toISOString(),
-      acknowledgedAt: iso(i.acknowledgedAt),
-      resolvedAt: iso(i.resolvedAt),
-      reassignmentCount: i.reassignmentCount,
-      reopenCount: i.reopenCount,
-      sla: i.sla as IncidentSla | null,
-    }),
-    csat:
-      i.csatRating != null && i.csatAt && i.resolvedAt
-        ? {
-            rating: i.csatRating,
-            comment: i.csatComment ?? null,
-            at: i.csatAt.toISOString(),
-            resolvedAt: i.resolvedAt.toISOString(),
-          }
-        : null,
-    allowedTransitions: [...allowedTransitions(i.status)],
-    allowedCommands: allowedCommands(i.status),
-    watcherIds: i.watcherIds ?? [],
-  };
-}
 
 /** The public shape of a timeline event. */
 function toEntry(e: IncidentEvent): z.infer<typeof S.TimelineEntry> {
@@ -361,12 +302,12 @@ export class IncidentService {
 
   async list(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>) {
     const page = await listIncidents(em, principal, q);
-    return { ...page, items: page.items.map(toDto), limit: q.limit, offset: q.cursor ? 0 : q.offset };
+    return { ...page, items: page.items.map(dtoOf), limit: q.limit, offset: q.cursor ? 0 : q.offset };
   }
 
   /** A list query's incidents as CSV, with people and teams by name (10,000 rows at most). */
   async exportCsv(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>): Promise<string> {
-    const rows: Incident[] = [];
+    const rows: StoredIncident[] = [];
     let cursor = q.cursor;
     do {
       const page = await listIncidents(em, principal, { ...q, limit: 500, offset: 0, cursor });
@@ -406,9 +347,9 @@ export class IncidentService {
           i.impact,
           i.urgency,
           i.category ?? '',
-          i.assignee ? (person.get(i.assignee.id) ?? '') : '',
-          i.team ? (team.get(i.team.id) ?? '') : '',
-          person.get(i.requester.id) ?? '',
+          i.assigneeId ? (person.get(i.assigneeId) ?? '') : '',
+          i.teamId ? (team.get(i.teamId) ?? '') : '',
+          person.get(i.requesterId) ?? '',
           iso(i.createdAt),
           iso(i.updatedAt),
           iso(i.resolvedAt),

@@ -178,6 +178,7 @@ export const SORT_FIELDS = [
   'status',
   'responseDueAt',
   'resolutionDueAt',
+  'nextDueAt',
 ] as const;
 
 export const ListIncidentsQuery = z.strictObject({

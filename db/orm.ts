@@ -1,7 +1,6 @@
 import { MikroORM, type Options } from '@mikro-orm/core';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import pg from 'pg';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Migrator } from '@mikro-orm/migrations';
 import { PgliteDriver } from '@mikro-orm/pglite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -60,13 +59,7 @@ export function ormOptions(target: DatabaseTarget): Partial<Options> {
   if (target.url) {
     return { ...common, driver: PostgreSqlDriver, clientUrl: target.url, pool: { min: 0, max: target.poolMax ?? 10 } };
   }
-  // pg_trgm for search (the migrations create the extension; PGlite must load its code first).
-  return {
-    ...common,
-    driver: PgliteDriver,
-    dbName: target.pgliteDir ?? 'memory://',
-    driverOptions: { extensions: { pg_trgm } },
-  };
+  return { ...common, driver: PgliteDriver, dbName: target.pgliteDir ?? 'memory://' };
 }
 
 /** Connects and applies pending migrations. */

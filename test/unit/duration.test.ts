@@ -45,3 +45,14 @@ describe('24:00 as the end of a shift', () => {
     ).not.toEqual([]);
   });
 });
+
+describe('search words', () => {
+  it('become a query of whole words, letters and digits only, whatever is typed', async () => {
+    const { tsQuery } = await import('../../api/incident-list.js');
+    expect(tsQuery('Printer fails')).toBe('printer & fails');
+    expect(tsQuery("x' | !y & (z:*) <-> w")).toBe('x & y & z & w');
+    expect(tsQuery('INC-42')).toBe('inc & 42');
+    expect(tsQuery('Ünïcödé ｆｕｌｌwidth')).toBe('ünïcödé & fullwidth');
+    expect(tsQuery('  !!  ')).toBeNull();
+  });
+});

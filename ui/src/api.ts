@@ -249,3 +249,23 @@ export function followEvents(onEvent: EventListener): () => void {
   startStream();
   return () => eventListeners.delete(onEvent);
 }
+
+/**
+ * Downloads a file the API serves (a CSV or JSON export) with the session's token: a plain link
+ * cannot send it. The file is named as the server says (Content-Disposition).
+ */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await authorizedFetch(path, { headers: {} });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as Problem | null;
+    throw new ApiError(
+      body?.code ? body : { status: res.status, code: 'http_error', detail: `The server answered ${res.status}` },
+    );
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? fallbackName;
+  a.click();
+  URL.revokeObjectURL(url);
+}

@@ -88,7 +88,7 @@ const en = {
     requester: 'Requester',
     created: 'Created',
     updated: 'Updated',
-    due: 'Resolution due',
+    due: 'Next due',
     sla: 'SLA',
   },
   status: {
@@ -411,7 +411,7 @@ const id: Messages = {
     requester: 'Pelapor',
     created: 'Dibuat',
     updated: 'Diperbarui',
-    due: 'Batas penyelesaian',
+    due: 'Batas berikutnya',
     sla: 'SLA',
   },
   status: {
