@@ -183,6 +183,15 @@ try {
     await admin.getByTestId('new-policy').click();
     await admin.getByTestId('policy-name').locator('input').fill('Business hours, Jakarta');
     await shot(admin, 'admin-sla-policy');
+    await admin.goto('/admin/settings');
+    await admin.getByTestId('settings-matrix').waitFor();
+    await shot(admin, 'admin-settings');
+
+    const auditor = await signedInPage(await system.signIn('auditor'));
+    await auditor.goto('/audit');
+    await auditor.getByTestId('verify').click();
+    await auditor.getByTestId('verification').waitFor();
+    await shot(auditor, 'audit-workspace');
 
     const dark = await signedInPage(agent);
     await dark.addInitScript(() => {

@@ -263,6 +263,8 @@ describe('defects a new desk found', () => {
     await page.getByTestId('status').waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     expect(await page.getByTestId('brand').isVisible()).toBe(true);
+    // The user menu is there and shows its icon (not an empty button).
+    expect(await page.getByTestId('user-menu').locator('svg').isVisible()).toBe(true);
     const bar = (await page.getByTestId('user-menu').boundingBox())!;
     expect(bar.x + bar.width).toBeLessThanOrEqual(390);
     await page.getByTestId('user-menu').click();
