@@ -7,7 +7,12 @@ import type { Orm } from '../db/orm.js';
 import { orgEm } from '../db/orm.js';
 import { type AutoAssignInput, type AutoAssignResult, autoAssign as pickAssignee } from './assign.js';
 import { type Mailer, type NotifyEscalationInput, notifyEscalation as sendEscalation } from './notify.js';
-import { type PersistIncidentInput, persistIncidentProjection } from './projection.js';
+import {
+  type PersistIncidentInput,
+  type PersistIncidentStepsInput,
+  persistIncidentProjection,
+  persistIncidentSteps as persistIncidentStepsProjection,
+} from './projection.js';
 import { type RequestRatingInput, requestRating as sendRatingRequest } from './rating.js';
 
 export interface ActivityDeps {
@@ -52,12 +57,18 @@ export function createActivities({
     async persistIncident(input: PersistIncidentInput): Promise<void> {
       await persistIncidentProjection(orm.em.fork(), input);
     },
+
+    /** Stores several consecutive revisions at once (the workflow's group commit). */
+    async persistIncidentSteps(input: PersistIncidentStepsInput): Promise<void> {
+      await persistIncidentStepsProjection(orm.em.fork(), input);
+    },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 // Workflows import this module as types only; these declarations give them the activity signatures.
 export declare const persistIncident: Activities['persistIncident'];
+export declare const persistIncidentSteps: Activities['persistIncidentSteps'];
 export declare const notifyEscalation: Activities['notifyEscalation'];
 export declare const teamLeadOf: Activities['teamLeadOf'];
 export declare const autoAssign: Activities['autoAssign'];

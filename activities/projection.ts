@@ -13,6 +13,11 @@ export interface PersistIncidentInput {
   event: TimelineEvent;
 }
 
+/** Consecutive revisions stored together (group commit): each event with the snapshot it made. */
+export interface PersistIncidentStepsInput {
+  steps: PersistIncidentInput[];
+}
+
 /** The incident row's columns as the projection writes them (the stored search words are derived). */
 export const INCIDENT_COLUMNS = [
   'workflow_id',
@@ -106,14 +111,34 @@ function incidentParams(s: IncidentSnapshot): unknown[] {
 
 /** Writes the incident row (if newer) and its timeline event (if new) in one transaction. */
 export async function persistIncidentProjection(em: Em, input: PersistIncidentInput): Promise<void> {
-  const { snapshot: s, event: e } = input;
+  await persistIncidentSteps(em, { steps: [input] });
+}
+
+/**
+ * Writes a run of revisions in one transaction: the row as the newest step left it, and every
+ * step's event and notifications (recipients as of that step's snapshot).
+ */
+export async function persistIncidentSteps(em: Em, input: PersistIncidentStepsInput): Promise<void> {
+  const last = input.steps.at(-1);
+  if (!last) return;
   await em.transactional(async (tx) => {
-    await tx.execute(UPSERT_INCIDENT, incidentParams(s), 'run');
-    await tx.execute(
-      INSERT_EVENT,
-      [s.orgId, s.workflowId, e.revision, e.type, e.actor.userId, e.actor.kind, new Date(e.at), JSON.stringify(e.data)],
-      'run',
-    );
-    await writeInbox(tx, s, e);
+    await tx.execute(UPSERT_INCIDENT, incidentParams(last.snapshot), 'run');
+    for (const { snapshot: s, event: e } of input.steps) {
+      await tx.execute(
+        INSERT_EVENT,
+        [
+          s.orgId,
+          s.workflowId,
+          e.revision,
+          e.type,
+          e.actor.userId,
+          e.actor.kind,
+          new Date(e.at),
+          JSON.stringify(e.data),
+        ],
+        'run',
+      );
+      await writeInbox(tx, s, e);
+    }
   });
 }

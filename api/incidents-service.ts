@@ -46,7 +46,7 @@ import type { Principal } from './context.js';
 import { AppError, notFound, validationFailed, type FieldError } from './errors.js';
 import type * as S from './schemas.js';
 import { isUnprocessedUpdate, mapTemporalError } from './temporal-errors.js';
-import { DEFAULT_TIMEOUTS, commandWithin, readWithin, type TemporalTimeouts } from './temporal-calls.js';
+import { DEFAULT_TIMEOUTS, WorkflowLanes, commandWithin, readWithin, type TemporalTimeouts } from './temporal-calls.js';
 
 export { type IncidentDto, type StoredIncident, dtoOf, fromRow, toDto } from './incident-dto.js';
 
@@ -107,6 +107,8 @@ function requestHash(principal: Principal, body: unknown): string {
 
 export class IncidentService {
   private readonly timeouts: TemporalTimeouts;
+  /** Commands to one ticket a few at a time (below Temporal's in-flight update limit). */
+  private readonly lanes = new WorkflowLanes();
   constructor(private readonly deps: IncidentServiceDeps) {
     this.timeouts = deps.timeouts ?? DEFAULT_TIMEOUTS;
   }
@@ -432,7 +434,13 @@ export class IncidentService {
     for (let attempt = 1; !result; attempt++) {
       try {
         const h = this.handle(principal, number);
-        result = await commandWithin(this.deps.temporal, this.timeouts, (notAfter) => send(h, updateId, notAfter));
+        result = await commandWithin(
+          this.deps.temporal,
+          this.timeouts,
+          (notAfter) => send(h, updateId, notAfter),
+          undefined,
+          { lanes: this.lanes, workflowId: h.workflowId },
+        );
       } catch (err) {
         if (attempt < 3 && isUnprocessedUpdate(err)) continue;
         return mapTemporalError(err);
@@ -671,20 +679,25 @@ export class IncidentService {
     }
     const handle = this.deps.temporal.workflow.getHandle(current.workflowId);
     try {
-      await commandWithin(this.deps.temporal, this.timeouts, (notAfter) =>
-        handle.startUpdate(rateUpdate, {
-          args: [
-            {
-              rating: body.rating,
-              comment: body.comment ?? null,
-              resolvedAt,
-              actor: { userId: requesterId, kind: 'user' },
-              notAfter,
-            },
-          ],
-          updateId,
-          waitForStage: 'ACCEPTED',
-        }),
+      await commandWithin(
+        this.deps.temporal,
+        this.timeouts,
+        (notAfter) =>
+          handle.startUpdate(rateUpdate, {
+            args: [
+              {
+                rating: body.rating,
+                comment: body.comment ?? null,
+                resolvedAt,
+                actor: { userId: requesterId, kind: 'user' },
+                notAfter,
+              },
+            ],
+            updateId,
+            waitForStage: 'ACCEPTED',
+          }),
+        undefined,
+        { lanes: this.lanes, workflowId: current.workflowId },
       );
     } catch (err) {
       return mapTemporalError(err);

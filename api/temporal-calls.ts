@@ -74,29 +74,100 @@ export function readUnavailable(): AppError {
 type Accepted<R> = { result(): Promise<R> };
 
 /**
+ * Commands to one workflow, a few at a time. Temporal admits only ten updates per workflow in
+ * flight (`history.maxInFlightUpdates`); one more is refused as RESOURCE_EXHAUSTED and the client
+ * retries it after 1.7 s, 2.9 s, 4.9 s… — past the acceptance deadline when a ticket gets a burst.
+ * This process keeps below the limit and lets the rest wait their turn in arrival order, so a
+ * burst is taken as fast as the workflow stores it (its group commit). Other API processes share
+ * the server's limit; between them, the client's backoff still applies.
+ */
+export class WorkflowLanes {
+  private readonly lanes = new Map<string, { running: number; waiting: { go: () => void; gone: boolean }[] }>();
+  constructor(private readonly perWorkflow = 8) {}
+
+  /** Runs `fn` once a slot of `workflowId` is free; false if none was free before `until`. */
+  async run<R>(
+    workflowId: string,
+    until: number,
+    fn: () => Promise<R>,
+  ): Promise<{ ran: true; value: R } | { ran: false }> {
+    let lane = this.lanes.get(workflowId);
+    if (!lane) this.lanes.set(workflowId, (lane = { running: 0, waiting: [] }));
+    if (lane.running >= this.perWorkflow) {
+      const waiter = { go: () => {}, gone: false };
+      const turn = new Promise<boolean>((resolve) => {
+        const timer = setTimeout(
+          () => {
+            waiter.gone = true;
+            resolve(false);
+          },
+          Math.max(0, until - Date.now()),
+        );
+        waiter.go = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+      });
+      lane.waiting.push(waiter);
+      if (!(await turn)) {
+        this.release(workflowId, false);
+        return { ran: false };
+      }
+    } else lane.running++;
+    try {
+      return { ran: true, value: await fn() };
+    } finally {
+      this.release(workflowId, true);
+    }
+  }
+
+  /** Hands a freed slot to the next waiter still waiting (a slot passes on without being freed). */
+  private release(workflowId: string, freed: boolean): void {
+    const lane = this.lanes.get(workflowId);
+    if (!lane) return;
+    if (freed) {
+      let next = lane.waiting.shift();
+      while (next?.gone) next = lane.waiting.shift();
+      if (next) next.go();
+      else lane.running--;
+    } else lane.waiting = lane.waiting.filter((w) => !w.gone);
+    if (lane.running === 0 && lane.waiting.length === 0) this.lanes.delete(workflowId);
+  }
+}
+
+/**
  * Sends a command with a deadline: `start(notAfter)` starts the update and resolves once it is
  * accepted (or refused). Refusals are thrown as they come; deadlines become 503s with the outcome.
+ * With `lane`, the command waits for a slot of its workflow first (time that counts against the
+ * acceptance deadline) and holds it until it has finished.
  */
 export async function commandWithin<R>(
   client: Client,
   t: TemporalTimeouts,
   start: (notAfter: number) => Promise<Accepted<R>>,
   what?: string,
+  lane?: { lanes: WorkflowLanes; workflowId: string },
 ): Promise<R> {
   const notAfter = Date.now() + t.acceptMs;
-  let accepted: Accepted<R>;
-  try {
-    accepted = await client.withDeadline(notAfter + t.skewMs, () => start(notAfter));
-  } catch (err) {
-    if (isDeadline(err)) throw notApplied(what);
-    throw err;
-  }
-  try {
-    return await client.withDeadline(Date.now() + t.resultMs, () => accepted.result());
-  } catch (err) {
-    if (isDeadline(err)) throw outcomeUnknown(what);
-    throw err;
-  }
+  const send = async (): Promise<R> => {
+    let accepted: Accepted<R>;
+    try {
+      accepted = await client.withDeadline(notAfter + t.skewMs, () => start(notAfter));
+    } catch (err) {
+      if (isDeadline(err)) throw notApplied(what);
+      throw err;
+    }
+    try {
+      return await client.withDeadline(Date.now() + t.resultMs, () => accepted.result());
+    } catch (err) {
+      if (isDeadline(err)) throw outcomeUnknown(what);
+      throw err;
+    }
+  };
+  if (!lane) return send();
+  const done = await lane.lanes.run(lane.workflowId, notAfter, send);
+  if (!done.ran) throw notApplied(what);
+  return done.value;
 }
 
 /** A read from Temporal (query, history) with the read deadline. */

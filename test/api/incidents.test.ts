@@ -216,6 +216,12 @@ describe('incident lifecycle over HTTP', () => {
       .sort();
     const sent = done.map(({ who, body }) => `${body}/${who.id}`).sort();
     expect(recorded).toEqual(sent);
+    // Commands that arrived together shared writes (group commit) rather than queuing one by one.
+    const history = await stack.client.workflow.getHandle(inc.workflowId).fetchHistory();
+    const writes = (history.events ?? []).filter((e) =>
+      e.activityTaskScheduledEventAttributes?.activityType?.name?.startsWith('persistIncident'),
+    );
+    expect(writes.length).toBeLessThan(1 + 30);
   });
 
   it('keeps the team when an assignment omits it, and clears it on null', async () => {

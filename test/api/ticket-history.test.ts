@@ -90,11 +90,17 @@ describe('ticket history', () => {
     expect(history.some((e) => e.kind === 'update_rejected')).toBe(false);
 
     const activitiesDone = history.filter((e) => e.kind === 'activity_completed');
-    const persisted = activitiesDone.filter((e) => e.details['activityType'] === 'persistIncident');
-    expect(persisted).toHaveLength(5); // the creation and four changes
+    // The creation is one write; each change after it is stored by the group commit's activity
+    // (one change at a time here, since each command waited for the previous one).
+    const persisted = activitiesDone.filter((e) => String(e.details['activityType']).startsWith('persistIncident'));
+    expect(persisted.map((e) => e.details['activityType'])).toEqual([
+      'persistIncident',
+      ...Array<string>(4).fill('persistIncidentSteps'),
+    ]);
     for (const e of persisted) {
-      expect(e).toMatchObject({ summary: 'Activity persistIncident completed (attempt 1)', actorUserId: null });
-      expect(e.details).toEqual({ activityType: 'persistIncident', attempt: 1 });
+      const type = String(e.details['activityType']);
+      expect(e).toMatchObject({ summary: `Activity ${type} completed (attempt 1)`, actorUserId: null });
+      expect(e.details).toEqual({ activityType: type, attempt: 1 });
     }
     // Resolving asks the requester for a rating, once.
     expect(activitiesDone.filter((e) => e.details['activityType'] === 'requestRating')).toHaveLength(1);
@@ -140,9 +146,9 @@ describe('ticket history', () => {
     // The revision changes as the handler starts, so the wait's timer is canceled before the write.
     expect(history.slice(close).map((e) => [e.kind, e.summary])).toEqual([
       ['update_accepted', "Update 'transition' received: to closed"],
-      ['activity_scheduled', 'Activity persistIncident scheduled'],
+      ['activity_scheduled', 'Activity persistIncidentSteps scheduled'],
       ['timer_canceled', 'Timer canceled (auto-close)'],
-      ['activity_completed', 'Activity persistIncident completed (attempt 1)'],
+      ['activity_completed', 'Activity persistIncidentSteps completed (attempt 1)'],
       ['update_completed', "Update 'transition' completed (revision 4, closed)"],
       ['workflow_completed', 'Workflow completed (revision 4, closed)'],
     ]);

@@ -110,6 +110,18 @@ describe('recording workflow histories', () => {
     await save('edit-watch-customer-reply', inc.workflowId, true);
   });
 
+  it('commands that arrive together (one group-committed write for several since v3)', async () => {
+    const a = org.agent.api;
+    const inc = ok(await a('POST', '/api/v1/incidents', { title: 'VPN down', assigneeId: org.agent.id }), 201);
+    const k = `/api/v1/incidents/${inc.key}`;
+    const sent = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => a('POST', `${k}/comments`, { body: `seen ${i}`, internal: i % 2 === 1 })),
+    );
+    for (const res of sent) ok(res, 201);
+    ok(await a('POST', `${k}/transitions`, { to: 'cancelled', reason: 'duplicate' }));
+    await save('parallel-comments', inc.workflowId, true);
+  });
+
   it('auto-assignment by category, reopen, auto-close; and a cancel', async () => {
     ok(
       await org.admin.api('PATCH', `/api/v1/admin/teams/${org.teamId}`, {
