@@ -7,9 +7,9 @@
  * workflow, so a retried activity returns the same one and consumes no second turn.
  */
 import { AssignmentDecision, Team, TeamMember, User } from '../db/entities/index.js';
-import { categoryKey } from '../workflows/rules/text.js';
+import { categoryKey } from '../workflows/kernel/text.js';
 import type { Em } from '../db/orm.js';
-import { ASSIGNABLE_ROLES } from '../api/permissions.js';
+import { ASSIGNABLE_ROLES } from '../workflows/kernel/permissions.js';
 
 export interface AutoAssignInput {
   orgId: string;

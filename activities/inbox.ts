@@ -7,7 +7,7 @@
  */
 import type { Em } from '../db/orm.js';
 import type { IncidentSnapshot, TimelineEvent } from '../workflows/incident-messages.js';
-import { ASSIGNABLE_ROLES } from '../api/permissions.js';
+import { ASSIGNABLE_ROLES } from '../workflows/kernel/permissions.js';
 
 export const INBOX_KINDS = [
   'mention',

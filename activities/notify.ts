@@ -8,8 +8,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { Organization, Team, TeamMember, User } from '../db/entities/index.js';
 import { type Em, type Orm, orgEm } from '../db/orm.js';
-import type { Audience, ClockKind } from '../workflows/rules/sla.js';
-import { settingsOf } from '../api/org-settings.js';
+import type { Audience, ClockKind } from '../workflows/kernel/sla.js';
+import { settingsOf } from '../workflows/kernel/org-settings.js';
 
 export interface NotifyEscalationInput {
   eventKey: string;

@@ -18,49 +18,58 @@ export interface PersistIncidentStepsInput {
   steps: PersistIncidentInput[];
 }
 
-/** The incident row's columns as the projection writes them (the stored search words are derived). */
-export const INCIDENT_COLUMNS = [
-  'workflow_id',
-  'organization_id',
-  'number',
-  'title',
-  'description',
-  'status',
-  'impact',
-  'urgency',
-  'priority',
-  'category',
-  'assignee_id',
-  'team_id',
-  'requester_id',
-  'pending_reason',
-  'resolution_code',
-  'resolution_notes',
-  'reopen_count',
-  'created_at',
-  'updated_at',
-  'resolved_at',
-  'closed_at',
-  'auto_close_at',
-  'sla',
-  'response_due_at',
-  'resolution_due_at',
-  'sla_breached',
-  'acknowledged_at',
-  'reassignment_count',
-  'workaround',
-  'csat_rating',
-  'csat_comment',
-  'csat_at',
-  'watcher_ids',
-  'revision',
-] as const;
+/**
+ * The incident row as the projection writes it: each column with the value it takes from the
+ * snapshot, declared together so a value cannot slip into another column (the stored search words
+ * and next due time are derived by the table).
+ */
+const INCIDENT_ROW = {
+  workflow_id: (s) => s.workflowId,
+  organization_id: (s) => s.orgId,
+  number: (s) => s.number,
+  title: (s) => s.title,
+  description: (s) => s.description,
+  status: (s) => s.status,
+  impact: (s) => s.impact,
+  urgency: (s) => s.urgency,
+  priority: (s) => s.priority,
+  category: (s) => s.category,
+  assignee_id: (s) => s.assigneeId,
+  team_id: (s) => s.teamId,
+  requester_id: (s) => s.requesterId,
+  pending_reason: (s) => s.pendingReason,
+  resolution_code: (s) => s.resolutionCode,
+  resolution_notes: (s) => s.resolutionNotes,
+  reopen_count: (s) => s.reopenCount,
+  created_at: (s) => new Date(s.createdAt),
+  updated_at: (s) => new Date(s.updatedAt),
+  resolved_at: (s) => (s.resolvedAt ? new Date(s.resolvedAt) : null),
+  closed_at: (s) => (s.closedAt ? new Date(s.closedAt) : null),
+  auto_close_at: (s) => (s.autoCloseAt ? new Date(s.autoCloseAt) : null),
+  sla: (s) => (s.sla ? JSON.stringify(s.sla) : null),
+  response_due_at: (s) => (s.sla?.response.dueAt ? new Date(s.sla.response.dueAt) : null),
+  resolution_due_at: (s) => (s.sla?.resolution.dueAt ? new Date(s.sla.resolution.dueAt) : null),
+  sla_breached: (s) => !!(s.sla?.response.breachedAt || s.sla?.resolution.breachedAt),
+  acknowledged_at: (s) => (s.acknowledgedAt ? new Date(s.acknowledgedAt) : null),
+  reassignment_count: (s) => s.reassignmentCount ?? 0,
+  workaround: (s) => s.workaround ?? null,
+  csat_rating: (s) => s.csat?.rating ?? null,
+  csat_comment: (s) => s.csat?.comment ?? null,
+  csat_at: (s) => (s.csat ? new Date(s.csat.at) : null),
+  watcher_ids: (s) => (s.watcherIds?.length ? JSON.stringify(s.watcherIds) : null),
+  revision: (s) => s.revision,
+} satisfies Record<string, (s: IncidentSnapshot) => unknown>;
+
+/** The incident row's columns, in the order of INCIDENT_ROW. */
+export const INCIDENT_COLUMNS = Object.keys(INCIDENT_ROW) as (keyof typeof INCIDENT_ROW)[];
+/** Set when the row is first written, never changed by a later revision. */
+const FIXED_COLUMNS: readonly string[] = ['workflow_id', 'organization_id', 'number'];
 
 const UPSERT_INCIDENT = `
 insert into incidents (${INCIDENT_COLUMNS.join(', ')})
 values (${INCIDENT_COLUMNS.map(() => '?').join(', ')})
 on conflict (workflow_id) do update set
-${INCIDENT_COLUMNS.filter((c) => c !== 'workflow_id' && c !== 'organization_id' && c !== 'number')
+${INCIDENT_COLUMNS.filter((c) => !FIXED_COLUMNS.includes(c))
   .map((c) => `  ${c} = excluded.${c}`)
   .join(',\n')}
 where incidents.revision < excluded.revision`;
@@ -71,42 +80,7 @@ values (?, ?, ?, ?, ?, ?, ?, ?)
 on conflict (incident_workflow_id, revision) do nothing`;
 
 function incidentParams(s: IncidentSnapshot): unknown[] {
-  return [
-    s.workflowId,
-    s.orgId,
-    s.number,
-    s.title,
-    s.description,
-    s.status,
-    s.impact,
-    s.urgency,
-    s.priority,
-    s.category,
-    s.assigneeId,
-    s.teamId,
-    s.requesterId,
-    s.pendingReason,
-    s.resolutionCode,
-    s.resolutionNotes,
-    s.reopenCount,
-    new Date(s.createdAt),
-    new Date(s.updatedAt),
-    s.resolvedAt ? new Date(s.resolvedAt) : null,
-    s.closedAt ? new Date(s.closedAt) : null,
-    s.autoCloseAt ? new Date(s.autoCloseAt) : null,
-    s.sla ? JSON.stringify(s.sla) : null,
-    s.sla?.response.dueAt ? new Date(s.sla.response.dueAt) : null,
-    s.sla?.resolution.dueAt ? new Date(s.sla.resolution.dueAt) : null,
-    !!(s.sla?.response.breachedAt || s.sla?.resolution.breachedAt),
-    s.acknowledgedAt ? new Date(s.acknowledgedAt) : null,
-    s.reassignmentCount ?? 0,
-    s.workaround ?? null,
-    s.csat?.rating ?? null,
-    s.csat?.comment ?? null,
-    s.csat ? new Date(s.csat.at) : null,
-    s.watcherIds?.length ? JSON.stringify(s.watcherIds) : null,
-    s.revision,
-  ];
+  return INCIDENT_COLUMNS.map((c) => INCIDENT_ROW[c](s));
 }
 
 /** Writes the incident row (if newer) and its timeline event (if new) in one transaction. */

@@ -4,7 +4,7 @@
  * key is derived from the deployment's secret; nothing is stored, and a changed byte is refused.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { deriveKey } from '../api/secrets.js';
+import { deriveKey } from './kernel/secrets.js';
 
 export interface RatingLink {
   orgId: string;

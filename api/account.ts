@@ -20,9 +20,9 @@ import { type Auth, type Tokens, auditContext, hashPassword, tooManyRequests } f
 import { orgEm } from '../db/orm.js';
 import type { AppContext, Principal } from './context.js';
 import { AppError } from './errors.js';
-import { type OrgSettings, mfaRequiredFor, settingsOf } from './org-settings.js';
+import { type OrgSettings, mfaRequiredFor, settingsOf } from '../workflows/kernel/org-settings.js';
 import type { RateLimiter } from './rate-limit.js';
-import { SecretBox, randomToken, sha256 } from './secrets.js';
+import { SecretBox, randomToken, sha256 } from '../activities/kernel/secrets.js';
 
 export interface AccountDeps {
   orm: Orm;

@@ -16,10 +16,10 @@ import { type Em, type Orm, orgEm, TENANT_FILTER } from '../db/orm.js';
 import type { AuditInput, AuditLog } from './audit.js';
 import type { AppContext, Principal } from './context.js';
 import { AppError, unauthorized } from './errors.js';
-import { settingsOf } from './org-settings.js';
-import { DEFAULT_GRANTS, type Permission } from './permissions.js';
+import { settingsOf } from '../workflows/kernel/org-settings.js';
+import { DEFAULT_GRANTS, type Permission } from '../workflows/kernel/permissions.js';
 import type { RateLimiter } from './rate-limit.js';
-import { SecretBox, randomToken, sha256 } from './secrets.js';
+import { SecretBox, randomToken, sha256 } from '../activities/kernel/secrets.js';
 
 const ISSUER = 'lintas';
 const AUDIENCE = 'lintas-api';

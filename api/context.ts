@@ -2,7 +2,7 @@ import type { Context, DefaultState } from 'koa';
 import type { Logger } from 'pino';
 import type { Em } from '../db/orm.js';
 import type { Role } from '../db/entities/index.js';
-import type { Permission } from './permissions.js';
+import type { Permission } from '../workflows/kernel/permissions.js';
 
 /** The signed-in principal: a person with a session, or an integration's API key. */
 export interface Principal {

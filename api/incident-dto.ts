@@ -5,8 +5,8 @@
 import type { z } from 'zod';
 import type { Incident } from '../db/entities/index.js';
 import { type IncidentSla, incidentKey } from '../workflows/incident-messages.js';
-import { allowedCommands, allowedTransitions } from '../workflows/rules/incident-lifecycle.js';
-import { measuresOf } from '../workflows/rules/measures.js';
+import { allowedCommands, allowedTransitions } from '../workflows/kernel/incident-lifecycle.js';
+import { measuresOf } from '../workflows/kernel/measures.js';
 import type * as S from './schemas.js';
 import { slaView } from './sla.js';
 

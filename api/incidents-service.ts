@@ -2,14 +2,14 @@
  * Incident commands and reads. Commands go to the incident's workflow (which decides and persists);
  * reads come from the read model. Nothing here writes ticket state itself (DESIGN rule 1).
  */
-import { ASSIGNABLE_ROLES } from './permissions.js';
+import { ASSIGNABLE_ROLES } from '../workflows/kernel/permissions.js';
 import { type HistoryEntry, readTicketHistory } from './ticket-history.js';
 import { type Client, type WorkflowHandle, WithStartWorkflowOperation } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash, randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { Incident, IncidentEvent, IdempotencyKey, Organization, TeamMember, Team, User } from '../db/entities/index.js';
-import { settingsOf } from './org-settings.js';
+import { settingsOf } from '../workflows/kernel/org-settings.js';
 import type { Em } from '../db/orm.js';
 import { incidentWorkflow } from '../workflows/incident.js';
 import {
@@ -33,9 +33,9 @@ import {
   editUpdate,
   watchUpdate,
 } from '../workflows/incident-messages.js';
-import { priorityFor } from '../workflows/rules/priority.js';
+import { priorityFor } from '../workflows/kernel/priority.js';
 import { policyFor } from './sla.js';
-import { isReopen, isTerminal, OPEN_STATUSES } from '../workflows/rules/incident-lifecycle.js';
+import { isReopen, isTerminal, OPEN_STATUSES } from '../workflows/kernel/incident-lifecycle.js';
 import { canonicalCategories } from './routes/desk.js';
 import { listIncidents } from './incident-list.js';
 import { type IncidentDto, type StoredIncident, dtoOf, toDto } from './incident-dto.js';

@@ -1,7 +1,7 @@
 /** Builds the OpenAPI 3.1 document from the route declarations (JSON Schema 2020-12 via zod). */
 import { z } from 'zod';
 import type { AnyRoute } from './route.js';
-import { Problem } from './schemas.js';
+import { ProblemDetails } from './schemas.js';
 import { titleFor } from './errors.js';
 
 type Json = Record<string, unknown>;
@@ -37,7 +37,7 @@ function parametersOf(route: AnyRoute): Json[] {
 
 export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<string, Json> = {}): Json {
   const paths: Record<string, Json> = { ...extra };
-  const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+  const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
   for (const r of routes) {
     const path = `${prefix}${r.path}`.replace(/:(\w+)/g, '{$1}');
     const responses: Json = {};
@@ -90,7 +90,7 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<s
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
       },
-      schemas: { Problem: schemaOf(Problem, 'output') },
+      schemas: { ProblemDetails: schemaOf(ProblemDetails, 'output') },
     },
     paths,
   };

@@ -10,7 +10,7 @@ import { auditContext } from './auth.js';
 import type { AppContext, Principal } from './context.js';
 import { AppError, type FieldError, forbidden, unauthorized } from './errors.js';
 import type { Em } from '../db/orm.js';
-import { type Requirement, satisfies } from './permissions.js';
+import { type Requirement, satisfies } from '../workflows/kernel/permissions.js';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

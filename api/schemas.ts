@@ -6,10 +6,11 @@ import {
   RESOLUTION_CODES,
   TRANSITION_TARGETS,
   INCIDENT_COMMANDS,
-} from '../workflows/rules/incident-lifecycle.js';
-import { LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
+} from '../workflows/kernel/incident-lifecycle.js';
+import { LEVELS, PRIORITIES } from '../workflows/kernel/priority.js';
+import { parseTicketReference, ticketReferencePattern } from '../workflows/kernel/ticket-types.js';
 import { SlaView } from './sla.js';
-import { DISPLAYABLE_TEXT_MESSAGE, isDisplayableText } from '../workflows/rules/text.js';
+import { DISPLAYABLE_TEXT_MESSAGE, isDisplayableText } from '../workflows/kernel/text.js';
 
 export const text = (max: number) => z.string().trim().max(max).refine(isDisplayableText, DISPLAYABLE_TEXT_MESSAGE);
 const uuid = z.uuid();
@@ -135,17 +136,8 @@ export const CommentBody = z.strictObject({
 export const IncidentKeyParams = z.object({
   key: z
     .string()
-    .regex(
-      /^(?:[a-z0-9][a-z0-9-]{0,39}\/)?(INC-)?[1-9]\d{0,9}$/i,
-      'expected an incident key like INC-42 or acme/INC-42',
-    )
-    .transform((k) => {
-      const slash = k.indexOf('/');
-      return {
-        orgSlug: slash > 0 ? k.slice(0, slash).toLowerCase() : null,
-        number: Number(k.slice(slash + 1).replace(/^INC-/i, '')),
-      };
-    }),
+    .regex(new RegExp(ticketReferencePattern('incident'), 'i'), 'expected an incident key like INC-42 or acme/INC-42')
+    .transform((k) => parseTicketReference('incident', k)!),
 });
 
 /** A list parameter: `a,b` or repeated `?x=a&x=b`, each value one of `values`. */
@@ -297,7 +289,8 @@ export const TimelineEntry = z.object({
 
 export const Timeline = z.object({ items: z.array(TimelineEntry) });
 
-export const Problem = z.object({
+/** An RFC 9457 problem details body (named so that it cannot be taken for an ITIL problem). */
+export const ProblemDetails = z.object({
   type: z.string(),
   title: z.string(),
   status: z.number().int(),

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { SlaPolicy, TeamMember } from '../db/entities/index.js';
 import type { Em } from '../db/orm.js';
 import type { IncidentSla } from '../workflows/incident-messages.js';
-import { ALWAYS_OPEN, calendarProblems } from '../workflows/rules/business-calendar.js';
-import { PENDING_REASONS } from '../workflows/rules/incident-lifecycle.js';
-import { PRIORITIES, type Priority } from '../workflows/rules/priority.js';
+import { ALWAYS_OPEN, calendarProblems } from '../workflows/kernel/business-calendar.js';
+import { PENDING_REASONS } from '../workflows/kernel/incident-lifecycle.js';
+import { PRIORITIES, type Priority } from '../workflows/kernel/priority.js';
 import {
   AUDIENCES,
   CLOCK_KINDS,
@@ -19,7 +19,7 @@ import {
   type SlaPolicySnapshot,
   elapsed,
   stateOf,
-} from '../workflows/rules/sla.js';
+} from '../workflows/kernel/sla.js';
 
 const Minutes = z
   .number()

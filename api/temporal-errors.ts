@@ -49,7 +49,7 @@ export function mapTemporalError(err: unknown): never {
     });
   }
   if (err instanceof WorkflowNotFoundError) {
-    throw new AppError(409, 'illegal_transition', 'The incident is closed and takes no more changes');
+    throw new AppError(409, 'illegal_transition', 'The ticket is closed and takes no more changes');
   }
   throw err;
 }

@@ -22,8 +22,8 @@ import { createWorker } from '../deploy/worker.js';
 import { incidentWorkflowId } from '../workflows/incident-messages.js';
 import { incidentWorkflow } from '../workflows/incident.js';
 import { freePort, pct } from './embedded-system.js';
-import { ALWAYS_OPEN } from '../workflows/rules/business-calendar.js';
-import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../workflows/rules/sla.js';
+import { ALWAYS_OPEN } from '../workflows/kernel/business-calendar.js';
+import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../workflows/kernel/sla.js';
 
 const N = Number(process.argv[2] ?? 10_000);
 const FIRING = Math.min(N, Number(process.argv[3] ?? 1000));

@@ -3,9 +3,9 @@
  * follows it. Pure: the workflow checks a command with these, then commits what they return.
  */
 import type { EditCommand, IncidentSnapshot, RejectionType, WatchCommand } from './incident-messages.js';
-import { isTerminal } from './rules/incident-lifecycle.js';
-import { type Priority, priorityFor } from './rules/priority.js';
-import { isStorableText } from './rules/text.js';
+import { isTerminal } from './kernel/incident-lifecycle.js';
+import { type Priority, priorityFor } from './kernel/priority.js';
+import { isStorableText } from './kernel/text.js';
 
 const FIELDS = ['title', 'description', 'category', 'impact', 'urgency', 'teamId'] as const;
 type Field = (typeof FIELDS)[number];

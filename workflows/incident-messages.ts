@@ -4,25 +4,27 @@
  */
 import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from './rules/incident-lifecycle.js';
-import type { Level, Priority, PriorityMatrix } from './rules/priority.js';
-import type { ClockKind, EscalationAction, SlaClock, SlaPolicySnapshot } from './rules/sla.js';
-import type { IncidentMeasures } from './rules/measures.js';
+import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from './kernel/incident-lifecycle.js';
+import type { Level, Priority, PriorityMatrix } from './kernel/priority.js';
+import type { ClockKind, EscalationAction, SlaClock, SlaPolicySnapshot } from './kernel/sla.js';
+import type { IncidentMeasures } from './kernel/measures.js';
+import type { Actor, Expiring, Guarded, TicketEvent } from './runtime/ticket-runtime.js';
+import { TICKET_TYPES, ticketKey, ticketWorkflowId } from './kernel/ticket-types.js';
 
 export const TASK_QUEUE = 'lintas-tickets';
 
 /** Search attribute holding the organization slug, so visibility queries can be scoped by tenant. */
 export const ORG_SEARCH_ATTRIBUTE = defineSearchAttributeKey('LintasOrg', 'KEYWORD');
-export const INCIDENT_PREFIX = 'INC';
+export const INCIDENT_PREFIX = TICKET_TYPES.incident.prefix;
 
-/** Workflow id of an incident: `<org slug>/INC-<number>` (DESIGN rule 5). */
 /** The key people use for an incident, e.g. INC-42 (unique within an organization). */
 export function incidentKey(number: number): string {
-  return `${INCIDENT_PREFIX}-${number}`;
+  return ticketKey('incident', number);
 }
 
+/** Workflow id of an incident: `<org slug>/INC-<number>` (DESIGN rule 5). */
 export function incidentWorkflowId(orgSlug: string, number: number): string {
-  return `${orgSlug}/${incidentKey(number)}`;
+  return ticketWorkflowId(orgSlug, 'incident', number);
 }
 
 /** The per-organization number in an incident workflow id. */
@@ -30,11 +32,7 @@ export function incidentNumberOf(workflowId: string): number {
   return Number(workflowId.slice(workflowId.lastIndexOf(`${INCIDENT_PREFIX}-`) + INCIDENT_PREFIX.length + 1));
 }
 
-/** Who asked for a change. `system` is used for timers. */
-export interface Actor {
-  userId: string | null;
-  kind: 'user' | 'system';
-}
+export type { Actor, Expiring, Guarded };
 
 export interface CsatRating {
   rating: number;
@@ -116,13 +114,7 @@ export type TimelineEventType =
   | 'watchers';
 
 /** One timeline entry; `revision` is the incident revision the change produced. */
-export interface TimelineEvent {
-  revision: number;
-  type: TimelineEventType;
-  actor: Actor;
-  at: string;
-  data: Record<string, unknown>;
-}
+export type TimelineEvent = TicketEvent<TimelineEventType>;
 
 export interface NewIncident {
   orgId: string;
@@ -148,20 +140,6 @@ export interface NewIncident {
 /** Start input: a new incident, or the carried state after continue-as-new. */
 export type IncidentWorkflowInput =
   { kind: 'new'; incident: NewIncident } | { kind: 'continued'; snapshot: IncidentSnapshot; autoCloseAfterMs: number };
-
-/** Optimistic-concurrency guard: refused with `stale_revision` when it does not match. */
-export interface Guarded extends Expiring {
-  actor: Actor;
-  expectedRevision?: number | undefined;
-}
-
-/**
- * A command the API stops waiting for at `notAfter` (epoch ms): a worker that first sees it later
- * refuses it (`command_expired`), so the API can tell its client it was not applied.
- */
-export interface Expiring {
-  notAfter?: number | undefined;
-}
 
 export type TransitionCommand = TransitionRequest & Guarded;
 export interface AssignCommand extends Guarded {

@@ -5,8 +5,8 @@
  * the time in.
  */
 import type { IncidentSla } from './incident-messages.js';
-import type { IncidentStatus, PendingReason } from './rules/incident-lifecycle.js';
-import type { Priority } from './rules/priority.js';
+import type { IncidentStatus, PendingReason } from './kernel/incident-lifecycle.js';
+import type { Priority } from './kernel/priority.js';
 import {
   type ClockKind,
   type EscalationAction,
@@ -23,7 +23,7 @@ import {
   retarget,
   startClock,
   targetMs,
-} from './rules/sla.js';
+} from './kernel/sla.js';
 
 /** Clocks for a new incident under a policy. */
 export function startSla(policy: SlaPolicySnapshot, priority: Priority, now: number): IncidentSla {

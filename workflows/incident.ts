@@ -5,7 +5,6 @@
  */
 import {
   ApplicationFailure,
-  allHandlersFinished,
   condition,
   continueAsNew,
   patched,
@@ -13,14 +12,11 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { Mutex } from 'async-mutex';
 import type * as activities from '../activities/index.js';
-import type { PersistIncidentInput } from '../activities/projection.js';
 import {
   type AssignCommand,
   type CommentCommand,
   type EditCommand,
-  type Expiring,
   type WatchCommand,
   editUpdate,
   watchUpdate,
@@ -45,16 +41,15 @@ import {
   transitionUpdate,
 } from './incident-messages.js';
 import {
-  type Refusal,
   checkAssignment,
   checkTransition,
   isReopen,
   isTerminal,
   statusAfterAssignment,
-} from './rules/incident-lifecycle.js';
-import { type Priority, priorityFor } from './rules/priority.js';
-import { type Audience, raised } from './rules/sla.js';
-import { measuresOf } from './rules/measures.js';
+} from './kernel/incident-lifecycle.js';
+import { type Priority, priorityFor } from './kernel/priority.js';
+import { type Audience, raised } from './kernel/sla.js';
+import { measuresOf } from './kernel/measures.js';
 import {
   type DueEscalation,
   nextSlaWake,
@@ -63,8 +58,15 @@ import {
   startSla,
   takeDueEscalations,
 } from './incident-sla.js';
-import { isStorableText, STORABLE_TEXT_MESSAGE } from './rules/text.js';
-import { type Rejection, applyEdit, checkEdit, checkWatch, watchersAfter } from './incident-edit.js';
+import { isStorableText, STORABLE_TEXT_MESSAGE } from './kernel/text.js';
+import {
+  TicketRuntime,
+  checkRevision as checkTicketRevision,
+  expiring,
+  refuse,
+  reject as rejectCommand,
+} from './runtime/ticket-runtime.js';
+import { applyEdit, checkEdit, checkWatch, watchersAfter } from './incident-edit.js';
 
 // A regular activity, on purpose: its input (snapshot + event) is fixed in history before it runs,
 // so a retry writes exactly what was decided. A local activity would write before the workflow task
@@ -85,41 +87,17 @@ const { notifyEscalation, teamLeadOf, requestRating } = proxyActivities<typeof a
 
 const COMMENT_MAX = 20_000;
 
-function reject(type: RejectionType, message: string, field?: string): never {
-  throw ApplicationFailure.create({ type, message, nonRetryable: true, details: field ? [{ field }] : [] });
-}
-
-function refuse(refusal: Refusal | Rejection | null): void {
-  if (refusal) reject(refusal.code, refusal.detail, refusal.field);
-}
+/** Refuses a command with one of the incident's rejection codes. */
+const reject: (type: RejectionType, message: string, field?: string) => never = rejectCommand;
 
 /** Met and breached clocks keep their due time on a priority change (histories before: retargeted). */
 function keepsBreachedClocks(): boolean {
   return patched('sla-keep-settled-clocks');
 }
 
-/**
- * What Temporal runs as an update's validator: a command that reaches a worker after its deadline
- * is refused before anything else (the API already told its client it was not applied). Only the
- * validator checks this: handlers re-run on replay, long after any deadline.
- */
-function expiring<C extends Expiring>(check: (cmd: C) => void): (cmd: C) => void {
-  return (cmd) => {
-    if (cmd.notAfter !== undefined && Date.now() > cmd.notAfter) {
-      reject('command_expired', 'The command reached the ticket after its deadline and was not applied');
-    }
-    check(cmd);
-  };
-}
-
+/** A guarded command made against another revision than the incident's is refused. */
 function checkRevision(state: IncidentSnapshot, cmd: Guarded): void {
-  if (cmd.expectedRevision !== undefined && cmd.expectedRevision !== state.revision) {
-    reject(
-      'stale_revision',
-      `The incident is at revision ${state.revision}, not ${cmd.expectedRevision}; reload and try again`,
-      'revision',
-    );
-  }
+  checkTicketRevision('incident', state, cmd);
 }
 
 /** Passing work on from one person to another counts; a first assignment does not. */
@@ -162,68 +140,21 @@ function newSnapshot(input: NewIncident): IncidentSnapshot {
 
 export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<IncidentSnapshot> {
   const autoCloseAfterMs = input.kind === 'new' ? input.incident.autoCloseAfterMs : input.autoCloseAfterMs;
-  let state: IncidentSnapshot = input.kind === 'new' ? newSnapshot(input.incident) : input.snapshot;
-  let persistedRevision = input.kind === 'new' ? 0 : state.revision;
-  const mutex = new Mutex();
-  /** Notifications under way; finished before the workflow continues as new or completes. */
-  const inFlight = new Set<Promise<void>>();
-
-  /**
-   * Group commit: a change lands in the state at once (under the mutex) and its write is queued; one
-   * activity stores every revision queued meanwhile. A command is answered once its revision is
-   * stored, so commands that reach a busy ticket together share one write instead of each waiting
-   * for the previous one's (Temporal lets only ten updates per workflow be in flight at a time).
-   * Guarded: histories from before it replay their one write per change.
-   */
-  const unstored: PersistIncidentInput[] = [];
-  let storing = false;
-
-  async function storeQueued(): Promise<void> {
-    storing = true;
-    while (unstored.length) {
-      const steps = unstored.splice(0);
-      await persistIncidentSteps({ steps });
-      persistedRevision = steps[steps.length - 1]!.snapshot.revision;
-    }
-    storing = false;
-  }
-
-  /** Answers with a change once it is stored: the caller reads its own write. */
-  async function stored(s: IncidentSnapshot): Promise<IncidentSnapshot> {
-    if (persistedRevision < s.revision) await condition(() => persistedRevision >= s.revision);
-    return s;
-  }
-
-  /** A command's change under the mutex, answered once stored (the mutex is free meanwhile). */
-  function exclusive(change: () => Promise<IncidentSnapshot>): Promise<IncidentSnapshot> {
-    return mutex.runExclusive(change).then(stored);
-  }
-
-  /** Applies a change to the state, queues or makes its write with its timeline event, and returns the result. */
-  async function commit(
-    actor: TimelineEvent['actor'],
-    type: TimelineEvent['type'],
-    data: Record<string, unknown>,
-    change: (s: IncidentSnapshot, now: string) => IncidentSnapshot,
-  ): Promise<IncidentSnapshot> {
-    const now = new Date().toISOString();
-    const changed = change(state, now);
-    const next = { ...changed, measures: measuresOf(changed), updatedAt: now, revision: state.revision + 1 };
-    const event: TimelineEvent = { revision: next.revision, type, actor, at: now, data };
-    state = next;
-    if (patched('group-commit')) {
-      unstored.push({ snapshot: next, event });
-      if (!storing) void storeQueued();
-    } else {
-      await persistIncident({ snapshot: next, event });
-      persistedRevision = next.revision;
-    }
-    return next;
-  }
+  const rt = new TicketRuntime<IncidentSnapshot, TimelineEvent['type']>({
+    state: input.kind === 'new' ? newSnapshot(input.incident) : input.snapshot,
+    persistedRevision: input.kind === 'new' ? 0 : input.snapshot.revision,
+    stamp: (changed, now, revision) => ({ ...changed, measures: measuresOf(changed), updatedAt: now, revision }),
+    persistOne: (step) => persistIncident(step),
+    persistSteps: (steps) => persistIncidentSteps({ steps }),
+  });
+  const { mutex } = rt;
+  const commit = rt.commit.bind(rt);
+  const exclusive = rt.exclusive.bind(rt);
+  const stored = rt.stored.bind(rt);
 
   function validateTransition(cmd: TransitionCommand): void {
-    checkRevision(state, cmd);
-    refuse(checkTransition(state, cmd));
+    checkRevision(rt.state, cmd);
+    refuse(checkTransition(rt.state, cmd));
     for (const field of ['reason', 'resolutionNotes'] as const) {
       const value = cmd[field];
       if (value !== undefined && !isStorableText(value))
@@ -232,19 +163,20 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   }
 
   function validateAssign(cmd: AssignCommand): void {
-    checkRevision(state, cmd);
-    refuse(checkAssignment(state.status));
-    if (cmd.assigneeId === state.assigneeId && cmd.teamId === state.teamId) {
+    checkRevision(rt.state, cmd);
+    refuse(checkAssignment(rt.state.status));
+    if (cmd.assigneeId === rt.state.assigneeId && cmd.teamId === rt.state.teamId) {
       reject('invalid_command', 'The incident already has this assignee and team');
     }
-    if (cmd.assigneeId === null && state.status !== 'new') {
+    if (cmd.assigneeId === null && rt.state.status !== 'new') {
       reject('not_assignable', 'An incident in work cannot be left without an assignee', 'assigneeId');
     }
   }
 
   /** Refuses any command on a closed or cancelled incident. */
   function refuseWhenTerminal(what: 'comments' | 'changes'): void {
-    if (isTerminal(state.status)) reject('illegal_transition', `A ${state.status} incident takes no more ${what}`);
+    if (isTerminal(rt.state.status))
+      reject('illegal_transition', `A ${rt.state.status} incident takes no more ${what}`);
   }
 
   /** A command's free text: storable, and 1 to COMMENT_MAX characters once trimmed. */
@@ -256,19 +188,19 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   }
 
   function validateComment(cmd: CommentCommand): void {
-    checkRevision(state, cmd);
+    checkRevision(rt.state, cmd);
     refuseWhenTerminal('comments');
     checkText(cmd.body, 'body', 'A comment');
   }
 
   function validatePriority(cmd: PriorityCommand): void {
-    checkRevision(state, cmd);
+    checkRevision(rt.state, cmd);
     refuseWhenTerminal('changes');
     if (cmd.reason !== undefined && !isStorableText(cmd.reason))
       reject('invalid_command', `reason ${STORABLE_TEXT_MESSAGE}`, 'reason');
-    const impact = cmd.impact ?? state.impact;
-    const urgency = cmd.urgency ?? state.urgency;
-    if (impact === state.impact && urgency === state.urgency) {
+    const impact = cmd.impact ?? rt.state.impact;
+    const urgency = cmd.urgency ?? rt.state.urgency;
+    if (impact === rt.state.impact && urgency === rt.state.urgency) {
       reject('invalid_command', 'Impact and urgency are unchanged');
     }
   }
@@ -278,13 +210,13 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     (cmd) =>
       exclusive(() => {
         validatePriority(cmd);
-        const impact = cmd.impact ?? state.impact;
-        const urgency = cmd.urgency ?? state.urgency;
-        const priority = priorityFor(impact, urgency, state.priorityMatrix);
+        const impact = cmd.impact ?? rt.state.impact;
+        const urgency = cmd.urgency ?? rt.state.urgency;
+        const priority = priorityFor(impact, urgency, rt.state.priorityMatrix);
         return commit(
           cmd.actor,
           'priority_changed',
-          { from: state.priority, to: priority, impact, urgency, reason: cmd.reason ?? null },
+          { from: rt.state.priority, to: priority, impact, urgency, reason: cmd.reason ?? null },
           (s, now) => ({
             ...s,
             impact,
@@ -301,7 +233,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   );
 
   function validateWorkaround(cmd: WorkaroundCommand): void {
-    checkRevision(state, cmd);
+    checkRevision(rt.state, cmd);
     refuseWhenTerminal('changes');
     checkText(cmd.text, 'text', 'A workaround');
   }
@@ -320,10 +252,10 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   );
 
   function validateRate(cmd: RateCommand): void {
-    if (state.status !== 'resolved' || state.resolvedAt !== cmd.resolvedAt) {
+    if (rt.state.status !== 'resolved' || rt.state.resolvedAt !== cmd.resolvedAt) {
       reject('rating_not_open', 'This resolution can no longer be rated (the incident was reopened or closed)');
     }
-    if (state.csat && state.csat.resolvedAt === cmd.resolvedAt)
+    if (rt.state.csat && rt.state.csat.resolvedAt === cmd.resolvedAt)
       reject('rating_not_open', 'This resolution was already rated');
     if (!Number.isInteger(cmd.rating) || cmd.rating < 1 || cmd.rating > 5)
       reject('invalid_command', 'rating must be 1 to 5', 'rating');
@@ -348,16 +280,16 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   /** Takes the escalation levels that are due: records them, applies their actions, notifies. */
   async function escalate(): Promise<void> {
     const taken = await mutex.runExclusive(async () => {
-      if (!state.sla) return null;
-      const { sla, due } = takeDueEscalations(state.sla, Date.now());
+      if (!rt.state.sla) return null;
+      const { sla, due } = takeDueEscalations(rt.state.sla, Date.now());
       if (!due.length) return null;
-      let priority: Priority = state.priority;
-      let assigneeId = state.assigneeId;
+      let priority: Priority = rt.state.priority;
+      let assigneeId = rt.state.assigneeId;
       for (const d of due) {
         for (const a of d.actions) {
           if (a.type === 'raise_priority') priority = raised(priority);
-          if (a.type === 'reassign_to_team_lead' && state.teamId) {
-            assigneeId = (await teamLeadOf({ orgId: state.orgId, teamId: state.teamId })) ?? assigneeId;
+          if (a.type === 'reassign_to_team_lead' && rt.state.teamId) {
+            assigneeId = (await teamLeadOf({ orgId: rt.state.orgId, teamId: rt.state.teamId })) ?? assigneeId;
           }
         }
       }
@@ -367,8 +299,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         'sla_escalated',
         {
           levels: due.map((d) => ({ clock: d.clock, fraction: d.fraction, actions: d.actions })),
-          ...(priority !== state.priority ? { priority: { from: state.priority, to: priority } } : {}),
-          ...(assigneeId !== state.assigneeId ? { assignee: { from: state.assigneeId, to: assigneeId } } : {}),
+          ...(priority !== rt.state.priority ? { priority: { from: rt.state.priority, to: priority } } : {}),
+          ...(assigneeId !== rt.state.assigneeId ? { assignee: { from: rt.state.assigneeId, to: assigneeId } } : {}),
         },
         (s, now) => {
           const withLevels = {
@@ -405,8 +337,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     for (const d of taken.due) {
       const to = [...new Set(d.actions.flatMap((a) => (a.type === 'notify' ? [a.to] : [])))];
       if (!to.length) continue;
-      const sending: Promise<void> = notifyOf(d, to, taken.after).finally(() => inFlight.delete(sending));
-      inFlight.add(sending);
+      rt.track(notifyOf(d, to, taken.after));
     }
   }
 
@@ -438,22 +369,22 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   /** Sends the requester a signed rating link for this resolution (not awaited, like notifications). */
   function askForRating(s: IncidentSnapshot): void {
     if (!s.resolvedAt) return;
-    const sending: Promise<void> = requestRating({
-      orgId: s.orgId,
-      workflowId: s.workflowId,
-      key: s.key,
-      title: s.title,
-      requesterId: s.requesterId,
-      resolvedAt: s.resolvedAt,
-      resolutionNotes: s.resolutionNotes,
-    })
-      .then(() => undefined)
-      .catch(() => undefined) // gave up after its retries; the requester can still rate in the portal
-      .finally(() => inFlight.delete(sending));
-    inFlight.add(sending);
+    rt.track(
+      requestRating({
+        orgId: s.orgId,
+        workflowId: s.workflowId,
+        key: s.key,
+        title: s.title,
+        requesterId: s.requesterId,
+        resolvedAt: s.resolvedAt,
+        resolutionNotes: s.resolutionNotes,
+      })
+        .then(() => undefined)
+        .catch(() => undefined), // gave up after its retries; the requester can still rate in the portal
+    );
   }
 
-  setHandler(stateQuery, () => state);
+  setHandler(stateQuery, () => rt.state);
 
   // A create that no worker started before its deadline is abandoned (the API said so): no ticket.
   const abandoned =
@@ -461,8 +392,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   setHandler(
     openUpdate,
     async () => {
-      await condition(() => persistedRevision >= 1);
-      return state;
+      await condition(() => rt.persistedRevision >= 1);
+      return rt.state;
     },
     {
       validator: () => {
@@ -482,9 +413,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     transitionUpdate,
     (cmd) =>
       exclusive(() => {
-        // Validators saw the state at acceptance; re-check now that earlier changes have landed.
+        // Validators saw the rt.state at acceptance; re-check now that earlier changes have landed.
         validateTransition(cmd);
-        const from = state.status;
+        const from = rt.state.status;
         const reopen = isReopen(from, cmd.to);
         return commit(
           cmd.actor,
@@ -532,9 +463,9 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           cmd.actor,
           'assigned',
           {
-            fromAssigneeId: state.assigneeId,
+            fromAssigneeId: rt.state.assigneeId,
             toAssigneeId: cmd.assigneeId,
-            fromTeamId: state.teamId,
+            fromTeamId: rt.state.teamId,
             toTeamId: cmd.teamId,
           },
           (s) => ({
@@ -584,8 +515,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   }
 
   function validateEdit(cmd: EditCommand): void {
-    checkRevision(state, cmd);
-    refuse(checkEdit(state, cmd));
+    checkRevision(rt.state, cmd);
+    refuse(checkEdit(rt.state, cmd));
   }
 
   setHandler(
@@ -593,7 +524,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     (cmd) =>
       exclusive(() => {
         validateEdit(cmd);
-        const { next, changes, priority } = applyEdit(state, cmd);
+        const { next, changes, priority } = applyEdit(rt.state, cmd);
         return commit(cmd.actor, 'edited', { changes }, (s, now) => ({
           ...next,
           sla:
@@ -606,8 +537,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   );
 
   function validateWatch(cmd: WatchCommand): void {
-    checkRevision(state, cmd);
-    refuse(checkWatch(state, cmd));
+    checkRevision(rt.state, cmd);
+    refuse(checkWatch(rt.state, cmd));
   }
 
   setHandler(
@@ -623,55 +554,57 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     { validator: expiring(validateWatch) },
   );
 
-  if (persistedRevision === 0) {
+  if (rt.persistedRevision === 0) {
     await mutex.runExclusive(async () => {
       // Automatic assignment (team routing + strategy) before the first write, so the creator
       // already sees the assignee. Guarded: histories from before this step replay unchanged.
       let autoAssigned: string | null = null;
-      if (patched('auto-assign') && input.kind === 'new' && !state.assigneeId && (state.teamId || state.category)) {
+      if (
+        patched('auto-assign') &&
+        input.kind === 'new' &&
+        !rt.state.assigneeId &&
+        (rt.state.teamId || rt.state.category)
+      ) {
         const d = await autoAssign({
-          orgId: state.orgId,
-          workflowId: state.workflowId,
-          teamId: state.teamId,
-          category: state.category,
+          orgId: rt.state.orgId,
+          workflowId: rt.state.workflowId,
+          teamId: rt.state.teamId,
+          category: rt.state.category,
         });
         if (d.assigneeId) autoAssigned = d.strategy;
-        state = {
-          ...state,
-          teamId: d.teamId ?? state.teamId,
+        rt.state = {
+          ...rt.state,
+          teamId: d.teamId ?? rt.state.teamId,
           assigneeId: d.assigneeId,
-          status: d.assigneeId ? 'assigned' : state.status,
+          status: d.assigneeId ? 'assigned' : rt.state.status,
         };
       }
-      await persistIncident({
-        snapshot: state,
-        event: {
-          revision: 1,
-          type: 'created',
-          actor: input.kind === 'new' ? input.incident.createdBy : { userId: null, kind: 'system' },
-          at: state.createdAt,
-          data: {
-            title: state.title,
-            priority: state.priority,
-            status: state.status,
-            ...(autoAssigned ? { autoAssigned, assigneeId: state.assigneeId, teamId: state.teamId } : {}),
-          },
+      await rt.firstWrite({
+        revision: 1,
+        type: 'created',
+        actor: input.kind === 'new' ? input.incident.createdBy : { userId: null, kind: 'system' },
+        at: rt.state.createdAt,
+        data: {
+          title: rt.state.title,
+          priority: rt.state.priority,
+          status: rt.state.status,
+          ...(autoAssigned ? { autoAssigned, assigneeId: rt.state.assigneeId, teamId: rt.state.teamId } : {}),
         },
       });
-      persistedRevision = 1;
     });
   }
 
-  while (!isTerminal(state.status)) {
-    const seen = state.revision;
-    const autoCloseAt = state.status === 'resolved' && state.autoCloseAt ? Date.parse(state.autoCloseAt) : null;
-    const slaWake = nextSlaWake(state.sla ?? null);
+  while (!isTerminal(rt.state.status)) {
+    const seen = rt.state.revision;
+    const autoCloseAt =
+      rt.state.status === 'resolved' && rt.state.autoCloseAt ? Date.parse(rt.state.autoCloseAt) : null;
+    const slaWake = nextSlaWake(rt.state.sla ?? null);
     const wake = Math.min(autoCloseAt ?? Infinity, slaWake ?? Infinity);
     const changed =
       wake === Infinity
-        ? await condition(() => state.revision !== seen || workflowInfo().continueAsNewSuggested)
+        ? await condition(() => rt.state.revision !== seen || workflowInfo().continueAsNewSuggested)
         : await condition(
-            () => state.revision !== seen || workflowInfo().continueAsNewSuggested,
+            () => rt.state.revision !== seen || workflowInfo().continueAsNewSuggested,
             Math.max(0, wake - Date.now()),
             // Named so that the readable history can tell an auto-close from an SLA escalation.
             { summary: wake === autoCloseAt ? 'auto-close' : 'sla-escalation' },
@@ -680,7 +613,8 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
       if (slaWake !== null && slaWake <= Date.now()) await escalate();
       if (autoCloseAt !== null && autoCloseAt <= Date.now()) {
         await mutex.runExclusive(async () => {
-          if (state.status !== 'resolved' || !state.autoCloseAt || Date.parse(state.autoCloseAt) > Date.now()) return;
+          if (rt.state.status !== 'resolved' || !rt.state.autoCloseAt || Date.parse(rt.state.autoCloseAt) > Date.now())
+            return;
           await commit(
             { userId: null, kind: 'system' },
             'status_changed',
@@ -696,15 +630,11 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
         });
       }
     }
-    if (workflowInfo().continueAsNewSuggested && !isTerminal(state.status)) {
-      await stored(state);
-      await Promise.all([...inFlight]);
-      await condition(allHandlersFinished);
-      await continueAsNew<typeof incidentWorkflow>({ kind: 'continued', snapshot: state, autoCloseAfterMs });
+    if (workflowInfo().continueAsNewSuggested && !isTerminal(rt.state.status)) {
+      await rt.drain();
+      await continueAsNew<typeof incidentWorkflow>({ kind: 'continued', snapshot: rt.state, autoCloseAfterMs });
     }
   }
-  await stored(state);
-  await Promise.all([...inFlight]);
-  await condition(allHandlersFinished);
-  return state;
+  await rt.drain();
+  return rt.state;
 }

@@ -16,7 +16,13 @@ import type { Em } from '../../db/orm.js';
 import type { Account } from '../account.js';
 import { API_KEY_PREFIX, type Auth } from '../auth.js';
 import { AppError, notFound, validationFailed } from '../errors.js';
-import { mergeChannels, OrgSettings, OrgSettingsPatch, redactChannels, settingsOf } from '../org-settings.js';
+import {
+  mergeChannels,
+  OrgSettings,
+  OrgSettingsPatch,
+  redactChannels,
+  settingsOf,
+} from '../../workflows/kernel/org-settings.js';
 import {
   ADMIN_FLOOR,
   DEFAULT_GRANTS,
@@ -24,9 +30,9 @@ import {
   PERMISSION_NAMES,
   type Permission,
   withImplied,
-} from '../permissions.js';
+} from '../../workflows/kernel/permissions.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../route.js';
-import { randomToken, sha256 } from '../secrets.js';
+import { randomToken, sha256 } from '../../activities/kernel/secrets.js';
 import { text } from '../schemas.js';
 import { grantsFor } from '../auth.js';
 import { canonicalCategories } from './desk.js';

@@ -3,7 +3,7 @@ import { Organization, User } from '../../db/entities/index.js';
 import type { Account } from '../account.js';
 import type { Auth } from '../auth.js';
 import { notFound } from '../errors.js';
-import { mfaRequiredFor, settingsOf } from '../org-settings.js';
+import { mfaRequiredFor, settingsOf } from '../../workflows/kernel/org-settings.js';
 import { type AnyRoute, authed, defineRoute } from '../route.js';
 import * as S from '../schemas.js';
 

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { CannedReply, Category, InboxItem } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
-import { categoryKey } from '../../workflows/rules/text.js';
+import { categoryKey } from '../../workflows/kernel/text.js';
 import { AppError, notFound, validationFailed } from '../errors.js';
 import { type AnyRoute, authed, defineRoute } from '../route.js';
 import { text } from '../schemas.js';

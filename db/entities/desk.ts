@@ -7,7 +7,7 @@ import { User } from './user.js';
 
 /**
  * An incident category of the organization: a managed list, so that "Printing" and "printing " are
- * one category. `key` is the name folded for comparison (workflows/rules/text.ts categoryKey).
+ * one category. `key` is the name folded for comparison (workflows/kernel/text.ts categoryKey).
  */
 export const CategorySchema = defineEntity({
   name: 'Category',

@@ -1,6 +1,6 @@
 import { defineEntity, p } from '@mikro-orm/core';
-import { INCIDENT_STATUSES, PENDING_REASONS, RESOLUTION_CODES } from '../../workflows/rules/incident-lifecycle.js';
-import { LEVELS, PRIORITIES } from '../../workflows/rules/priority.js';
+import { INCIDENT_STATUSES, PENDING_REASONS, RESOLUTION_CODES } from '../../workflows/kernel/incident-lifecycle.js';
+import { LEVELS, PRIORITIES } from '../../workflows/kernel/priority.js';
 import { Organization } from './organization.js';
 import { Team } from './team.js';
 import { User } from './user.js';

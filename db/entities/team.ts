@@ -3,9 +3,9 @@ import { baseProperties } from './base.js';
 import { Organization } from './organization.js';
 import { User } from './user.js';
 
-import { ASSIGNMENT_STRATEGIES } from './vocabulary.js';
+import { ASSIGNMENT_STRATEGIES } from '../../workflows/kernel/vocabulary.js';
 
-export { ASSIGNMENT_STRATEGIES, type AssignmentStrategy } from './vocabulary.js';
+export { ASSIGNMENT_STRATEGIES, type AssignmentStrategy } from '../../workflows/kernel/vocabulary.js';
 
 export const TeamSchema = defineEntity({
   name: 'Team',

@@ -2,9 +2,9 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { baseProperties } from './base.js';
 import { Organization } from './organization.js';
 
-import { ROLES } from './vocabulary.js';
+import { ROLES } from '../../workflows/kernel/vocabulary.js';
 
-export { ROLES, type Role } from './vocabulary.js';
+export { ROLES, type Role } from '../../workflows/kernel/vocabulary.js';
 
 export const UserSchema = defineEntity({
   name: 'User',

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { ROLES, type Role, User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
-import { DEFAULT_GRANTS, PERMISSION_NAMES } from '../../api/permissions.js';
+import { DEFAULT_GRANTS, PERMISSION_NAMES } from '../../workflows/kernel/permissions.js';
 import type { AnyRoute } from '../../api/route.js';
 import { hashPassword } from '../../api/auth.js';
 import { expectProblem } from '../support/problems.js';

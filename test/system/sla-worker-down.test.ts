@@ -11,8 +11,8 @@ import { Notification, Organization } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
 import { incidentWorkflowId, openUpdate, stateQuery } from '../../workflows/incident-messages.js';
 import { incidentWorkflow } from '../../workflows/incident.js';
-import { ALWAYS_OPEN } from '../../workflows/rules/business-calendar.js';
-import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../../workflows/rules/sla.js';
+import { ALWAYS_OPEN } from '../../workflows/kernel/business-calendar.js';
+import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../../workflows/kernel/sla.js';
 import { workerProcesses } from '../support/worker-processes.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 

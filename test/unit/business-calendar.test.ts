@@ -7,7 +7,7 @@ import {
   businessTimeBetween,
   calendarProblems,
   isWorkingTime,
-} from '../../workflows/rules/business-calendar.js';
+} from '../../workflows/kernel/business-calendar.js';
 
 const H = 3_600_000;
 const M = 60_000;

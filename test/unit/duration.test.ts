@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { formatDuration, parseDuration } from '../../workflows/rules/duration.js';
-import { addBusinessTime, businessTimeBetween, calendarProblems } from '../../workflows/rules/business-calendar.js';
+import { formatDuration, parseDuration } from '../../workflows/kernel/duration.js';
+import { addBusinessTime, businessTimeBetween, calendarProblems } from '../../workflows/kernel/business-calendar.js';
 
 describe('SLA target durations', () => {
   it('reads weeks, days, hours and minutes, and plain minutes', () => {

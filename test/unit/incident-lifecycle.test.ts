@@ -9,8 +9,8 @@ import {
   statusAfterAssignment,
   type IncidentStatus,
   type TransitionTarget,
-} from '../../workflows/rules/incident-lifecycle.js';
-import { priorityFor } from '../../workflows/rules/priority.js';
+} from '../../workflows/kernel/incident-lifecycle.js';
+import { priorityFor } from '../../workflows/kernel/priority.js';
 
 const assigned = { assigneeId: 'u1' };
 const complete = {

@@ -21,9 +21,9 @@ import {
   transitionUpdate,
 } from '../../workflows/incident-messages.js';
 import { incidentWorkflow } from '../../workflows/incident.js';
-import type { BusinessCalendar } from '../../workflows/rules/business-calendar.js';
-import type { Level } from '../../workflows/rules/priority.js';
-import { DEFAULT_ESCALATIONS, DEFAULT_TARGETS, type SlaPolicySnapshot } from '../../workflows/rules/sla.js';
+import type { BusinessCalendar } from '../../workflows/kernel/business-calendar.js';
+import type { Level } from '../../workflows/kernel/priority.js';
+import { DEFAULT_ESCALATIONS, DEFAULT_TARGETS, type SlaPolicySnapshot } from '../../workflows/kernel/sla.js';
 import { TEST_DATABASE_URL, temporalTestServer, workflowBundlePath } from '../support/env.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
 

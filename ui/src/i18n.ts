@@ -648,7 +648,7 @@ const id: Messages = {
   },
 };
 
-/** The permission catalogue in Bahasa Indonesia (English is the server's own, api/permissions.ts). */
+/** The permission catalogue in Bahasa Indonesia (English is the server's own, workflows/kernel/permissions.ts). */
 export const PERMISSIONS_ID: Record<Permission, string> = {
   'incident.create': 'Membuat insiden',
   'incident.read': 'Membaca semua insiden organisasi',

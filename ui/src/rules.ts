@@ -10,9 +10,9 @@ export {
   type TransitionTarget,
   isReopen,
   isTerminal,
-} from '../../workflows/rules/incident-lifecycle.js';
-export { LEVELS, PRIORITIES, type Priority } from '../../workflows/rules/priority.js';
-export { ASSIGNMENT_STRATEGIES, ROLES, type Role } from '../../db/entities/vocabulary.js';
-export { ADMIN_FLOOR, ASSIGNABLE_ROLES, PERMISSIONS, type Permission } from '../../api/permissions.js';
-export { AUDIENCES, DEFAULT_ESCALATIONS, DEFAULT_TARGETS } from '../../workflows/rules/sla.js';
-export { calendarProblems } from '../../workflows/rules/business-calendar.js';
+} from '../../workflows/kernel/incident-lifecycle.js';
+export { LEVELS, PRIORITIES, type Priority } from '../../workflows/kernel/priority.js';
+export { ASSIGNMENT_STRATEGIES, ROLES, type Role } from '../../workflows/kernel/vocabulary.js';
+export { ADMIN_FLOOR, ASSIGNABLE_ROLES, PERMISSIONS, type Permission } from '../../workflows/kernel/permissions.js';
+export { AUDIENCES, DEFAULT_ESCALATIONS, DEFAULT_TARGETS } from '../../workflows/kernel/sla.js';
+export { calendarProblems } from '../../workflows/kernel/business-calendar.js';

@@ -2,7 +2,7 @@
  * The permission catalogue and each role's default grant. An organization admin may change a
  * role's grant (stored in role_permissions); the defaults apply until then.
  */
-import type { Role } from '../db/entities/vocabulary.js';
+import type { Role } from './vocabulary.js';
 
 export const PERMISSIONS = {
   'incident.create': 'Raise incidents',

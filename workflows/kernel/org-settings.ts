@@ -1,7 +1,7 @@
 /** An organization's security settings: stored overrides merged over these defaults. */
 import { z } from 'zod';
-import { ROLES, type Role } from '../db/entities/index.js';
-import { DEFAULT_MATRIX, LEVELS, PRIORITIES } from '../workflows/rules/priority.js';
+import { ROLES, type Role } from './vocabulary.js';
+import { DEFAULT_MATRIX, LEVELS, PRIORITIES } from './priority.js';
 
 const Row = z.strictObject(
   Object.fromEntries(LEVELS.map((l) => [l, z.enum(PRIORITIES)])) as Record<
