@@ -85,6 +85,8 @@ async function recipients(em: Em, s: IncidentSnapshot, e: TimelineEvent): Promis
     }
     case 'status_changed':
       if (d['to'] === 'resolved') tell(s.requesterId, 'resolved');
+      // The requester reopened ("still broken") or cancelled: the assignee hears of it.
+      if (e.actor.userId !== null && e.actor.userId === s.requesterId) tell(s.assigneeId, 'updated');
       watchers.forEach((w) => tell(w, 'updated'));
       break;
     case 'sla_escalated': {

@@ -22,19 +22,19 @@ export interface RequestRatingInput {
 const TEXT = {
   en: {
     subject: (i: RequestRatingInput) => `[${i.key}] Resolved: how did we do?`,
-    body: (i: RequestRatingInput, url: string) =>
+    body: (i: RequestRatingInput, url: string, portal: string) =>
       `Your incident ${i.key} "${i.title}" has been resolved.\n` +
       (i.resolutionNotes ? `\n${i.resolutionNotes}\n` : '') +
       `\nRate the resolution from 1 to 5 (no sign-in needed):\n${url}\n` +
-      `\nNot fixed? Reply in the portal to reopen it.\n`,
+      `\nNot fixed? Open it in the portal and choose "Still broken? Reopen it":\n${portal}\n`,
   },
   id: {
     subject: (i: RequestRatingInput) => `[${i.key}] Selesai: bagaimana layanan kami?`,
-    body: (i: RequestRatingInput, url: string) =>
+    body: (i: RequestRatingInput, url: string, portal: string) =>
       `Insiden Anda ${i.key} "${i.title}" telah diselesaikan.\n` +
       (i.resolutionNotes ? `\n${i.resolutionNotes}\n` : '') +
       `\nBeri nilai penyelesaian 1 sampai 5 (tanpa masuk):\n${url}\n` +
-      `\nBelum beres? Balas di portal untuk membukanya kembali.\n`,
+      `\nBelum beres? Buka di portal lalu pilih "Masih bermasalah? Buka kembali":\n${portal}\n`,
   },
 } as const;
 
@@ -64,7 +64,7 @@ export async function requestRating(
     await deps.mailer!.send({
       to: user.email,
       subject: t.subject(input),
-      text: t.body(input, url),
+      text: t.body(input, url, `${deps.publicUrl}/portal/${input.key}`),
       messageId: messageIdFor(eventKey, user.id),
       headers: { 'X-Lintas-Event': eventKey },
     });

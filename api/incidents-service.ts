@@ -388,7 +388,12 @@ export class IncidentService {
   async timeline(em: Em, principal: Principal, number: number) {
     const incident = await this.load(em, principal, number);
     const where: Record<string, unknown> = { incident: incident.workflowId };
-    if (!principal.permissions.has('incident.work_note')) where['type'] = { $ne: 'work_note' };
+    // Work notes are for the desk; so is which of its people watch a ticket (not for requesters).
+    const hidden = [
+      ...(principal.permissions.has('incident.work_note') ? [] : ['work_note']),
+      ...(principal.permissions.has('incident.read') ? [] : ['watchers']),
+    ];
+    if (hidden.length) where['type'] = { $nin: hidden };
     const events = await em.find(IncidentEvent, where, { orderBy: { revision: 'asc' } });
     return { items: events.map(toEntry) };
   }
@@ -520,6 +525,11 @@ export class IncidentService {
   /** Starts or stops someone watching the incident (others need `incident.assign`). */
   async watch(em: Em, principal: Principal, number: number, userId: string, watching: boolean, meta: CommandMeta) {
     const current = await this.load(em, principal, number);
+    // Watching is taking part (it is on the timeline): read-only roles such as auditors follow
+    // tickets through the audit workspace instead.
+    if (!principal.permissions.has('incident.comment')) {
+      throw new AppError(403, 'forbidden', "Watching needs the 'incident.comment' permission");
+    }
     if (userId !== principal.userId && !principal.permissions.has('incident.assign')) {
       throw new AppError(403, 'forbidden', "Adding or removing someone else needs the 'incident.assign' permission");
     }

@@ -54,7 +54,12 @@ function where(f: z.infer<typeof Filters>): Record<string, unknown> {
   if (f.actorId) w['actorId'] = f.actorId;
   if (f.action) w['action'] = f.action.endsWith('.') ? { $like: `${f.action}%` } : f.action;
   if (f.targetType) w['targetType'] = f.targetType;
-  if (f.targetId) w['targetId'] = f.targetId;
+  // A ticket by the key people see (INC-1) as well as by its workflow id (acme/INC-1); the log is
+  // the organization's own, so the key alone names one ticket.
+  if (f.targetId && /^[a-z]{3}-\d{1,10}$/i.test(f.targetId)) {
+    const key = f.targetId.toUpperCase();
+    w['$or'] = [{ targetId: key }, { targetId: { $like: `%/${key}` } }];
+  } else if (f.targetId) w['targetId'] = f.targetId;
   if (f.from || f.to) {
     w['at'] = { ...(f.from ? { $gte: new Date(f.from) } : {}), ...(f.to ? { $lt: new Date(f.to) } : {}) };
   }

@@ -283,6 +283,14 @@ describe('defects a new desk found', () => {
       .waitFor();
     await agent.waitForTimeout(500); // the menu fades in: check it once it is there
     await accessible(agent, 'incident on a phone');
+    // The queue on a phone: each ticket as a card of label/value lines, its title readable.
+    await agent.keyboard.press('Escape');
+    await agent.goto('/console');
+    await agent.getByRole('textbox', { name: 'Search' }).fill(long.key);
+    const title = agent.getByText(long.title.slice(0, 40)).first();
+    await title.waitFor();
+    expect((await title.boundingBox())!.width).toBeGreaterThan(120);
+    expect(await agent.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   });
 });
 
@@ -300,6 +308,24 @@ describe('what a desk needs on day one', () => {
     await page.getByRole('heading', { name: `${inc.key} · Typo in title` }).waitFor();
     await page.getByTestId('timeline').getByText('changed title, urgency, priority').waitFor();
     expect((await org.agent.api('GET', `/api/v1/incidents/${inc.key}`)).body.priority).toBe('P3');
+
+    // A colleague raises the urgency while the dialog is open: saving a title change must not undo it.
+    await page.getByTestId('edit').click();
+    await page.getByTestId('edit-title').locator('input').fill('Typo in the title');
+    const raised = await org.agent2.api('PATCH', `/api/v1/incidents/${inc.key}`, { impact: 'high' });
+    expect(raised.status).toBe(200);
+    await consoleWatch.expecting(/status of 409/, async () => {
+      await page.getByTestId('save-edit').click();
+      await page.getByText('Someone else changed this incident').waitFor();
+    });
+    // Saved again, it keeps the colleague's impact and applies only this person's title.
+    await page.getByTestId('save-edit').click();
+    await page.getByRole('heading', { name: `${inc.key} · Typo in the title` }).waitFor();
+    expect((await org.agent.api('GET', `/api/v1/incidents/${inc.key}`)).body).toMatchObject({
+      title: 'Typo in the title',
+      impact: 'high',
+      urgency: 'high',
+    });
   });
 
   it('lets a requester reopen a resolved incident and cancel an open one, and their list updates live', async () => {
@@ -318,6 +344,13 @@ describe('what a desk needs on day one', () => {
     await page.getByTestId('reason').locator('textarea').first().fill('Dropped again at noon');
     await page.getByTestId('apply').click();
     await page.getByTestId('status').getByText('In progress').waitFor();
+    // The reason is on the timeline, and the assignee is told.
+    await page.getByTestId('timeline-reason').getByText('Dropped again at noon').waitFor();
+    const inbox = (await org.agent.api('GET', '/api/v1/me/inbox')).body.items as {
+      incidentKey: string;
+      kind: string;
+    }[];
+    expect(inbox.some((n) => n.incidentKey === a.key && n.kind === 'updated')).toBe(true);
     await page.goto(`/portal/${b.key}`);
     await page.getByTestId('cancel-request').click();
     await page.getByTestId('reason').locator('textarea').first().fill('Found one in the drawer');
@@ -365,9 +398,31 @@ describe('what a desk needs on day one', () => {
     // The console, if they open it, offers nothing to change.
     await page.goto(`/console/${inc.key}`);
     await page.getByTestId('status').waitFor();
-    for (const id of ['add-comment', 'add-note', 'to-cancelled', 'assign-me', 'edit']) {
+    for (const id of ['add-comment', 'add-note', 'to-cancelled', 'assign-me', 'edit', 'watch']) {
       expect(await page.getByTestId(id).count()).toBe(0);
     }
+    // Nor the portal's "report a problem", which they may not do.
+    expect(await page.getByRole('link', { name: 'Portal' }).count()).toBe(0);
+    await page.goto('/portal');
+    await page.getByText('You have not raised anything yet').waitFor();
+    expect(await page.getByTestId('raise').count()).toBe(0);
+    // The server agrees: watching is taking part, which a read-only auditor does not.
+    const json = { 'content-type': 'application/json' };
+    const { accessToken } = (await (
+      await fetch(`${stack.baseUrl}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ email: auditorEmail, password: PASSWORD }),
+      })
+    ).json()) as { accessToken: string };
+    const auth = { ...json, authorization: `Bearer ${accessToken}` };
+    const me = (await (await fetch(`${stack.baseUrl}/api/v1/me`, { headers: auth })).json()) as { id: string };
+    const watch = await fetch(`${stack.baseUrl}/api/v1/incidents/${inc.key}/watchers`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({ userId: me.id }),
+    });
+    expect(watch.status).toBe(403);
   });
 
   it('has settings pages: security policy, the default team, the priority matrix, channels with a test, API keys', async () => {

@@ -48,6 +48,11 @@ describe('what is recorded', () => {
     );
     expect(moved.status).toBe(200);
     const log = await org.admin.api('GET', `/api/v1/audit?targetId=${encodeURIComponent(inc.body.workflowId)}`);
+    // The key people see finds the same entries (the log is the organization's own).
+    const byKey = await org.admin.api('GET', `/api/v1/audit?targetId=${inc.body.key.toLowerCase()}`);
+    expect(byKey.body.items.map((e: { seq: number }) => e.seq)).toEqual(
+      log.body.items.map((e: { seq: number }) => e.seq),
+    );
     const [created, assigned] = log.body.items;
     expect(created).toMatchObject({
       action: 'incident.create',
