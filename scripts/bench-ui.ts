@@ -177,6 +177,10 @@ try {
     await phone.goto(`/portal/${key}`);
     await phone.getByTestId('status').waitFor();
     await shot(phone, 'portal-phone');
+    const agentPhone = await signedInPage(agent, { width: 390, height: 844 });
+    await agentPhone.goto('/console');
+    await agentPhone.locator('[data-test=queue] a').first().waitFor();
+    await shot(agentPhone, 'console-phone');
 
     const admin = await signedInPage(await system.signIn('admin'));
     await admin.goto('/admin/sla');
