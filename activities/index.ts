@@ -55,12 +55,12 @@ export function createActivities({
 
     /** Stores the incident's read model and timeline event for one revision. */
     async persistIncident(input: PersistIncidentInput): Promise<void> {
-      await persistIncidentProjection(orm.em.fork(), input);
+      await persistIncidentProjection(orm.em.fork(), input, publicUrl);
     },
 
     /** Stores several consecutive revisions at once (the workflow's group commit). */
     async persistIncidentSteps(input: PersistIncidentStepsInput): Promise<void> {
-      await persistIncidentStepsProjection(orm.em.fork(), input);
+      await persistIncidentStepsProjection(orm.em.fork(), input, publicUrl);
     },
   };
 }

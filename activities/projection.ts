@@ -7,6 +7,7 @@
 import type { Em } from '../db/orm.js';
 import type { IncidentSnapshot, TimelineEvent } from '../workflows/incident-messages.js';
 import { writeInbox } from './inbox.js';
+import { queueRequesterMail } from './requester-mail.js';
 
 export interface PersistIncidentInput {
   snapshot: IncidentSnapshot;
@@ -84,21 +85,30 @@ function incidentParams(s: IncidentSnapshot): unknown[] {
 }
 
 /** Writes the incident row (if newer) and its timeline event (if new) in one transaction. */
-export async function persistIncidentProjection(em: Em, input: PersistIncidentInput): Promise<void> {
-  await persistIncidentSteps(em, { steps: [input] });
+export async function persistIncidentProjection(
+  em: Em,
+  input: PersistIncidentInput,
+  publicUrl?: string,
+): Promise<void> {
+  await persistIncidentSteps(em, { steps: [input] }, publicUrl);
 }
 
 /**
  * Writes a run of revisions in one transaction: the row as the newest step left it, and every
- * step's event and notifications (recipients as of that step's snapshot).
+ * step's event and notifications (recipients as of that step's snapshot). Mail to the requester is
+ * queued only with an event written now, so a retried write queues none again.
  */
-export async function persistIncidentSteps(em: Em, input: PersistIncidentStepsInput): Promise<void> {
+export async function persistIncidentSteps(
+  em: Em,
+  input: PersistIncidentStepsInput,
+  publicUrl = 'http://127.0.0.1:3000',
+): Promise<void> {
   const last = input.steps.at(-1);
   if (!last) return;
   await em.transactional(async (tx) => {
     await tx.execute(UPSERT_INCIDENT, incidentParams(last.snapshot), 'run');
     for (const { snapshot: s, event: e } of input.steps) {
-      await tx.execute(
+      const written = await tx.execute<{ affectedRows: number }>(
         INSERT_EVENT,
         [
           s.orgId,
@@ -113,6 +123,7 @@ export async function persistIncidentSteps(em: Em, input: PersistIncidentStepsIn
         'run',
       );
       await writeInbox(tx, s, e);
+      if (written.affectedRows > 0) await queueRequesterMail(tx, s, e, publicUrl);
     }
   });
 }

@@ -1,5 +1,6 @@
 /**
- * Delivers the account e-mails queued in the `outbox` table (invitations, password resets): claims
+ * Delivers the e-mails queued in the `outbox` table (invitations, password resets, and a
+ * requester's news of their ticket: the desk's replies, a wait on their answer): claims
  * unsent rows with SKIP LOCKED and a 5-minute lease, so several API processes do not send one twice
  * (a crash between sending and recording it repeats that one mail after the lease), opens the sealed
  * link, writes the mail in the recipient's language and marks the row sent. A failed row is tried
@@ -14,6 +15,10 @@ type Lang = 'en' | 'id';
 interface Content {
   url: string;
   displayName: string;
+  /** Ticket mails: its key, title and the words (a reply, or why the desk waits). */
+  key?: string;
+  title?: string;
+  body?: string;
 }
 
 const TEMPLATES: Record<string, Record<Lang, (c: Content) => { subject: string; text: string }>> = {
@@ -35,6 +40,26 @@ const TEMPLATES: Record<string, Record<Lang, (c: Content) => { subject: string; 
     id: (c) => ({
       subject: 'Atur ulang kata sandi Lintas Anda',
       text: `Halo ${c.displayName},\n\nseseorang (semoga Anda) meminta pengaturan ulang kata sandi. Pilih kata sandi baru di sini (tautan berlaku sekali, selama 1 jam):\n\n${c.url}\n\nJika bukan Anda, abaikan e-mail ini.\n`,
+    }),
+  },
+  ticket_reply: {
+    en: (c) => ({
+      subject: `[${c.key}] New reply: ${c.title}`,
+      text: `Hello ${c.displayName},\n\nthe service desk replied on ${c.key} "${c.title}":\n\n${c.body}\n\nAnswer or follow it in the portal:\n${c.url}\n`,
+    }),
+    id: (c) => ({
+      subject: `[${c.key}] Balasan baru: ${c.title}`,
+      text: `Halo ${c.displayName},\n\nlayanan bantuan membalas ${c.key} "${c.title}":\n\n${c.body}\n\nJawab atau ikuti di portal:\n${c.url}\n`,
+    }),
+  },
+  ticket_waiting: {
+    en: (c) => ({
+      subject: `[${c.key}] Waiting for your answer: ${c.title}`,
+      text: `Hello ${c.displayName},\n\nthe service desk needs your answer to go on with ${c.key} "${c.title}".${c.body ? `\n\n${c.body}` : ''}\n\nReply in the portal (work resumes as soon as you do):\n${c.url}\n`,
+    }),
+    id: (c) => ({
+      subject: `[${c.key}] Menunggu jawaban Anda: ${c.title}`,
+      text: `Halo ${c.displayName},\n\nlayanan bantuan memerlukan jawaban Anda untuk melanjutkan ${c.key} "${c.title}".${c.body ? `\n\n${c.body}` : ''}\n\nBalas di portal (pekerjaan berlanjut begitu Anda membalas):\n${c.url}\n`,
     }),
   },
 };
@@ -61,8 +86,9 @@ type Row = {
   template: string;
   data: unknown;
   attempts: number;
-  /** The recipient's language, looked up in the claiming statement. */
+  /** The recipient's language and name, looked up in the claiming statement. */
   locale: string | null;
+  display_name: string | null;
 };
 
 /**
@@ -81,7 +107,9 @@ export async function sendOutbox(deps: OutboxSenderDeps): Promise<number> {
        order by id limit ? for update skip locked)
      returning id, recipient, template, data, attempts,
        (select u.locale from users u where u.organization_id = outbox.organization_id and u.email = outbox.recipient)
-         as locale`,
+         as locale,
+       (select u.display_name from users u where u.organization_id = outbox.organization_id and u.email = outbox.recipient)
+         as display_name`,
     [LEASE_SECONDS, MAX_ATTEMPTS, ...(deps.organizationId ? [deps.organizationId] : []), deps.batch ?? 20],
   );
   let sent = 0;
@@ -92,7 +120,11 @@ export async function sendOutbox(deps: OutboxSenderDeps): Promise<number> {
       const template = TEMPLATES[row.template];
       if (!template || typeof content.url !== 'string') throw new Error(`unknown outbox template '${row.template}'`);
       const lang: Lang = row.locale === 'id' ? 'id' : 'en';
-      const mail = template[lang]({ url: content.url, displayName: content.displayName ?? row.recipient });
+      const mail = template[lang]({
+        ...content,
+        url: content.url,
+        displayName: content.displayName ?? row.display_name ?? row.recipient,
+      });
       await deps.mailer.send({
         to: row.recipient,
         ...mail,

@@ -5,6 +5,10 @@
  * search by number and in comments, keyset paging, CSV export and canned replies.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
+import { sendOutbox } from '../../api/outbox-sender.js';
+import { createSmtpMailer } from '../../deploy/mailer.js';
+import { startSmtpSink } from '../support/smtp.js';
 import { expectProblem } from '../support/problems.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -296,5 +300,53 @@ describe('canned replies', () => {
       }),
     );
     expect((await org.admin.api('DELETE', `/api/v1/admin/canned-replies/${made.id}`)).status).toBe(204);
+  });
+});
+
+describe('e-mail to the requester', () => {
+  it('sends the desk’s public reply and a wait on their answer, once each — no work notes, not their own words', async () => {
+    const smtp = await startSmtpSink();
+    try {
+      const deps = {
+        orm: stack.orm,
+        mailer: createSmtpMailer(smtp.url, 'desk@lintas.test'),
+        open: (d: Record<string, unknown>) => d,
+        log: pino({ level: 'silent' }),
+        organizationId: org.id,
+      };
+      await sendOutbox(deps); // what the tests above queued
+      const before = smtp.mails.length;
+      const inc = ok(
+        await raise({ title: 'Printer jams', requesterId: org.requester.id, assigneeId: org.agent.id }),
+        201,
+      );
+      const k = `/api/v1/incidents/${inc.key}`;
+      ok(await org.agent.api('POST', `${k}/comments`, { body: 'Please open tray 2 and check for paper.' }), 201);
+      ok(await org.agent.api('POST', `${k}/comments`, { body: 'Vendor case 4471', internal: true }), 201);
+      ok(await org.requester.api('POST', `${k}/comments`, { body: 'Tray 2 is empty' }), 201);
+      ok(await org.agent.api('POST', `${k}/transitions`, { to: 'in_progress' }));
+      ok(
+        await org.agent.api('POST', `${k}/transitions`, {
+          to: 'pending',
+          pendingReason: 'customer',
+          reason: 'Which floor is the printer on?',
+        }),
+      );
+      expect(await sendOutbox(deps)).toBe(2);
+      expect(await sendOutbox(deps)).toBe(0);
+      await smtp.waitFor((m) => m.subject.includes('Waiting for your answer'));
+      const mails = smtp.mails.slice(before).filter((m) => m.to === org.requester.email);
+      expect(mails.map((m) => m.subject)).toEqual([
+        `[${inc.key}] New reply: Printer jams`,
+        `[${inc.key}] Waiting for your answer: Printer jams`,
+      ]);
+      expect(mails[0]!.text).toContain('Please open tray 2 and check for paper.');
+      expect(mails[0]!.text).toContain(`/portal/${inc.key}`);
+      expect(mails[1]!.text).toContain('Which floor is the printer on?');
+      expect(mails.map((m) => m.text).join('\n')).not.toContain('Vendor case');
+      expect(smtp.mails.slice(before).some((m) => m.text.includes('Tray 2 is empty'))).toBe(false);
+    } finally {
+      await smtp.close();
+    }
   });
 });
