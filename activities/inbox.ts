@@ -33,18 +33,33 @@ const EXCERPT = 160;
 const excerpt = (text: unknown) =>
   typeof text === 'string' ? (text.length > EXCERPT ? `${text.slice(0, EXCERPT - 1)}…` : text) : undefined;
 
-/** Staff whose name or e-mail name follows an `@` in the text ("@Agent One", "@agent1"). */
+/**
+ * Staff whose name, e-mail name or — when no colleague shares it — first name follows an `@` in
+ * the text ("@Agent One", "@agent1", "@Agent"). At each `@` the longest name that fits wins, so
+ * "@Budi Santoso" is Budi Santoso even where "budi" is someone's e-mail name.
+ */
 export function mentioned(text: string, people: Person[]): string[] {
   const lower = text.toLocaleLowerCase('en-US');
-  return people
-    .filter((p) => {
-      const names = [p.display_name, p.email.split('@')[0] ?? ''].map((n) => n.toLocaleLowerCase('en-US'));
-      return names.some((n) => n.length > 1 && new RegExp(`@${escape(n)}(?![\\p{L}\\p{N}_])`, 'u').test(lower));
-    })
-    .map((p) => p.id);
+  const low = (n: string) => n.toLocaleLowerCase('en-US');
+  const firstOf = (p: Person) => low(p.display_name.trim().split(/\s+/)[0] ?? '');
+  const firsts = new Map<string, number>();
+  for (const p of people) firsts.set(firstOf(p), (firsts.get(firstOf(p)) ?? 0) + 1);
+  const names = people
+    .flatMap((p) =>
+      [low(p.display_name), low(p.email.split('@')[0] ?? ''), ...(firsts.get(firstOf(p)) === 1 ? [firstOf(p)] : [])]
+        .filter((n) => n.length > 1)
+        .map((n) => ({ id: p.id, n })),
+    )
+    .sort((x, y) => y.n.length - x.n.length);
+  const found = new Set<string>();
+  for (let at = lower.indexOf('@'); at >= 0; at = lower.indexOf('@', at + 1)) {
+    const hit = names.find(
+      ({ n }) => lower.startsWith(n, at + 1) && !/[\p{L}\p{N}_]/u.test(lower[at + 1 + n.length] ?? ''),
+    );
+    if (hit) found.add(hit.id);
+  }
+  return [...found];
 }
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Who hears of this change, and as what (at most one item each: the most specific kind wins). */
 async function recipients(em: Em, s: IncidentSnapshot, e: TimelineEvent): Promise<Map<string, InboxKind>> {

@@ -487,6 +487,11 @@ describe('what a desk needs on day one', () => {
     await page.getByTestId('target-P1-response').getByText('A duration such as').waitFor();
     expect(await page.getByTestId('target-P1-response').isVisible()).toBe(true);
     await page.getByTestId('target-P1-response').locator('input').fill('30m');
+    // A holiday written the local way is marked at its field, in the person's words.
+    await page.getByTestId('policy-holidays').locator('input').fill('25/12/2026');
+    await page.getByTestId('save-policy').click();
+    await page.getByTestId('policy-holidays').getByText('“25/12/2026” is not a date written YYYY-MM-DD').waitFor();
+    await page.getByTestId('policy-holidays').locator('input').fill('2026-12-25');
     await page.getByTestId('all-day').click();
     expect(await page.getByTestId('hours-1').locator('input').inputValue()).toBe('00:00-24:00');
     // The time zone: typing searches afresh rather than adding to the zone shown.

@@ -12,6 +12,16 @@ describe('SLA target durations', () => {
     expect(parseDuration('240')).toBe(240);
     expect(parseDuration('2 D')).toBe(2880);
   });
+  it('reads unit words in English and Bahasa Indonesia', () => {
+    expect(parseDuration('2 jam')).toBe(120);
+    expect(parseDuration('3 hari 4 jam')).toBe(3 * 1440 + 240);
+    expect(parseDuration('1 minggu')).toBe(7 * 1440);
+    expect(parseDuration('30 menit')).toBe(30);
+    expect(parseDuration('2 hours 15 min')).toBe(135);
+    expect(parseDuration('1 week 1 day')).toBe(8 * 1440);
+    for (const bad of ['2 jamx', 'jam', '2 bulan']) expect(parseDuration(bad)).toBeNull();
+  });
+
   it('refuses what is not a duration', () => {
     for (const bad of ['', 'soon', '4x', 'h', '1.01m', '-2h', '1w and 2d']) expect(parseDuration(bad)).toBeNull();
   });

@@ -185,6 +185,11 @@ export const deskEn = {
     percent: 'Between 1 and 200 %',
     allDay: 'Around the clock (24×7)',
     problems: 'Nothing was saved: one field needs attention | Nothing was saved: {n} fields need attention',
+    holidayFormat: '“{holiday}” is not a date written YYYY-MM-DD',
+    unknownZone: '“{zone}” is not a time zone',
+    timesFormat: 'Times are written HH:MM',
+    overlap: 'Shifts of one day overlap',
+    noHours: 'The calendar has no working hours',
   },
   problem: {
     validation_failed: 'Some fields are not valid',
@@ -366,6 +371,11 @@ export const deskId: typeof deskEn = {
     percent: 'Antara 1 dan 200 %',
     allDay: 'Sepanjang waktu (24×7)',
     problems: 'Belum tersimpan: satu isian perlu diperbaiki | Belum tersimpan: {n} isian perlu diperbaiki',
+    holidayFormat: '“{holiday}” bukan tanggal berformat TTTT-BB-HH',
+    unknownZone: '“{zone}” bukan zona waktu',
+    timesFormat: 'Waktu ditulis JJ:MM',
+    overlap: 'Sif dalam satu hari saling tumpang tindih',
+    noHours: 'Kalender tidak memiliki jam kerja',
   },
   problem: {
     validation_failed: 'Ada isian yang tidak valid',
