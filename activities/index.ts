@@ -5,15 +5,15 @@
 import { Team } from '../db/entities/index.js';
 import type { Orm } from '../db/orm.js';
 import { orgEm } from '../db/orm.js';
-import { type AutoAssignInput, type AutoAssignResult, autoAssign as pickAssignee } from './assign.js';
-import { type Mailer, type NotifyEscalationInput, notifyEscalation as sendEscalation } from './notify.js';
+import { type AutoAssignInput, type AutoAssignResult, autoAssign as pickAssignee } from './incident/assign.js';
+import { type Mailer, type NotifyEscalationInput, notifyEscalation as sendEscalation } from './kernel/notify.js';
 import {
   type PersistIncidentInput,
   type PersistIncidentStepsInput,
   persistIncidentProjection,
   persistIncidentSteps as persistIncidentStepsProjection,
-} from './projection.js';
-import { type RequestRatingInput, requestRating as sendRatingRequest } from './rating.js';
+} from './incident/projection.js';
+import { type RequestRatingInput, requestRating as sendRatingRequest } from './incident/rating.js';
 
 export interface ActivityDeps {
   orm: Orm;

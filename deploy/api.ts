@@ -6,7 +6,7 @@ import { openDatabase } from '../db/orm.js';
 import { apiSettings, configOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { createSmtpMailer } from './mailer.js';
-import { startOutboxSender } from '../api/outbox-sender.js';
+import { startOutboxSender } from '../api/platform/outbox-sender.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
 const config = configOrExit('DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET');

@@ -19,7 +19,7 @@ import { startDevServer, type DevServer } from './temporal-dev.js';
 import { fileURLToPath } from 'node:url';
 import { createWorker, workerSettings } from './worker.js';
 import { createTerminalMailer } from './mailer.js';
-import { startOutboxSender } from '../api/outbox-sender.js';
+import { startOutboxSender } from '../api/platform/outbox-sender.js';
 
 async function jwtSecretFor(dataDir: string, fromEnv: string | undefined): Promise<string> {
   if (fromEnv) return fromEnv;

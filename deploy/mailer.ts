@@ -1,6 +1,6 @@
 /** E-mail over SMTP with nodemailer, for the notification activities. */
 import nodemailer from 'nodemailer';
-import type { Mailer } from '../activities/notify.js';
+import type { Mailer } from '../activities/kernel/notify.js';
 
 /** A mailer for an `smtp://` / `smtps://` URL; messages come from `from`. */
 export function createSmtpMailer(url: string, from: string): Mailer {

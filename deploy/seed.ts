@@ -1,6 +1,6 @@
 /** Seeds the demo organization once: an admin, two agents in a team, and a requester. */
 import { randomBytes } from 'node:crypto';
-import { hashPassword } from '../api/auth.js';
+import { hashPassword } from '../api/platform/auth.js';
 import { Organization, Team, TeamMember, User, type Role } from '../db/entities/index.js';
 import { type Orm, TENANT_FILTER } from '../db/orm.js';
 

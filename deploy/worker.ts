@@ -2,18 +2,18 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities/index.js';
-import type { Mailer } from '../activities/notify.js';
+import type { Mailer } from '../activities/kernel/notify.js';
 import type { Orm } from '../db/orm.js';
 import { apiSettings, type Config } from './config.js';
 import { createSmtpMailer } from './mailer.js';
-import { TASK_QUEUE } from '../workflows/incident-messages.js';
+import { TASK_QUEUE } from '../workflows/incident/messages.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
 
 /**
  * Worker options every ticket worker uses. A ticket's next task first goes to the worker that ran
  * its last one; if that worker died, Temporal hands the task to another only after this timeout.
- * The SDK's 10 s is longer than the API waits for a command to be taken (api/temporal-calls.ts),
+ * The SDK's 10 s is longer than the API waits for a command to be taken (api/kernel/temporal-calls.ts),
  * so a crashed worker would turn every command to its tickets into "not applied" for 10 s.
  */
 export const WORKER_TUNING = { stickyQueueScheduleToStartTimeout: '2s' } as const;

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
 import { createApp } from '../api/app.js';
-import { hashPassword } from '../api/auth.js';
+import { hashPassword } from '../api/platform/auth.js';
 import { Incident } from '../db/entities/index.js';
 import { openDatabase, orgEm } from '../db/orm.js';
 import { freePort, pct } from './embedded-system.js';

@@ -1,1 +1,1 @@
-export { incidentWorkflow } from './incident.js';
+export { incidentWorkflow } from './incident/workflow.js';

@@ -1,7 +1,7 @@
-import { CannedReply, Category, InboxItem } from './desk.js';
-import { IdempotencyKey } from './idempotency-key.js';
-import { Incident, IncidentEvent } from './incident.js';
-import { Organization } from './organization.js';
+import { CannedReply, Category, InboxItem } from './incident/desk.js';
+import { IdempotencyKey } from './kernel/idempotency-key.js';
+import { Incident, IncidentEvent } from './incident/incident.js';
+import { Organization } from './kernel/organization.js';
 import {
   ApiKey,
   AuditEntry,
@@ -11,10 +11,10 @@ import {
   RolePermission,
   Session,
   UserToken,
-} from './security.js';
-import { Notification, SlaPolicy } from './sla.js';
-import { AssignmentDecision, Team, TeamMember } from './team.js';
-import { User } from './user.js';
+} from './kernel/security.js';
+import { Notification, SlaPolicy } from './kernel/sla.js';
+import { AssignmentDecision, Team, TeamMember } from './kernel/team.js';
+import { User } from './kernel/user.js';
 
 export {
   ApiKey,
@@ -39,9 +39,9 @@ export {
   User,
   UserToken,
 };
-export { ROLES, type Role } from './user.js';
-export { TOKEN_PURPOSES, type TokenPurpose } from './security.js';
-export { ASSIGNMENT_STRATEGIES, type AssignmentStrategy } from './team.js';
+export { ROLES, type Role } from './kernel/user.js';
+export { TOKEN_PURPOSES, type TokenPurpose } from './kernel/security.js';
+export { ASSIGNMENT_STRATEGIES, type AssignmentStrategy } from './kernel/team.js';
 
 /** Every entity, listed explicitly (folder discovery breaks under bundlers and Jest). */
 export const ENTITIES = [

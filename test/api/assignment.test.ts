@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { TeamMember, User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
-import { hashPassword } from '../../api/auth.js';
+import { hashPassword } from '../../api/platform/auth.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 let stack: Stack;

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
-import { sendOutbox } from '../../api/outbox-sender.js';
+import { sendOutbox } from '../../api/platform/outbox-sender.js';
 import { createSmtpMailer } from '../../deploy/mailer.js';
 import { startSmtpSink } from '../support/smtp.js';
 import { expectProblem } from '../support/problems.js';

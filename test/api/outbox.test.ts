@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { createSmtpMailer } from '../../deploy/mailer.js';
-import { sendOutbox } from '../../api/outbox-sender.js';
+import { sendOutbox } from '../../api/platform/outbox-sender.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp.js';
 import { http, startStack, type Stack, type TestOrg } from '../support/stack.js';
 

@@ -3,9 +3,9 @@
  * must show up as readable entries with the right actors, across continue-as-new runs too.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type HistoryEntry, readTicketHistory } from '../../api/ticket-history.js';
+import { type HistoryEntry, readTicketHistory } from '../../api/kernel/ticket-history.js';
 import { startDevServer, type DevServer } from '../../deploy/temporal-dev.js';
-import { incidentWorkflowId } from '../../workflows/incident-messages.js';
+import { incidentWorkflowId } from '../../workflows/incident/messages.js';
 import { freePort } from '../support/global-setup.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 

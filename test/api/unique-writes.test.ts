@@ -4,7 +4,7 @@
  * 500. And every unique constraint of the schema has a declared meaning for clients.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { UNIQUE_CONSTRAINTS } from '../../api/unique-constraints.js';
+import { UNIQUE_CONSTRAINTS } from '../../api/kernel/unique-constraints.js';
 import { startStack, type HttpResult, type Stack, type TestOrg } from '../support/stack.js';
 
 let stack: Stack;

@@ -10,16 +10,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hashPassword } from '../../api/auth.js';
+import { hashPassword } from '../../api/platform/auth.js';
 import { User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
-import { type AxeFinding, ConsoleWatch, axe, launchChromium } from '../support/browser.js';
+import { type AxeFinding, ConsoleWatch, axe, browserTurn, launchChromium } from '../support/browser.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
 const LIVE_MS = 15_000;
 
 let stack: Stack;
+let releaseTurn: (() => Promise<void>) | undefined;
 let org: TestOrg;
 let browser: Browser;
 let auditorEmail = '';
@@ -62,6 +63,7 @@ async function choose(page: Page, testId: string, option: string) {
 }
 
 beforeAll(async () => {
+  releaseTurn = await browserTurn();
   hooks = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -86,13 +88,14 @@ beforeAll(async () => {
   });
   await em.flush();
   browser = await launchChromium();
-}, 120_000);
+}, 420_000); // includes waiting for the other browser suite's turn
 
 afterAll(async () => {
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await stack?.stop();
   await new Promise((ok) => hooks?.close(ok));
+  await releaseTurn?.();
 });
 
 describe('defects a new desk found', () => {

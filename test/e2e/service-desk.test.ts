@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { type AxeFinding, ConsoleWatch, axe, launchChromium } from '../support/browser.js';
+import { type AxeFinding, ConsoleWatch, axe, browserTurn, launchChromium } from '../support/browser.js';
 import { mailedToken, totp } from '../support/problems.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -20,6 +20,7 @@ const reportFile = fileURLToPath(new URL('../../e2e-report.json', import.meta.ur
 const LIVE_MS = 15_000; // a live change must show within this (the feed polls once a second)
 
 let stack: Stack;
+let releaseTurn: (() => Promise<void>) | undefined;
 let org: TestOrg;
 let browser: Browser;
 const contexts: BrowserContext[] = [];
@@ -63,6 +64,7 @@ const mark = (page: Page) => page.evaluate('window.lintasMark = 1');
 const stillSameDocument = (page: Page) => page.evaluate('window.lintasMark === 1');
 
 beforeAll(async () => {
+  releaseTurn = await browserTurn();
   stack = await startStack({ app: { uiDir } });
   org = await stack.createOrg();
   // The admin already has an authenticator; staff roles must use one (the agent enrols at sign-in).
@@ -76,13 +78,14 @@ beforeAll(async () => {
   });
   expect(policy.status).toBe(200);
   browser = await launchChromium();
-}, 120_000);
+}, 420_000); // includes waiting for the other browser suite's turn
 
 afterAll(async () => {
   writeFileSync(reportFile, JSON.stringify({ axe: axeReport, consoleErrors: consoleWatch.errors }, null, 2));
   for (const c of contexts) await c.close().catch(() => undefined);
   await browser?.close();
   await stack?.stop();
+  await releaseTurn?.();
 });
 
 describe('the service desk in a browser', () => {

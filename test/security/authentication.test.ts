@@ -3,7 +3,7 @@
  * recovery codes, sessions with rotating refresh tokens, timeouts, reset and invitation.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { REUSE_GRACE_MS } from '../../api/auth.js';
+import { REUSE_GRACE_MS } from '../../api/platform/auth.js';
 import { Session, User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
 import { eventually, expectProblem, mailedToken, totp } from '../support/problems.js';

@@ -8,8 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { ROLES, type Role, User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
 import { DEFAULT_GRANTS, PERMISSION_NAMES } from '../../workflows/kernel/permissions.js';
-import type { AnyRoute } from '../../api/route.js';
-import { hashPassword } from '../../api/auth.js';
+import type { AnyRoute } from '../../api/kernel/route.js';
+import { hashPassword } from '../../api/platform/auth.js';
 import { expectProblem } from '../support/problems.js';
 import { http, type Http, PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 

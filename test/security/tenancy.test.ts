@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TENANT_ENTITIES } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
-import { ORG_SEARCH_ATTRIBUTE } from '../../workflows/incident-messages.js';
+import { ORG_SEARCH_ATTRIBUTE } from '../../workflows/incident/messages.js';
 import { expectProblem } from '../support/problems.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 

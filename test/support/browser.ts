@@ -4,8 +4,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import pg from 'pg';
 import { type Browser, type Page, chromium, selectors } from 'playwright-core';
-import { chromiumPath } from './env.js';
+import { TEST_DATABASE_URL, chromiumPath } from './env.js';
+
+/**
+ * The browser suites take turns (a PostgreSQL advisory lock held for the whole file): two
+ * Chromiums, two stacks and the other suites at once starve a 2-core machine until pages miss
+ * Playwright's timeouts. The other test files still run beside whichever browser suite has its turn.
+ * Returns the release.
+ */
+export async function browserTurn(): Promise<() => Promise<void>> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`select pg_advisory_lock(hashtext('lintas-browser-suites'))`);
+  return async () => {
+    await client.query(`select pg_advisory_unlock(hashtext('lintas-browser-suites'))`).catch(() => undefined);
+    await client.end();
+  };
+}
 
 /** The flags this machine's Chromium needs (no sandbox in a container, no GPU, no phoning home). */
 export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startDevServer, type DevServer } from '../../deploy/temporal-dev.js';
-import { ORG_SEARCH_ATTRIBUTE, incidentWorkflowId, stateQuery } from '../../workflows/incident-messages.js';
+import { ORG_SEARCH_ATTRIBUTE, incidentWorkflowId, stateQuery } from '../../workflows/incident/messages.js';
 import { freePort } from '../support/global-setup.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { webhookSignature } from '../../activities/notify.js';
+import { webhookSignature } from '../../activities/kernel/notify.js';
 import { Notification, Organization } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
-import { incidentWorkflowId, openUpdate, stateQuery } from '../../workflows/incident-messages.js';
-import { incidentWorkflow } from '../../workflows/incident.js';
+import { incidentWorkflowId, openUpdate, stateQuery } from '../../workflows/incident/messages.js';
+import { incidentWorkflow } from '../../workflows/incident/workflow.js';
 import { ALWAYS_OPEN } from '../../workflows/kernel/business-calendar.js';
 import { DEFAULT_TARGETS, type SlaPolicySnapshot } from '../../workflows/kernel/sla.js';
 import { workerProcesses } from '../support/worker-processes.js';

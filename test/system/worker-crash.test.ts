@@ -4,7 +4,7 @@
  * revision, and the read model matches the workflow.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { stateQuery, incidentWorkflowId } from '../../workflows/incident-messages.js';
+import { stateQuery, incidentWorkflowId } from '../../workflows/incident/messages.js';
 import { workerProcesses } from '../support/worker-processes.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 

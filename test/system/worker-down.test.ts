@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { WorkflowExecutionStatusName } from '@temporalio/client';
-import { incidentWorkflowId } from '../../workflows/incident-messages.js';
+import { incidentWorkflowId } from '../../workflows/incident/messages.js';
 import { expectProblem } from '../support/problems.js';
 import { workerProcesses } from '../support/worker-processes.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';

@@ -58,7 +58,7 @@ describe('24:00 as the end of a shift', () => {
 
 describe('search words', () => {
   it('become a query of whole words, letters and digits only, whatever is typed', async () => {
-    const { tsQuery } = await import('../../api/incident-list.js');
+    const { tsQuery } = await import('../../api/incident/list.js');
     expect(tsQuery('Printer fails')).toBe('printer & fails');
     expect(tsQuery("x' | !y & (z:*) <-> w")).toBe('x & y & z & w');
     expect(tsQuery('INC-42')).toBe('inc & 42');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mentioned } from '../../activities/inbox.js';
+import { mentioned } from '../../activities/incident/inbox.js';
 
 const people = [
   { id: 'b1', display_name: 'Budi Agent', email: 'budi@acme.test', role: 'agent' },

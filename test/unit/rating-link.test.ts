@@ -1,6 +1,6 @@
 /** Signed rating links and per-incident measures: pure functions. */
 import { describe, expect, it } from '@jest/globals';
-import { ratingLinkKey, signRatingLink, verifyRatingLink } from '../../activities/rating-link.js';
+import { ratingLinkKey, signRatingLink, verifyRatingLink } from '../../activities/incident/rating-link.js';
 import { measuresOf } from '../../workflows/kernel/measures.js';
 
 const key = ratingLinkKey('a'.repeat(64));

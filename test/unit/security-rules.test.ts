@@ -1,10 +1,10 @@
 /** Pure security rules: permission checks, settings merge, the rate limiter, audit hashing, README sync. */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { canonicalJson, entryHash, GENESIS_HASH } from '../../api/audit.js';
+import { canonicalJson, entryHash, GENESIS_HASH } from '../../api/platform/audit.js';
 import { DEFAULT_SETTINGS, mfaRequiredFor, settingsOf } from '../../workflows/kernel/org-settings.js';
 import { ADMIN_FLOOR, DEFAULT_GRANTS, PERMISSION_NAMES, satisfies } from '../../workflows/kernel/permissions.js';
-import { RateLimiter } from '../../api/rate-limit.js';
+import { RateLimiter } from '../../api/platform/rate-limit.js';
 import { SecretBox } from '../../activities/kernel/secrets.js';
 import { ROLES } from '../../db/entities/index.js';
 

@@ -3,7 +3,7 @@
  * wait that outlives its deadline gives up without taking a slot from anyone.
  */
 import { describe, expect, it } from '@jest/globals';
-import { WorkflowLanes } from '../../api/temporal-calls.js';
+import { WorkflowLanes } from '../../api/kernel/temporal-calls.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 

@@ -17,8 +17,8 @@ import {
   stateQuery,
   transitionUpdate,
   type Actor,
-} from '../../workflows/incident-messages.js';
-import { incidentWorkflow } from '../../workflows/incident.js';
+} from '../../workflows/incident/messages.js';
+import { incidentWorkflow } from '../../workflows/incident/workflow.js';
 import { TEST_DATABASE_URL, temporalTestServer, workflowBundlePath } from '../support/env.js';
 
 const DAY = 86_400_000;

@@ -19,8 +19,8 @@ import {
   priorityUpdate,
   stateQuery,
   transitionUpdate,
-} from '../../workflows/incident-messages.js';
-import { incidentWorkflow } from '../../workflows/incident.js';
+} from '../../workflows/incident/messages.js';
+import { incidentWorkflow } from '../../workflows/incident/workflow.js';
 import type { BusinessCalendar } from '../../workflows/kernel/business-calendar.js';
 import type { Level } from '../../workflows/kernel/priority.js';
 import { DEFAULT_ESCALATIONS, DEFAULT_TARGETS, type SlaPolicySnapshot } from '../../workflows/kernel/sla.js';

@@ -1,0 +1,732 @@
+/**
+ * Incident commands and reads. Commands go to the incident's workflow (which decides and persists);
+ * reads come from the read model. Nothing here writes ticket state itself (DESIGN rule 1).
+ */
+import { ASSIGNABLE_ROLES } from '../../workflows/kernel/permissions.js';
+import { type HistoryEntry, readTicketHistory } from '../kernel/ticket-history.js';
+import { type Client, type WorkflowHandle, WithStartWorkflowOperation } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { createHash, randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  Incident,
+  IncidentEvent,
+  IdempotencyKey,
+  Organization,
+  TeamMember,
+  Team,
+  User,
+} from '../../db/entities/index.js';
+import { settingsOf } from '../../workflows/kernel/org-settings.js';
+import type { Em } from '../../db/orm.js';
+import { incidentWorkflow } from '../../workflows/incident/workflow.js';
+import {
+  type Actor,
+  assignUpdate,
+  commentUpdate,
+  incidentNumberOf,
+  incidentWorkflowId,
+  ORG_SEARCH_ATTRIBUTE,
+  openUpdate,
+  stateQuery,
+  TASK_QUEUE,
+  transitionUpdate,
+  incidentKey,
+  type IncidentSla,
+  type IncidentSnapshot,
+  type NewIncident,
+  priorityUpdate,
+  rateUpdate,
+  workaroundUpdate,
+  editUpdate,
+  watchUpdate,
+} from '../../workflows/incident/messages.js';
+import { priorityFor } from '../../workflows/kernel/priority.js';
+import { policyFor } from '../platform/sla.js';
+import { isReopen, isTerminal, OPEN_STATUSES } from '../../workflows/kernel/incident-lifecycle.js';
+import { canonicalCategories } from './routes/desk.js';
+import { listIncidents } from './list.js';
+import { type IncidentDto, type StoredIncident, dtoOf, toDto } from './dto.js';
+import { csvDocument } from '../kernel/csv.js';
+import { teamForCategory } from '../../activities/incident/assign.js';
+import { grantsFor } from '../platform/auth.js';
+import type { Principal } from '../kernel/context.js';
+import { AppError, notFound, validationFailed, type FieldError } from '../kernel/errors.js';
+import type * as S from '../kernel/schemas.js';
+import { isUnprocessedUpdate, mapTemporalError } from '../kernel/temporal-errors.js';
+import {
+  DEFAULT_TIMEOUTS,
+  WorkflowLanes,
+  commandWithin,
+  readWithin,
+  type TemporalTimeouts,
+} from '../kernel/temporal-calls.js';
+
+export { type IncidentDto, type StoredIncident, dtoOf, fromRow, toDto } from './dto.js';
+
+/** The most rows a CSV export holds. */
+const EXPORT_MAX = 10_000;
+
+/** How a command is sent: its Temporal update id and, optionally, the revision it expects. */
+export interface CommandMeta {
+  updateId: string;
+  expectedRevision?: number | undefined;
+}
+
+export interface IncidentServiceDeps {
+  temporal: Client;
+  autoCloseAfterMs: number;
+  /** The worker's task queue (tests isolate theirs). */
+  taskQueue?: string | undefined;
+  /** Deadlines of Temporal calls (defaults: a worker has 5 s to take a command). */
+  timeouts?: TemporalTimeouts | undefined;
+}
+
+/** What sends one command: its update started with these, resolving once accepted (or refused). */
+type Send = (h: WorkflowHandle, updateId: string, notAfter: number) => Promise<{ result(): Promise<IncidentSnapshot> }>;
+
+const refId = (r: { id: string } | null | undefined) => r?.id ?? null;
+
+/** The public shape of a timeline event. */
+function toEntry(e: IncidentEvent): z.infer<typeof S.TimelineEntry> {
+  return {
+    revision: e.revision,
+    type: e.type,
+    actorId: refId(e.actor),
+    actorKind: e.actorKind,
+    at: e.at.toISOString(),
+    data: e.data,
+  };
+}
+
+/** A history entry with the text of a work note removed, for readers without `incident.work_note`. */
+function withoutNoteText(e: HistoryEntry): HistoryEntry {
+  const input = e.details['input'] as Record<string, unknown> | undefined;
+  if (e.details['updateName'] !== 'comment' || !input || input['internal'] !== true) return e;
+  const { body: _, ...rest } = input;
+  return {
+    ...e,
+    summary: "Update 'comment' received: work note (text hidden)",
+    details: { ...e.details, input: rest },
+  };
+}
+
+function actorOf(p: Principal): Actor {
+  return { userId: p.userId, kind: 'user' };
+}
+
+function requestHash(principal: Principal, body: unknown): string {
+  return createHash('sha256').update(principal.userId).update('\n').update(JSON.stringify(body)).digest('hex');
+}
+
+export class IncidentService {
+  private readonly timeouts: TemporalTimeouts;
+  /** Commands to one ticket a few at a time (below Temporal's in-flight update limit). */
+  private readonly lanes = new WorkflowLanes();
+  constructor(private readonly deps: IncidentServiceDeps) {
+    this.timeouts = deps.timeouts ?? DEFAULT_TIMEOUTS;
+  }
+
+  private handle(principal: Principal, number: number) {
+    return this.deps.temporal.workflow.getHandle(incidentWorkflowId(principal.orgSlug, number));
+  }
+
+  /** Loads an incident the principal may see, or 404 (also for another tenant's and, for requesters, others'). */
+  async load(em: Em, principal: Principal, number: number): Promise<Incident> {
+    const where: Record<string, unknown> = { number };
+    if (!principal.permissions.has('incident.read')) where['requester'] = principal.userId;
+    const incident = await em.findOne(Incident, where, { refresh: true });
+    if (!incident) throw notFound(`Incident ${incidentKey(number)}`);
+    return incident;
+  }
+
+  /** Checks that referenced people and teams exist in the organization and fit together. */
+  private async checkRefs(
+    em: Em,
+    refs: {
+      assigneeId?: string | null | undefined;
+      teamId?: string | null | undefined;
+      requesterId?: string | undefined;
+    },
+  ): Promise<void> {
+    const errors: FieldError[] = [];
+    if (refs.assigneeId) {
+      const u = await em.findOne(User, { id: refs.assigneeId });
+      if (!u || !u.active) errors.push({ field: 'assigneeId', message: 'No active user with this id' });
+      else if (!ASSIGNABLE_ROLES.includes(u.role))
+        errors.push({ field: 'assigneeId', message: `A ${u.role} cannot be assigned incidents` });
+    }
+    if (refs.teamId) {
+      const t = await em.findOne(Team, { id: refs.teamId });
+      if (!t) errors.push({ field: 'teamId', message: 'No team with this id' });
+      else if (refs.assigneeId && errors.length === 0) {
+        const member = await em.findOne(TeamMember, { team: refs.teamId, user: refs.assigneeId });
+        if (!member) errors.push({ field: 'assigneeId', message: 'The assignee is not a member of the team' });
+      }
+    }
+    if (refs.requesterId) {
+      const r = await em.findOne(User, { id: refs.requesterId });
+      if (!r || !r.active) errors.push({ field: 'requesterId', message: 'No active user with this id' });
+    }
+    if (errors.length) throw validationFailed(errors);
+  }
+
+  private async allocateNumber(em: Em, orgId: string): Promise<number> {
+    const rows = await em.execute<{ n: number }[]>(
+      'update organizations set next_incident_number = next_incident_number + 1 where id = ? returning next_incident_number - 1 as n',
+      [orgId],
+    );
+    const n = rows[0]?.n;
+    if (n === undefined) throw notFound('Organization');
+    return n;
+  }
+
+  /** Reserves the next number and records the key with it, atomically. */
+  private reserveWithKey(em: Em, principal: Principal, key: string, hash: string): Promise<number> {
+    return em.transactional(async (tx) => {
+      const n = await this.allocateNumber(tx, principal.orgId);
+      const inserted = await tx.execute(
+        `insert into idempotency_keys (organization_id, user_id, key, request_hash, workflow_id, created_at)
+         values (?, ?, ?, ?, ?, now()) on conflict do nothing`,
+        [principal.orgId, principal.userId, key, hash, incidentWorkflowId(principal.orgSlug, n)],
+        'run',
+      );
+      if ((inserted as unknown as { affectedRows: number }).affectedRows !== 1) {
+        throw new AppError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is in progress; retry');
+      }
+      return n;
+    });
+  }
+
+  /**
+   * Creates an incident. With an Idempotency-Key, a repeat of the same request returns the first
+   * incident (`replayed: true`); the same key with a different body is refused.
+   */
+  async create(
+    em: Em,
+    principal: Principal,
+    body: z.infer<typeof S.CreateIncidentBody>,
+    idempotencyKey: string | undefined,
+  ): Promise<{ incident: IncidentDto; replayed: boolean }> {
+    if (!principal.permissions.has('incident.read')) {
+      if (body.requesterId && body.requesterId !== principal.userId) {
+        throw new AppError(403, 'forbidden', 'You may raise incidents for yourself only');
+      }
+    }
+    if ((body.assigneeId || body.teamId) && !principal.permissions.has('incident.assign')) {
+      throw new AppError(403, 'forbidden', "Assigning needs the 'incident.assign' permission");
+    }
+    if (body.category) {
+      body = { ...body, category: (await canonicalCategories(em, [body.category], 'body.category', true))[0]! };
+    }
+    if (idempotencyKey) {
+      const hash = requestHash(principal, body);
+      const existing = await em.findOne(IdempotencyKey, { user: principal.userId, key: idempotencyKey });
+      if (existing) {
+        // An earlier request with the same key got there first: whatever we return is its incident.
+        if (existing.requestHash !== hash) {
+          throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
+        }
+        const number = incidentNumberOf(existing.workflowId);
+        const stored = await em.findOne(Incident, { number }, { refresh: true });
+        // Without a stored row the first request stopped between reserving and starting: finish it.
+        if (!stored) await this.start(em, principal, body, number, 'USE_EXISTING');
+        return { incident: toDto(stored ?? (await this.load(em, principal, number))), replayed: true };
+      }
+      await this.checkRefs(em, body);
+      const number = await this.reserveWithKey(em, principal, idempotencyKey, hash);
+      // A concurrent request with the same key may have started it already.
+      await this.start(em, principal, body, number, 'USE_EXISTING');
+      return { incident: toDto(await this.load(em, principal, number)), replayed: false };
+    }
+    await this.checkRefs(em, body);
+    for (let attempt = 1; ; attempt++) {
+      const number = await this.allocateNumber(em, principal.orgId);
+      try {
+        // A fresh number must be a new workflow.
+        await this.start(em, principal, body, number, 'FAIL');
+        return { incident: toDto(await this.load(em, principal, number)), replayed: false };
+      } catch (err) {
+        // The counter is behind the workflows (e.g. a restored database): take the next number.
+        if (err instanceof WorkflowExecutionAlreadyStartedError && attempt < 5) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** Starts the incident's workflow and waits until its first projection is stored. */
+  private async start(
+    em: Em,
+    principal: Principal,
+    body: z.infer<typeof S.CreateIncidentBody>,
+    number: number,
+    conflictPolicy: 'USE_EXISTING' | 'FAIL',
+  ): Promise<void> {
+    const incident: NewIncident = {
+      orgId: principal.orgId,
+      orgSlug: principal.orgSlug,
+      number,
+      title: body.title,
+      description: body.description,
+      impact: body.impact,
+      urgency: body.urgency,
+      category: body.category,
+      requesterId: body.requesterId ?? principal.userId,
+      assigneeId: body.assigneeId,
+      teamId: body.teamId,
+      createdBy: actorOf(principal),
+      autoCloseAfterMs: this.deps.autoCloseAfterMs,
+    };
+    const org = await em.findOneOrFail(Organization, { id: principal.orgId });
+    const settings = settingsOf(org.settings);
+    const matrix = settings.priorityMatrix;
+    // What no team is named for and no team routes goes to the organization's default team (if
+    // set), whose assignment strategy then applies in the workflow.
+    const fallback = settings.routing.defaultTeamId;
+    if (!incident.teamId && fallback && !(body.category && (await teamForCategory(em, body.category)))) {
+      incident.teamId = fallback;
+    }
+    incident.priorityMatrix = matrix;
+    incident.sla = await policyFor(
+      em,
+      priorityFor(body.impact, body.urgency, matrix),
+      body.category ?? null,
+      incident.requesterId,
+    );
+    await commandWithin(
+      this.deps.temporal,
+      this.timeouts,
+      (notAfter) =>
+        this.deps.temporal.workflow.startUpdateWithStart(openUpdate, {
+          waitForStage: 'ACCEPTED',
+          startWorkflowOperation: new WithStartWorkflowOperation(incidentWorkflow, {
+            workflowId: incidentWorkflowId(principal.orgSlug, number),
+            taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
+            args: [{ kind: 'new', incident: { ...incident, notAfter } }],
+            workflowIdConflictPolicy: conflictPolicy,
+            // A task is a few milliseconds of work; when a worker dies holding one, another takes it
+            // after this (the default 10 s is longer than the API waits for a command to be taken).
+            workflowTaskTimeout: '4s',
+            // A number whose creation was abandoned (no worker before the deadline) may be used again.
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+            typedSearchAttributes: [{ key: ORG_SEARCH_ATTRIBUTE, value: principal.orgSlug }],
+          }),
+        }),
+      'The incident',
+    ).catch(mapTemporalError);
+  }
+
+  async list(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>) {
+    const page = await listIncidents(em, principal, q);
+    return { ...page, items: page.items.map(dtoOf), limit: q.limit, offset: q.cursor ? 0 : q.offset };
+  }
+
+  /** A list query's incidents as CSV, with people and teams by name (10,000 rows at most). */
+  async exportCsv(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>): Promise<string> {
+    const rows: StoredIncident[] = [];
+    let cursor = q.cursor;
+    do {
+      const page = await listIncidents(em, principal, { ...q, limit: 500, offset: 0, cursor });
+      rows.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && rows.length < EXPORT_MAX);
+    const [users, teams] = await Promise.all([em.find(User, {}), em.find(Team, {})]);
+    const person = new Map(users.map((u) => [u.id, u.displayName]));
+    const team = new Map(teams.map((t) => [t.id, t.name]));
+    const iso = (d: Date | null | undefined) => d?.toISOString() ?? '';
+    return csvDocument(
+      [
+        'key',
+        'title',
+        'status',
+        'priority',
+        'impact',
+        'urgency',
+        'category',
+        'assignee',
+        'team',
+        'requester',
+        'createdAt',
+        'updatedAt',
+        'resolvedAt',
+        'responseDueAt',
+        'resolutionDueAt',
+        'slaBreached',
+      ],
+      rows
+        .slice(0, EXPORT_MAX)
+        .map((i) => [
+          incidentKey(i.number),
+          i.title,
+          i.status,
+          i.priority,
+          i.impact,
+          i.urgency,
+          i.category ?? '',
+          i.assigneeId ? (person.get(i.assigneeId) ?? '') : '',
+          i.teamId ? (team.get(i.teamId) ?? '') : '',
+          person.get(i.requesterId) ?? '',
+          iso(i.createdAt),
+          iso(i.updatedAt),
+          iso(i.resolvedAt),
+          iso(i.responseDueAt),
+          iso(i.resolutionDueAt),
+          i.slaBreached ? 'yes' : 'no',
+        ]),
+    );
+  }
+
+  /**
+   * The workflow's Temporal event history as a readable timeline, with actors named; the incident
+   * must exist in the caller's organization (404 otherwise, like every other read).
+   */
+  async history(em: Em, principal: Principal, number: number) {
+    const incident = await this.load(em, principal, number);
+    const entries =
+      (await readWithin(this.deps.temporal, this.timeouts, () =>
+        readTicketHistory(this.deps.temporal, incident.workflowId),
+      )) ?? [];
+    const ids = [...new Set(entries.map((e) => e.actorUserId).filter((x): x is string => !!x))];
+    const users = ids.length ? await em.find(User, { id: { $in: ids } }) : [];
+    const label = new Map(users.map((u) => [u.id, `${u.displayName} <${u.email}>`]));
+    const seesNotes = principal.permissions.has('incident.work_note');
+    return {
+      workflowId: incident.workflowId,
+      items: entries.map((e) => ({
+        ...(seesNotes ? e : withoutNoteText(e)),
+        actor: e.actorUserId ? (label.get(e.actorUserId) ?? e.actorUserId) : 'system',
+      })),
+    };
+  }
+
+  async timeline(em: Em, principal: Principal, number: number) {
+    const incident = await this.load(em, principal, number);
+    const where: Record<string, unknown> = { incident: incident.workflowId };
+    // Work notes are for the desk; so is which of its people watch a ticket (not for requesters).
+    const hidden = [
+      ...(principal.permissions.has('incident.work_note') ? [] : ['work_note']),
+      ...(principal.permissions.has('incident.read') ? [] : ['watchers']),
+    ];
+    if (hidden.length) where['type'] = { $nin: hidden };
+    const events = await em.find(IncidentEvent, where, { orderBy: { revision: 'asc' } });
+    return { items: events.map(toEntry) };
+  }
+
+  /** Live state straight from the workflow (a query), for open incidents. */
+  async live(em: Em, principal: Principal, number: number): Promise<IncidentSnapshot> {
+    const incident = await this.load(em, principal, number);
+    if (isTerminal(incident.status)) return this.snapshotOf(incident);
+    try {
+      return await readWithin(this.deps.temporal, this.timeouts, () =>
+        this.handle(principal, number).query(stateQuery),
+      );
+    } catch (err) {
+      return mapTemporalError(err);
+    }
+  }
+
+  private snapshotOf(i: Incident): IncidentSnapshot {
+    const { allowedTransitions: _, key, ...rest } = toDto(i);
+    return { ...rest, key, orgId: i.organization.id, sla: (i.sla as IncidentSla | null) ?? null };
+  }
+
+  /**
+   * Sends a command to an open incident's workflow and answers with the stored result
+   * (read-your-writes). The update id makes a resent command (same Idempotency-Key) a no-op that
+   * returns the first outcome; internal retries of an unprocessed update reuse it too. Answers
+   * with the incident as it was before (for the audit log) and after.
+   */
+  private async command(
+    em: Em,
+    principal: Principal,
+    number: number,
+    updateId: string,
+    send: Send,
+    loaded?: Incident,
+  ): Promise<{ before: IncidentDto; incident: IncidentDto; revision: number }> {
+    // A DTO now: the loaded entity is refreshed in place by the reload below.
+    const before = toDto(loaded ?? (await this.load(em, principal, number)));
+    if (isTerminal(before.status)) {
+      throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
+    }
+    let result: IncidentSnapshot | undefined;
+    for (let attempt = 1; !result; attempt++) {
+      try {
+        const h = this.handle(principal, number);
+        result = await commandWithin(
+          this.deps.temporal,
+          this.timeouts,
+          (notAfter) => send(h, updateId, notAfter),
+          undefined,
+          { lanes: this.lanes, workflowId: h.workflowId },
+        );
+      } catch (err) {
+        if (attempt < 3 && isUnprocessedUpdate(err)) continue;
+        return mapTemporalError(err);
+      }
+    }
+    return { before, incident: toDto(await this.load(em, principal, number)), revision: result.revision };
+  }
+
+  async transition(
+    em: Em,
+    principal: Principal,
+    number: number,
+    body: z.infer<typeof S.TransitionBody>,
+    meta: CommandMeta,
+  ) {
+    const { revision: _, ...req } = body;
+    const current = await this.load(em, principal, number);
+    if (!principal.permissions.has('incident.update')) {
+      // Requesters may reopen their own resolved incident ("still broken") or cancel their own open one.
+      const own = current.requester.id === principal.userId;
+      const reopen = isReopen(current.status, body.to);
+      const cancel = body.to === 'cancelled' && OPEN_STATUSES.includes(current.status);
+      if (!own || !(reopen || cancel)) {
+        throw new AppError(
+          403,
+          'forbidden',
+          "Without 'incident.update' you can only reopen or cancel an incident you raised",
+        );
+      }
+    }
+    return this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(transitionUpdate, {
+          args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+      current,
+    );
+  }
+
+  /**
+   * Changes what the incident is about (title, description, category, impact, urgency, team); the
+   * workflow recomputes the priority and retargets running SLA clocks.
+   */
+  async edit(em: Em, principal: Principal, number: number, body: z.infer<typeof S.EditBody>, meta: CommandMeta) {
+    const { revision: _, ...fields } = body;
+    const current = await this.load(em, principal, number);
+    if (fields.category) {
+      fields.category = (await canonicalCategories(em, [fields.category], 'body.category', true))[0]!;
+    }
+    if (fields.teamId !== undefined && fields.teamId !== refId(current.team)) {
+      if (!principal.permissions.has('incident.assign')) {
+        throw new AppError(403, 'forbidden', "Changing the team needs the 'incident.assign' permission");
+      }
+      await this.checkRefs(em, { teamId: fields.teamId, assigneeId: fields.teamId ? refId(current.assignee) : null });
+    }
+    return this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(editUpdate, {
+          args: [{ ...fields, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+      current,
+    );
+  }
+
+  /** Starts or stops someone watching the incident (others need `incident.assign`). */
+  async watch(em: Em, principal: Principal, number: number, userId: string, watching: boolean, meta: CommandMeta) {
+    const current = await this.load(em, principal, number);
+    // Watching is taking part (it is on the timeline): read-only roles such as auditors follow
+    // tickets through the audit workspace instead.
+    if (!principal.permissions.has('incident.comment')) {
+      throw new AppError(403, 'forbidden', "Watching needs the 'incident.comment' permission");
+    }
+    if (userId !== principal.userId && !principal.permissions.has('incident.assign')) {
+      throw new AppError(403, 'forbidden', "Adding or removing someone else needs the 'incident.assign' permission");
+    }
+    if (watching) {
+      const u = await em.findOne(User, { id: userId });
+      if (!u || !u.active) throw validationFailed([{ field: 'userId', message: 'No active user with this id' }]);
+      if (!(await grantsFor(em, principal.orgId, u.role)).has('incident.read')) {
+        throw validationFailed([{ field: 'userId', message: 'This person cannot read every incident' }]);
+      }
+    }
+    return this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(watchUpdate, {
+          args: [{ userId, watching, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+      current,
+    );
+  }
+
+  /** Changes impact and/or urgency; the workflow recomputes the priority and retargets the SLA. */
+  async reprioritize(
+    em: Em,
+    principal: Principal,
+    number: number,
+    body: z.infer<typeof S.PriorityBody>,
+    meta: CommandMeta,
+  ) {
+    const { revision: _, ...req } = body;
+    return this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
+      h.startUpdate(priorityUpdate, {
+        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
+        updateId,
+        waitForStage: 'ACCEPTED',
+      }),
+    );
+  }
+
+  /**
+   * Assigns; an omitted `teamId` keeps the incident's current team, and an incident without one
+   * takes the assignee's team (their first, by name).
+   */
+  async assign(em: Em, principal: Principal, number: number, body: z.infer<typeof S.AssignBody>, meta: CommandMeta) {
+    const current = await this.load(em, principal, number);
+    let teamId = body.teamId === undefined ? refId(current.team) : body.teamId;
+    if (body.teamId === undefined && !teamId && body.assigneeId) {
+      const memberships = await em.find(TeamMember, { user: body.assigneeId }, { populate: ['team'] });
+      teamId = memberships.map((m) => m.team).sort((a, b) => a.name.localeCompare(b.name))[0]?.id ?? null;
+    }
+    await this.checkRefs(em, { assigneeId: body.assigneeId, teamId });
+    return this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(assignUpdate, {
+          args: [
+            {
+              assigneeId: body.assigneeId,
+              teamId,
+              actor: actorOf(principal),
+              expectedRevision: meta.expectedRevision,
+              notAfter,
+            },
+          ],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+      current,
+    );
+  }
+
+  async comment(em: Em, principal: Principal, number: number, body: z.infer<typeof S.CommentBody>, meta: CommandMeta) {
+    if (body.internal && !principal.permissions.has('incident.work_note')) {
+      throw new AppError(403, 'forbidden', "Work notes need the 'incident.work_note' permission");
+    }
+    const { incident, revision } = await this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
+      h.startUpdate(commentUpdate, {
+        args: [{ body: body.body, internal: body.internal, actor: actorOf(principal), notAfter }],
+        updateId,
+        waitForStage: 'ACCEPTED',
+      }),
+    );
+    // The comment's own entry: a reply that resumed work is followed by that status change.
+    const event = await em.findOneOrFail(
+      IncidentEvent,
+      { incident: incident.workflowId, revision: { $lte: revision }, type: body.internal ? 'work_note' : 'comment' },
+      { orderBy: { revision: 'desc' } },
+    );
+    return { incident, entry: toEntry(event) };
+  }
+
+  async workaround(
+    em: Em,
+    principal: Principal,
+    number: number,
+    body: z.infer<typeof S.WorkaroundBody>,
+    meta: CommandMeta,
+  ) {
+    return this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
+      h.startUpdate(workaroundUpdate, {
+        args: [{ text: body.text, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
+        updateId,
+        waitForStage: 'ACCEPTED',
+      }),
+    );
+  }
+
+  /** The requester rates the current resolution of their own incident (signed in, in the portal). */
+  async rate(em: Em, principal: Principal, number: number, body: z.infer<typeof S.RatingBody>, meta: CommandMeta) {
+    const current = await this.load(em, principal, number);
+    if (current.requester.id !== principal.userId) {
+      throw new AppError(403, 'not_requester', 'Only the person who raised the incident can rate its resolution');
+    }
+    return this.sendRating(em, current, principal.userId, body, meta.updateId);
+  }
+
+  /** The incident a signed rating link names (em scoped to the link's organization), or 404. */
+  async loadByLink(em: Em, link: { workflowId: string; requesterId: string }): Promise<Incident> {
+    const found = await em.findOne(Incident, { workflowId: link.workflowId }, { populate: ['requester'] });
+    if (!found || found.requester.id !== link.requesterId) throw notFound('Incident');
+    return found;
+  }
+
+  /** A rating through the signed link from the resolution e-mail (no sign-in). */
+  async rateByLink(
+    em: Em,
+    link: { workflowId: string; requesterId: string; resolvedAt: string },
+    body: z.infer<typeof S.RatingBody>,
+  ) {
+    const current = await this.loadByLink(em, link);
+    return this.sendRating(em, current, link.requesterId, body, randomUUID(), link.resolvedAt);
+  }
+
+  private async sendRating(
+    em: Em,
+    current: Incident,
+    requesterId: string,
+    body: z.infer<typeof S.RatingBody>,
+    updateId: string,
+    resolvedAt = current.resolvedAt?.toISOString() ?? null,
+  ): Promise<IncidentDto> {
+    if (current.status !== 'resolved' || !resolvedAt || current.resolvedAt?.toISOString() !== resolvedAt) {
+      throw new AppError(
+        409,
+        'rating_not_open',
+        current.status === 'closed'
+          ? 'The incident is closed; its resolution can no longer be rated'
+          : 'This resolution can no longer be rated (the incident was reopened or is not resolved)',
+      );
+    }
+    const handle = this.deps.temporal.workflow.getHandle(current.workflowId);
+    try {
+      await commandWithin(
+        this.deps.temporal,
+        this.timeouts,
+        (notAfter) =>
+          handle.startUpdate(rateUpdate, {
+            args: [
+              {
+                rating: body.rating,
+                comment: body.comment ?? null,
+                resolvedAt,
+                actor: { userId: requesterId, kind: 'user' },
+                notAfter,
+              },
+            ],
+            updateId,
+            waitForStage: 'ACCEPTED',
+          }),
+        undefined,
+        { lanes: this.lanes, workflowId: current.workflowId },
+      );
+    } catch (err) {
+      return mapTemporalError(err);
+    }
+    await em.refresh(current);
+    return toDto(current);
+  }
+}
