@@ -594,47 +594,40 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     });
   }
 
-  while (!isTerminal(rt.state.status)) {
-    const seen = rt.state.revision;
-    const autoCloseAt =
-      rt.state.status === 'resolved' && rt.state.autoCloseAt ? Date.parse(rt.state.autoCloseAt) : null;
-    const slaWake = nextSlaWake(rt.state.sla ?? null);
-    const wake = Math.min(autoCloseAt ?? Infinity, slaWake ?? Infinity);
-    const changed =
-      wake === Infinity
-        ? await condition(() => rt.state.revision !== seen || workflowInfo().continueAsNewSuggested)
-        : await condition(
-            () => rt.state.revision !== seen || workflowInfo().continueAsNewSuggested,
-            Math.max(0, wake - Date.now()),
-            // Named so that the readable history can tell an auto-close from an SLA escalation.
-            { summary: wake === autoCloseAt ? 'auto-close' : 'sla-escalation' },
-          );
-    if (!changed && wake !== Infinity) {
-      if (slaWake !== null && slaWake <= Date.now()) await escalate();
-      if (autoCloseAt !== null && autoCloseAt <= Date.now()) {
-        await mutex.runExclusive(async () => {
-          if (rt.state.status !== 'resolved' || !rt.state.autoCloseAt || Date.parse(rt.state.autoCloseAt) > Date.now())
-            return;
-          await commit(
-            { userId: null, kind: 'system' },
-            'status_changed',
-            { from: 'resolved', to: 'closed', reason: 'auto_close' },
-            (s, now) => ({
-              ...s,
-              status: 'closed',
-              closedAt: now,
-              autoCloseAt: null,
-              sla: s.sla ? slaAfterTransition(s.sla, 'resolved', 'closed', null, Date.parse(now)) : (s.sla ?? null),
-            }),
-          );
-        });
-      }
-    }
-    if (workflowInfo().continueAsNewSuggested && !isTerminal(rt.state.status)) {
-      await rt.drain();
-      await continueAsNew<typeof incidentWorkflow>({ kind: 'continued', snapshot: rt.state, autoCloseAfterMs });
-    }
+  /** Closes a resolved incident whose auto-close time has come (unless it was reopened meanwhile). */
+  async function autoClose(): Promise<void> {
+    await mutex.runExclusive(async () => {
+      if (rt.state.status !== 'resolved' || !rt.state.autoCloseAt || Date.parse(rt.state.autoCloseAt) > Date.now())
+        return;
+      await commit(
+        { userId: null, kind: 'system' },
+        'status_changed',
+        { from: 'resolved', to: 'closed', reason: 'auto_close' },
+        (s, now) => ({
+          ...s,
+          status: 'closed',
+          closedAt: now,
+          autoCloseAt: null,
+          sla: s.sla ? slaAfterTransition(s.sla, 'resolved', 'closed', null, Date.parse(now)) : (s.sla ?? null),
+        }),
+      );
+    });
   }
-  await rt.drain();
+
+  await rt.live({
+    done: () => isTerminal(rt.state.status),
+    // SLA levels first, then the auto-close (the same order as before the runtime took the loop).
+    wakes: () => {
+      const slaWake = nextSlaWake(rt.state.sla ?? null);
+      const autoCloseAt =
+        rt.state.status === 'resolved' && rt.state.autoCloseAt ? Date.parse(rt.state.autoCloseAt) : null;
+      return [
+        ...(slaWake !== null ? [{ at: slaWake, name: 'sla-escalation', run: escalate }] : []),
+        ...(autoCloseAt !== null ? [{ at: autoCloseAt, name: 'auto-close', run: autoClose }] : []),
+      ];
+    },
+    continueAsNew: () =>
+      continueAsNew<typeof incidentWorkflow>({ kind: 'continued', snapshot: rt.state, autoCloseAfterMs }),
+  });
   return rt.state;
 }

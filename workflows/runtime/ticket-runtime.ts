@@ -6,7 +6,7 @@
  * continues as new or completes. A ticket type's workflow supplies its persist activities and how
  * a committed state is stamped; it keeps its rules, its commands and its timers.
  */
-import { ApplicationFailure, allHandlersFinished, condition, patched } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
 import { Mutex } from 'async-mutex';
 
 /** Who asked for a change. `system` is used for timers. */
@@ -78,6 +78,15 @@ export function checkRevision(noun: string, state: { revision: number }, cmd: Gu
       'revision',
     );
   }
+}
+
+/** Something a ticket does at a time of its own (an auto-close, an SLA level falling due). */
+export interface Wake {
+  /** Epoch ms. */
+  at: number;
+  /** The timer's name in the history, so readers can tell one wake from another. */
+  name: string;
+  run(): Promise<void>;
 }
 
 /** A revision to store: the state it made and its timeline event. */
@@ -164,6 +173,29 @@ export class TicketRuntime<S extends { revision: number }, Type extends string> 
     await this.stored(this.state);
     await Promise.all([...this.inFlight]);
     await condition(allHandlersFinished);
+  }
+
+  /**
+   * The ticket's life between commands: waits for a change or the soonest wake, runs the wakes that
+   * are due (in the order given; on a tie the later one names the timer), and continues as new when
+   * the history grows long, until `done`. Then drains.
+   */
+  async live(opts: { done(): boolean; wakes(): Wake[]; continueAsNew(): Promise<never> }): Promise<void> {
+    while (!opts.done()) {
+      const seen = this.state.revision;
+      const wakes = opts.wakes();
+      const next = wakes.reduce<Wake | null>((a, w) => (!a || w.at <= a.at ? w : a), null);
+      const moved = () => this.state.revision !== seen || workflowInfo().continueAsNewSuggested;
+      const changed = next
+        ? await condition(moved, Math.max(0, next.at - Date.now()), { summary: next.name })
+        : await condition(moved);
+      if (!changed && next) for (const w of wakes) if (w.at <= Date.now()) await w.run();
+      if (workflowInfo().continueAsNewSuggested && !opts.done()) {
+        await this.drain();
+        await opts.continueAsNew();
+      }
+    }
+    await this.drain();
   }
 
   private async storeQueued(): Promise<void> {
