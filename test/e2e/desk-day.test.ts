@@ -390,6 +390,9 @@ describe('what a desk needs on day one', () => {
       .waitFor();
     await page.getByTestId('filter-action').locator('input').fill('incident.');
     await page.getByTestId('filter').click();
+    // What changed reads field by field, not as raw JSON.
+    await page.getByTestId('audit-change').getByText('title: For the auditor').first().waitFor();
+    expect(await page.getByTestId('audit-log').getByText('{"title"').count()).toBe(0);
     await accessible(page, 'audit workspace');
     const download = page.waitForEvent('download');
     await page.getByTestId('export-csv').click();

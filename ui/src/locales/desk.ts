@@ -82,6 +82,7 @@ export const deskEn = {
   },
   audit: {
     title: 'Audit',
+    moreChanges: '… and {n} more',
     log: 'Audit log',
     chain: 'Integrity of the log',
     chainHelp: 'Each entry carries a hash over itself and the entry before it; verifying recomputes the whole chain.',
@@ -268,6 +269,7 @@ export const deskId: typeof deskEn = {
   },
   audit: {
     title: 'Audit',
+    moreChanges: '… dan {n} lainnya',
     log: 'Log audit',
     chain: 'Keutuhan log',
     chainHelp:
