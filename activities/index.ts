@@ -10,7 +10,6 @@ import { type Mailer, type NotifyEscalationInput, notifyEscalation as sendEscala
 import {
   type PersistIncidentInput,
   type PersistIncidentStepsInput,
-  persistIncidentProjection,
   persistIncidentSteps as persistIncidentStepsProjection,
 } from './incident/projection.js';
 import { type RequestRatingInput, requestRating as sendRatingRequest } from './incident/rating.js';
@@ -55,7 +54,7 @@ export function createActivities({
 
     /** Stores the incident's read model and timeline event for one revision. */
     async persistIncident(input: PersistIncidentInput): Promise<void> {
-      await persistIncidentProjection(orm.em.fork(), input, publicUrl);
+      await persistIncidentStepsProjection(orm.em.fork(), { steps: [input] }, publicUrl);
     },
 
     /** Stores several consecutive revisions at once (the workflow's group commit). */

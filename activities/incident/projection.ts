@@ -84,15 +84,6 @@ function incidentParams(s: IncidentSnapshot): unknown[] {
   return INCIDENT_COLUMNS.map((c) => INCIDENT_ROW[c](s));
 }
 
-/** Writes the incident row (if newer) and its timeline event (if new) in one transaction. */
-export async function persistIncidentProjection(
-  em: Em,
-  input: PersistIncidentInput,
-  publicUrl?: string,
-): Promise<void> {
-  await persistIncidentSteps(em, { steps: [input] }, publicUrl);
-}
-
 /**
  * Writes a run of revisions in one transaction: the row as the newest step left it, and every
  * step's event and notifications (recipients as of that step's snapshot). Mail to the requester is
@@ -101,7 +92,8 @@ export async function persistIncidentProjection(
 export async function persistIncidentSteps(
   em: Em,
   input: PersistIncidentStepsInput,
-  publicUrl = 'http://127.0.0.1:3000',
+  /** Base of the links in requester mail. */
+  publicUrl: string,
 ): Promise<void> {
   const last = input.steps.at(-1);
   if (!last) return;
