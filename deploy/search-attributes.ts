@@ -1,7 +1,7 @@
 /** Registers the search attributes ticket workflows carry, on a Temporal cluster that lacks them. */
 import type { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { ORG_SEARCH_ATTRIBUTE } from '../workflows/incident/messages.js';
+import { ORG_SEARCH_ATTRIBUTE } from '../workflows/runtime/contract.js';
 
 // temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD
 const KEYWORD = 2;

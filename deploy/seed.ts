@@ -22,7 +22,7 @@ const DEMO_USERS: { email: string; displayName: string; role: Role; team: boolea
 export async function seedDemo(orm: Orm, bcryptCost: number): Promise<SeededUser[] | null> {
   const em = orm.em.fork();
   if (await em.findOne(Organization, { slug: 'demo' })) return null;
-  const org = em.create(Organization, { slug: 'demo', name: 'Demo Company', nextIncidentNumber: 1 });
+  const org = em.create(Organization, { slug: 'demo', name: 'Demo Company' });
   em.setFilterParams(TENANT_FILTER, { orgId: org.id });
   const team = em.create(Team, { organization: org, name: 'Service Desk' });
   const seeded: SeededUser[] = [];

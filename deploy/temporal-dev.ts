@@ -7,7 +7,7 @@ import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { ORG_SEARCH_ATTRIBUTE } from '../workflows/incident/messages.js';
+import { ORG_SEARCH_ATTRIBUTE } from '../workflows/runtime/contract.js';
 
 export interface DevServer {
   address: string;

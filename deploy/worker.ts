@@ -6,7 +6,7 @@ import type { Mailer } from '../activities/kernel/notify.js';
 import type { Orm } from '../db/orm.js';
 import { apiSettings, type Config } from './config.js';
 import { createSmtpMailer } from './mailer.js';
-import { TASK_QUEUE } from '../workflows/incident/messages.js';
+import { TASK_QUEUE } from '../workflows/runtime/contract.js';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.js', import.meta.url));
 

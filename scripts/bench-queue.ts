@@ -62,10 +62,14 @@ async function seed() {
   const org = randomUUID();
   const neighbour = randomUUID();
   await db.query(
-    `insert into organizations (id, slug, name, next_incident_number, created_at, updated_at)
-   values ($1, 'big', 'Big desk', $3, now(), now()), ($2, 'next', 'Neighbour', 1, now(), now())`,
-    [org, neighbour, N + 1],
+    `insert into organizations (id, slug, name, created_at, updated_at)
+   values ($1, 'big', 'Big desk', now(), now()), ($2, 'next', 'Neighbour', now(), now())`,
+    [org, neighbour],
   );
+  await db.query(`insert into ticket_counters (organization_id, ticket_type, next_number) values ($1, 'INC', $2)`, [
+    org,
+    N + 1,
+  ]);
   const hash = await hashPassword('bench password 123', 4);
   const AGENTS = 40;
   const TEAMS = 8;
@@ -104,7 +108,7 @@ async function seed() {
   // Drop the indexes while seeding (a million inserts into GIN indexes is slow), build them after.
   const indexes = (
     await db.query<{ indexname: string; indexdef: string }>(
-      `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename in ('incidents', 'incident_events')
+      `select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename in ('incidents', 'ticket_events')
      and indexname not in (select conname from pg_constraint)`,
     )
   ).rows;
@@ -182,8 +186,8 @@ async function seed() {
     }
     // A comment on every third incident, a work note on every seventh, in the order they came.
     await db.query(
-      `insert into incident_events (organization_id, incident_workflow_id, revision, type, actor_kind, at, data)
-       select $1, '${slug}/INC-' || g, r, t, 'user', now(), b from (
+      `insert into ticket_events (organization_id, ticket_type, ticket_workflow_id, revision, type, actor_kind, at, data)
+       select $1, 'INC', '${slug}/INC-' || g, r, t, 'user', now(), b from (
          select g, 2 as r, 'comment' as t,
            jsonb_build_object('body', 'Tried restarting the ' || ($2::text[])[1 + (g / 5) % 30] || ', ticket ' || g || ' still ' || ($3::text[])[1 + g % 10]) as b
          from generate_series(3, ${count}, 3) g

@@ -77,7 +77,6 @@ const em = orm.em.fork();
 const org = em.create(Organization, {
   slug: 'bench',
   name: 'Bench',
-  nextIncidentNumber: 1,
   settings: { notifications: { webhooks: [{ url: `http://127.0.0.1:${hookPort}/`, secret: 'bench' }] } },
 });
 em.setFilterParams(TENANT_FILTER, { orgId: org.id });

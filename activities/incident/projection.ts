@@ -76,9 +76,9 @@ ${INCIDENT_COLUMNS.filter((c) => !FIXED_COLUMNS.includes(c))
 where incidents.revision < excluded.revision`;
 
 const INSERT_EVENT = `
-insert into incident_events (organization_id, incident_workflow_id, revision, type, actor_id, actor_kind, at, data)
-values (?, ?, ?, ?, ?, ?, ?, ?)
-on conflict (incident_workflow_id, revision) do nothing`;
+insert into ticket_events (organization_id, ticket_type, ticket_workflow_id, revision, type, actor_id, actor_kind, at, data)
+values (?, 'INC', ?, ?, ?, ?, ?, ?, ?)
+on conflict (ticket_workflow_id, revision) do nothing`;
 
 function incidentParams(s: IncidentSnapshot): unknown[] {
   return INCIDENT_COLUMNS.map((c) => INCIDENT_ROW[c](s));

@@ -225,10 +225,11 @@ async function searchPage(
       parts.push(
         `(select x.workflow_id from (select i.workflow_id, i.search_vector from incidents i where ${w}
             order by ${order} limit ${window}) x where x.search_vector @@ to_tsquery('simple', ?) limit ${limit})`,
-        `(select i.workflow_id from (select e.incident_workflow_id from (select e.incident_workflow_id, e.search_vector
-              from incident_events e where e.organization_id = ? and e.type in (${kinds}) order by e.organization_id desc, e.id desc limit ${window}) e
+        `(select i.workflow_id from (select e.ticket_workflow_id from (select e.ticket_workflow_id, e.search_vector
+              from ticket_events e where e.organization_id = ? and e.ticket_type = 'INC' and e.type in (${kinds})
+              order by e.organization_id desc, e.ticket_type desc, e.id desc limit ${window}) e
             where e.search_vector @@ to_tsquery('simple', ?) limit ${COMMENT_HITS}) c
-          join incidents i on i.workflow_id = c.incident_workflow_id where ${w})`,
+          join incidents i on i.workflow_id = c.ticket_workflow_id where ${w})`,
       );
       args.push(...c.args, query, principal.orgId, ...types, query, ...c.args);
     } else if (query) {
@@ -236,10 +237,10 @@ async function searchPage(
         `(select workflow_id from (select i.workflow_id, ${ORDER_COLUMNS} from incidents i
             where i.search_vector @@ to_tsquery('simple', ?) and ${w} offset 0) m order by ${materializedOrder} limit ${limit})`,
         // The newest matching comments, then their incidents under the page's filters.
-        `(select i.workflow_id from (select e.incident_workflow_id from incident_events e
-            where e.search_vector @@ to_tsquery('simple', ?) and e.organization_id = ? and e.type in (${kinds})
-            order by e.organization_id desc, e.id desc limit ${COMMENT_HITS}) c
-          join incidents i on i.workflow_id = c.incident_workflow_id where ${w})`,
+        `(select i.workflow_id from (select e.ticket_workflow_id from ticket_events e
+            where e.search_vector @@ to_tsquery('simple', ?) and e.organization_id = ? and e.ticket_type = 'INC' and e.type in (${kinds})
+            order by e.organization_id desc, e.ticket_type desc, e.id desc limit ${COMMENT_HITS}) c
+          join incidents i on i.workflow_id = c.ticket_workflow_id where ${w})`,
       );
       args.push(query, ...c.args, query, principal.orgId, ...types, ...c.args);
     }

@@ -3,33 +3,19 @@
  * reads come from the read model. Nothing here writes ticket state itself (DESIGN rule 1).
  */
 import { ASSIGNABLE_ROLES } from '../../workflows/kernel/permissions.js';
-import { type HistoryEntry, readTicketHistory } from '../kernel/ticket-history.js';
-import { type Client, type WorkflowHandle, WithStartWorkflowOperation } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { createHash, randomUUID } from 'node:crypto';
+import type { HistoryEntry } from '../kernel/ticket-history.js';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import {
-  Incident,
-  IncidentEvent,
-  IdempotencyKey,
-  Organization,
-  TeamMember,
-  Team,
-  User,
-} from '../../db/entities/index.js';
+import { Incident, Organization, TeamMember, Team, User } from '../../db/entities/index.js';
 import { settingsOf } from '../../workflows/kernel/org-settings.js';
 import type { Em } from '../../db/orm.js';
 import { incidentWorkflow } from '../../workflows/incident/workflow.js';
 import {
-  type Actor,
   assignUpdate,
   commentUpdate,
-  incidentNumberOf,
-  incidentWorkflowId,
-  ORG_SEARCH_ATTRIBUTE,
   openUpdate,
   stateQuery,
-  TASK_QUEUE,
   transitionUpdate,
   incidentKey,
   type IncidentSla,
@@ -47,31 +33,21 @@ import { isReopen, isTerminal, OPEN_STATUSES } from '../../workflows/kernel/inci
 import { canonicalCategories } from './routes/desk.js';
 import { listIncidents } from './list.js';
 import { type IncidentDto, type StoredIncident, dtoOf, toDto } from './dto.js';
+import { INCIDENT_HISTORY } from './history-words.js';
 import { csvDocument } from '../kernel/csv.js';
 import { teamForCategory } from '../../activities/incident/assign.js';
 import { grantsFor } from '../platform/auth.js';
 import type { Principal } from '../kernel/context.js';
 import { AppError, notFound, validationFailed, type FieldError } from '../kernel/errors.js';
 import type * as S from '../kernel/schemas.js';
-import { isUnprocessedUpdate, mapTemporalError } from '../kernel/temporal-errors.js';
-import {
-  DEFAULT_TIMEOUTS,
-  WorkflowLanes,
-  commandWithin,
-  readWithin,
-  type TemporalTimeouts,
-} from '../kernel/temporal-calls.js';
+import { type CommandMeta, TicketDesk, actorOf } from '../kernel/tickets.js';
+import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
 
 export { type IncidentDto, type StoredIncident, dtoOf, fromRow, toDto } from './dto.js';
+export type { CommandMeta } from '../kernel/tickets.js';
 
 /** The most rows a CSV export holds. */
 const EXPORT_MAX = 10_000;
-
-/** How a command is sent: its Temporal update id and, optionally, the revision it expects. */
-export interface CommandMeta {
-  updateId: string;
-  expectedRevision?: number | undefined;
-}
 
 export interface IncidentServiceDeps {
   temporal: Client;
@@ -87,18 +63,6 @@ type Send = (h: WorkflowHandle, updateId: string, notAfter: number) => Promise<{
 
 const refId = (r: { id: string } | null | undefined) => r?.id ?? null;
 
-/** The public shape of a timeline event. */
-function toEntry(e: IncidentEvent): z.infer<typeof S.TimelineEntry> {
-  return {
-    revision: e.revision,
-    type: e.type,
-    actorId: refId(e.actor),
-    actorKind: e.actorKind,
-    at: e.at.toISOString(),
-    data: e.data,
-  };
-}
-
 /** A history entry with the text of a work note removed, for readers without `incident.work_note`. */
 function withoutNoteText(e: HistoryEntry): HistoryEntry {
   const input = e.details['input'] as Record<string, unknown> | undefined;
@@ -111,24 +75,17 @@ function withoutNoteText(e: HistoryEntry): HistoryEntry {
   };
 }
 
-function actorOf(p: Principal): Actor {
-  return { userId: p.userId, kind: 'user' };
-}
-
-function requestHash(principal: Principal, body: unknown): string {
-  return createHash('sha256').update(principal.userId).update('\n').update(JSON.stringify(body)).digest('hex');
-}
-
 export class IncidentService {
-  private readonly timeouts: TemporalTimeouts;
-  /** Commands to one ticket a few at a time (below Temporal's in-flight update limit). */
-  private readonly lanes = new WorkflowLanes();
+  private readonly desk: TicketDesk;
   constructor(private readonly deps: IncidentServiceDeps) {
-    this.timeouts = deps.timeouts ?? DEFAULT_TIMEOUTS;
-  }
-
-  private handle(principal: Principal, number: number) {
-    return this.deps.temporal.workflow.getHandle(incidentWorkflowId(principal.orgSlug, number));
+    this.desk = new TicketDesk({
+      type: 'incident',
+      temporal: deps.temporal,
+      taskQueue: deps.taskQueue,
+      timeouts: deps.timeouts,
+      history: INCIDENT_HISTORY,
+      what: 'The incident',
+    });
   }
 
   /** Loads an incident the principal may see, or 404 (also for another tenant's and, for requesters, others'). */
@@ -171,33 +128,6 @@ export class IncidentService {
     if (errors.length) throw validationFailed(errors);
   }
 
-  private async allocateNumber(em: Em, orgId: string): Promise<number> {
-    const rows = await em.execute<{ n: number }[]>(
-      'update organizations set next_incident_number = next_incident_number + 1 where id = ? returning next_incident_number - 1 as n',
-      [orgId],
-    );
-    const n = rows[0]?.n;
-    if (n === undefined) throw notFound('Organization');
-    return n;
-  }
-
-  /** Reserves the next number and records the key with it, atomically. */
-  private reserveWithKey(em: Em, principal: Principal, key: string, hash: string): Promise<number> {
-    return em.transactional(async (tx) => {
-      const n = await this.allocateNumber(tx, principal.orgId);
-      const inserted = await tx.execute(
-        `insert into idempotency_keys (organization_id, user_id, key, request_hash, workflow_id, created_at)
-         values (?, ?, ?, ?, ?, now()) on conflict do nothing`,
-        [principal.orgId, principal.userId, key, hash, incidentWorkflowId(principal.orgSlug, n)],
-        'run',
-      );
-      if ((inserted as unknown as { affectedRows: number }).affectedRows !== 1) {
-        throw new AppError(409, 'idempotency_conflict', 'A request with this Idempotency-Key is in progress; retry');
-      }
-      return n;
-    });
-  }
-
   /**
    * Creates an incident. With an Idempotency-Key, a repeat of the same request returns the first
    * incident (`replayed: true`); the same key with a different body is refused.
@@ -219,39 +149,16 @@ export class IncidentService {
     if (body.category) {
       body = { ...body, category: (await canonicalCategories(em, [body.category], 'body.category', true))[0]! };
     }
-    if (idempotencyKey) {
-      const hash = requestHash(principal, body);
-      const existing = await em.findOne(IdempotencyKey, { user: principal.userId, key: idempotencyKey });
-      if (existing) {
-        // An earlier request with the same key got there first: whatever we return is its incident.
-        if (existing.requestHash !== hash) {
-          throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was used with a different request');
-        }
-        const number = incidentNumberOf(existing.workflowId);
-        const stored = await em.findOne(Incident, { number }, { refresh: true });
-        // Without a stored row the first request stopped between reserving and starting: finish it.
-        if (!stored) await this.start(em, principal, body, number, 'USE_EXISTING');
-        return { incident: toDto(stored ?? (await this.load(em, principal, number))), replayed: true };
-      }
-      await this.checkRefs(em, body);
-      const number = await this.reserveWithKey(em, principal, idempotencyKey, hash);
-      // A concurrent request with the same key may have started it already.
-      await this.start(em, principal, body, number, 'USE_EXISTING');
-      return { incident: toDto(await this.load(em, principal, number)), replayed: false };
-    }
     await this.checkRefs(em, body);
-    for (let attempt = 1; ; attempt++) {
-      const number = await this.allocateNumber(em, principal.orgId);
-      try {
-        // A fresh number must be a new workflow.
-        await this.start(em, principal, body, number, 'FAIL');
-        return { incident: toDto(await this.load(em, principal, number)), replayed: false };
-      } catch (err) {
-        // The counter is behind the workflows (e.g. a restored database): take the next number.
-        if (err instanceof WorkflowExecutionAlreadyStartedError && attempt < 5) continue;
-        throw err;
-      }
-    }
+    const { ticket, replayed } = await this.desk.create(em, principal, body, idempotencyKey, {
+      stored: async (number) => {
+        const row = await em.findOne(Incident, { number }, { refresh: true });
+        return row && toDto(row);
+      },
+      start: (number, policy) => this.start(em, principal, body, number, policy),
+      load: async (number) => toDto(await this.load(em, principal, number)),
+    });
+    return { incident: ticket, replayed };
   }
 
   /** Starts the incident's workflow and waits until its first projection is stored. */
@@ -293,27 +200,14 @@ export class IncidentService {
       body.category ?? null,
       incident.requesterId,
     );
-    await commandWithin(
-      this.deps.temporal,
-      this.timeouts,
-      (notAfter) =>
-        this.deps.temporal.workflow.startUpdateWithStart(openUpdate, {
-          waitForStage: 'ACCEPTED',
-          startWorkflowOperation: new WithStartWorkflowOperation(incidentWorkflow, {
-            workflowId: incidentWorkflowId(principal.orgSlug, number),
-            taskQueue: this.deps.taskQueue ?? TASK_QUEUE,
-            args: [{ kind: 'new', incident: { ...incident, notAfter } }],
-            workflowIdConflictPolicy: conflictPolicy,
-            // A task is a few milliseconds of work; when a worker dies holding one, another takes it
-            // after this (the default 10 s is longer than the API waits for a command to be taken).
-            workflowTaskTimeout: '4s',
-            // A number whose creation was abandoned (no worker before the deadline) may be used again.
-            workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-            typedSearchAttributes: [{ key: ORG_SEARCH_ATTRIBUTE, value: principal.orgSlug }],
-          }),
-        }),
-      'The incident',
-    ).catch(mapTemporalError);
+    await this.desk.start(
+      principal,
+      number,
+      incidentWorkflow,
+      (notAfter) => ({ kind: 'new' as const, incident: { ...incident, notAfter } }),
+      openUpdate,
+      conflictPolicy,
+    );
   }
 
   async list(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>) {
@@ -382,47 +276,25 @@ export class IncidentService {
    */
   async history(em: Em, principal: Principal, number: number) {
     const incident = await this.load(em, principal, number);
-    const entries =
-      (await readWithin(this.deps.temporal, this.timeouts, () =>
-        readTicketHistory(this.deps.temporal, incident.workflowId),
-      )) ?? [];
-    const ids = [...new Set(entries.map((e) => e.actorUserId).filter((x): x is string => !!x))];
-    const users = ids.length ? await em.find(User, { id: { $in: ids } }) : [];
-    const label = new Map(users.map((u) => [u.id, `${u.displayName} <${u.email}>`]));
     const seesNotes = principal.permissions.has('incident.work_note');
-    return {
-      workflowId: incident.workflowId,
-      items: entries.map((e) => ({
-        ...(seesNotes ? e : withoutNoteText(e)),
-        actor: e.actorUserId ? (label.get(e.actorUserId) ?? e.actorUserId) : 'system',
-      })),
-    };
+    return this.desk.history(em, incident.workflowId, seesNotes ? undefined : withoutNoteText);
   }
 
   async timeline(em: Em, principal: Principal, number: number) {
     const incident = await this.load(em, principal, number);
-    const where: Record<string, unknown> = { incident: incident.workflowId };
     // Work notes are for the desk; so is which of its people watch a ticket (not for requesters).
     const hidden = [
       ...(principal.permissions.has('incident.work_note') ? [] : ['work_note']),
       ...(principal.permissions.has('incident.read') ? [] : ['watchers']),
     ];
-    if (hidden.length) where['type'] = { $nin: hidden };
-    const events = await em.find(IncidentEvent, where, { orderBy: { revision: 'asc' } });
-    return { items: events.map(toEntry) };
+    return this.desk.timeline(em, incident.workflowId, hidden);
   }
 
   /** Live state straight from the workflow (a query), for open incidents. */
   async live(em: Em, principal: Principal, number: number): Promise<IncidentSnapshot> {
     const incident = await this.load(em, principal, number);
     if (isTerminal(incident.status)) return this.snapshotOf(incident);
-    try {
-      return await readWithin(this.deps.temporal, this.timeouts, () =>
-        this.handle(principal, number).query(stateQuery),
-      );
-    } catch (err) {
-      return mapTemporalError(err);
-    }
+    return this.desk.query(incident.workflowId, stateQuery);
   }
 
   private snapshotOf(i: Incident): IncidentSnapshot {
@@ -449,22 +321,7 @@ export class IncidentService {
     if (isTerminal(before.status)) {
       throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
     }
-    let result: IncidentSnapshot | undefined;
-    for (let attempt = 1; !result; attempt++) {
-      try {
-        const h = this.handle(principal, number);
-        result = await commandWithin(
-          this.deps.temporal,
-          this.timeouts,
-          (notAfter) => send(h, updateId, notAfter),
-          undefined,
-          { lanes: this.lanes, workflowId: h.workflowId },
-        );
-      } catch (err) {
-        if (attempt < 3 && isUnprocessedUpdate(err)) continue;
-        return mapTemporalError(err);
-      }
-    }
+    const result = await this.desk.send(this.desk.workflowId(principal, number), updateId, send);
     return { before, incident: toDto(await this.load(em, principal, number)), revision: result.revision };
   }
 
@@ -634,12 +491,8 @@ export class IncidentService {
       }),
     );
     // The comment's own entry: a reply that resumed work is followed by that status change.
-    const event = await em.findOneOrFail(
-      IncidentEvent,
-      { incident: incident.workflowId, revision: { $lte: revision }, type: body.internal ? 'work_note' : 'comment' },
-      { orderBy: { revision: 'desc' } },
-    );
-    return { incident, entry: toEntry(event) };
+    const entry = await this.desk.entryAt(em, incident.workflowId, revision, body.internal ? 'work_note' : 'comment');
+    return { incident, entry };
   }
 
   async workaround(
@@ -701,31 +554,21 @@ export class IncidentService {
           : 'This resolution can no longer be rated (the incident was reopened or is not resolved)',
       );
     }
-    const handle = this.deps.temporal.workflow.getHandle(current.workflowId);
-    try {
-      await commandWithin(
-        this.deps.temporal,
-        this.timeouts,
-        (notAfter) =>
-          handle.startUpdate(rateUpdate, {
-            args: [
-              {
-                rating: body.rating,
-                comment: body.comment ?? null,
-                resolvedAt,
-                actor: { userId: requesterId, kind: 'user' },
-                notAfter,
-              },
-            ],
-            updateId,
-            waitForStage: 'ACCEPTED',
-          }),
-        undefined,
-        { lanes: this.lanes, workflowId: current.workflowId },
-      );
-    } catch (err) {
-      return mapTemporalError(err);
-    }
+    await this.desk.send(current.workflowId, updateId, (h, id, notAfter) =>
+      h.startUpdate(rateUpdate, {
+        args: [
+          {
+            rating: body.rating,
+            comment: body.comment ?? null,
+            resolvedAt,
+            actor: { userId: requesterId, kind: 'user' },
+            notAfter,
+          },
+        ],
+        updateId: id,
+        waitForStage: 'ACCEPTED',
+      }),
+    );
     await em.refresh(current);
     return toDto(current);
   }

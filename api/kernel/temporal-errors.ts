@@ -1,7 +1,7 @@
 /** Turns what Temporal answers into the API's error model. */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { type RejectionType } from '../../workflows/incident/messages.js';
+import { type RejectionType } from '../../workflows/runtime/contract.js';
 import { AppError } from './errors.js';
 import { notApplied } from './temporal-calls.js';
 

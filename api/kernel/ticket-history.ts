@@ -1,10 +1,10 @@
 /**
- * An auditor's view of an incident: the Temporal event history of every run of its workflow,
- * reduced to the events that say who asked for what and what the workflow did about it.
+ * An auditor's view of a ticket: the Temporal event history of every run of its workflow, reduced
+ * to the events that say who asked for what and what the workflow did about it. What a ticket
+ * type's start arguments and commands mean comes from its HistoryVocabulary.
  */
 import { type Client, type WorkflowHandle, WorkflowNotFoundError, isGrpcServiceError } from '@temporalio/client';
 import { type Payload, defaultPayloadConverter } from '@temporalio/common';
-import { incidentKey } from '../../workflows/incident/messages.js';
 
 export interface HistoryEntry {
   eventId: number;
@@ -36,11 +36,22 @@ export interface HistoryEntry {
 type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
 type Run = { runId: string; events: HistoryEvent[] };
 
+/** What one ticket type's workflow history means in words. */
+export interface HistoryVocabulary {
+  /** The workflow type's name (e.g. incidentWorkflow). */
+  workflowType: string;
+  /** The new ticket in the start arguments of a first run (null for a continued run). */
+  newTicket(input: Record<string, unknown>): Record<string, unknown> | null;
+  /** The summary of a first run's start, e.g. 'Incident INC-4 opened: "…"'. */
+  opened(ticket: Record<string, unknown>): string;
+  /** What a command asked for (after its name), e.g. ': to resolved, resolution fixed'. */
+  describeCommand(name: string, cmd: Record<string, unknown>, text: (v: unknown) => string | null): string;
+  /** The label of a timer started without a summary (older workflow code). */
+  unnamedTimer?: string;
+}
+
 const MAX_TEXT = 200;
 const GRPC_NOT_FOUND = 5;
-// workflows/incident/workflow.ts names its timers ('auto-close', 'sla-escalation'); incidents started before
-// it did had a single, unnamed timer: the auto-close wait.
-const INCIDENT_TIMER_LABEL = 'auto-close';
 
 const cap = (s: string) => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -74,26 +85,15 @@ function scalars(v: unknown): Record<string, unknown> {
   return Object.fromEntries(kept.map(([k, x]) => [k, typeof x === 'string' ? cap(x) : x]));
 }
 
-function actorOf(input: unknown): string | null {
+function actorOf(input: unknown, words: HistoryVocabulary): string | null {
   if (!isRecord(input)) return null;
-  const actor = input['actor'] ?? (isRecord(input['incident']) ? input['incident']['createdBy'] : undefined);
+  const actor = input['actor'] ?? words.newTicket(input)?.['createdBy'];
   return isRecord(actor) ? str(actor['userId']) : null;
 }
 
-/** What an update asked for, in words, for the commands of workflows/incident/messages.ts. */
-function describeCommand(name: string, cmd: Record<string, unknown>): string {
-  const parts: string[] = [];
-  if (name === 'transition') {
-    parts.push(`to ${str(cmd['to'])}`);
-    if (cmd['pendingReason']) parts.push(`waiting on ${str(cmd['pendingReason'])}`);
-    if (cmd['resolutionCode']) parts.push(`resolution ${str(cmd['resolutionCode'])}`);
-    if (cmd['reason']) parts.push(`reason "${str(cmd['reason'])}"`);
-  } else if (name === 'assign') {
-    parts.push(`assignee ${str(cmd['assigneeId']) ?? 'none'}, team ${str(cmd['teamId']) ?? 'none'}`);
-  } else if (name === 'comment') {
-    parts.push(`${cmd['internal'] ? 'work note' : 'comment'} "${str(cmd['body'])}"`);
-  }
-  const text = parts.length ? `: ${parts.join(', ')}` : '';
+/** What an update asked for, in words, with the revision it expected. */
+function describeCommand(words: HistoryVocabulary, name: string, cmd: Record<string, unknown>): string {
+  const text = words.describeCommand(name, cmd, str);
   return typeof cmd['expectedRevision'] === 'number' ? `${text} (expected revision ${cmd['expectedRevision']})` : text;
 }
 
@@ -106,7 +106,7 @@ function revisionNote(result: unknown): string {
 }
 
 /** Maps one run's events; the lookups tie completions back to what they complete. */
-function entriesOf({ runId, events }: Run): HistoryEntry[] {
+function entriesOf({ runId, events }: Run, words: HistoryVocabulary): HistoryEntry[] {
   const out: HistoryEntry[] = [];
   const updates = new Map<number, { name: string; actor: string | null }>();
   const activities = new Map<number, string>();
@@ -128,23 +128,23 @@ function entriesOf({ runId, events }: Run): HistoryEntry[] {
       const a = e.workflowExecutionStartedEventAttributes;
       workflowType = a.workflowType?.name ?? '';
       const input = decode(a.input);
-      actorUserId = actorOf(input);
-      const incident = isRecord(input) && isRecord(input['incident']) ? input['incident'] : null;
+      actorUserId = actorOf(input, words);
+      const ticket = isRecord(input) ? words.newTicket(input) : null;
       const snapshot = isRecord(input) && isRecord(input['snapshot']) ? input['snapshot'] : null;
       const from = a.continuedExecutionRunId || null;
       let summary = `Workflow ${workflowType} started`;
-      if (incident) summary = `Incident ${incidentKey(Number(incident['number']))} opened: "${str(incident['title'])}"`;
+      if (ticket) summary = words.opened(ticket);
       else if (snapshot) summary = `Run continued from ${from}${revisionNote(snapshot)}`;
-      add('workflow_started', summary, { workflowType, continuedFromRunId: from, ...scalars(incident ?? snapshot) });
+      add('workflow_started', summary, { workflowType, continuedFromRunId: from, ...scalars(ticket ?? snapshot) });
     } else if (e.workflowExecutionUpdateAcceptedEventAttributes) {
       const req = e.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
       const name = req?.input?.name ?? '?';
       const input = decode(req?.input?.args);
-      actorUserId = actorOf(input);
+      actorUserId = actorOf(input, words);
       updates.set(eventId, { name, actor: actorUserId });
       const cmd = isRecord(input) ? input : {};
       const details = { updateName: name, updateId: req?.meta?.updateId ?? null, input: scalars(cmd) };
-      add('update_accepted', `Update '${name}' received${describeCommand(name, cmd)}`, details);
+      add('update_accepted', `Update '${name}' received${describeCommand(words, name, cmd)}`, details);
     } else if (e.workflowExecutionUpdateCompletedEventAttributes) {
       const a = e.workflowExecutionUpdateCompletedEventAttributes;
       const accepted = updates.get(num(a.acceptedEventId));
@@ -160,13 +160,15 @@ function entriesOf({ runId, events }: Run): HistoryEntry[] {
       }
     } else if (e.workflowExecutionSignaledEventAttributes) {
       const a = e.workflowExecutionSignaledEventAttributes;
-      actorUserId = actorOf(decode(a.input));
+      actorUserId = actorOf(decode(a.input), words);
       const name = str(a.signalName) ?? '?';
       add('signal_received', `Signal '${name}' received`, { signalName: name });
     } else if (e.timerStartedEventAttributes) {
       const a = e.timerStartedEventAttributes;
       const summary = str(decode({ payloads: e.userMetadata?.summary ? [e.userMetadata.summary] : [] }));
-      const label = summary ?? (workflowType === 'incidentWorkflow' ? INCIDENT_TIMER_LABEL : `timer ${a.timerId}`);
+      const label =
+        summary ??
+        (workflowType === words.workflowType && words.unnamedTimer ? words.unnamedTimer : `timer ${a.timerId}`);
       const [timerId, durationMs] = [a.timerId ?? '', toMs(a.startToFireTimeout)];
       timers.set(timerId, label);
       add('timer_started', `Timer started (${label}, fires in ${span(durationMs)})`, { timerId, label, durationMs });
@@ -261,7 +263,11 @@ async function runsOf(client: Client, workflowId: string): Promise<Run[] | null>
 }
 
 /** The readable timeline of a workflow across all its runs (oldest first); null if no such workflow. */
-export async function readTicketHistory(client: Client, workflowId: string): Promise<HistoryEntry[] | null> {
+export async function readTicketHistory(
+  client: Client,
+  workflowId: string,
+  words: HistoryVocabulary,
+): Promise<HistoryEntry[] | null> {
   const runs = await runsOf(client, workflowId);
-  return runs && runs.flatMap(entriesOf);
+  return runs && runs.flatMap((run) => entriesOf(run, words));
 }

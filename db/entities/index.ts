@@ -1,6 +1,6 @@
 import { CannedReply, Category, InboxItem } from './incident/desk.js';
 import { IdempotencyKey } from './kernel/idempotency-key.js';
-import { Incident, IncidentEvent } from './incident/incident.js';
+import { Incident } from './incident/incident.js';
 import { Organization } from './kernel/organization.js';
 import {
   ApiKey,
@@ -14,6 +14,7 @@ import {
 } from './kernel/security.js';
 import { Notification, SlaPolicy } from './kernel/sla.js';
 import { AssignmentDecision, Team, TeamMember } from './kernel/team.js';
+import { TicketCounter, TicketEvent } from './kernel/ticket.js';
 import { User } from './kernel/user.js';
 
 export {
@@ -25,7 +26,6 @@ export {
   AuditEntry,
   IdempotencyKey,
   Incident,
-  IncidentEvent,
   LoginThrottle,
   Notification,
   Organization,
@@ -36,6 +36,8 @@ export {
   SlaPolicy,
   Team,
   TeamMember,
+  TicketCounter,
+  TicketEvent,
   User,
   UserToken,
 };
@@ -50,7 +52,8 @@ export const ENTITIES = [
   Team,
   TeamMember,
   Incident,
-  IncidentEvent,
+  TicketEvent,
+  TicketCounter,
   IdempotencyKey,
   Session,
   RefreshToken,

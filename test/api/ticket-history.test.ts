@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type HistoryEntry, readTicketHistory } from '../../api/kernel/ticket-history.js';
+import { INCIDENT_HISTORY } from '../../api/incident/history-words.js';
 import { startDevServer, type DevServer } from '../../deploy/temporal-dev.js';
 import { incidentWorkflowId } from '../../workflows/incident/messages.js';
 import { freePort } from '../support/global-setup.js';
@@ -14,7 +15,7 @@ const AUTO_CLOSE_MS = 3 * 86_400_000;
 /** The history read until `done` holds: the worker's last workflow task may land just after a reply. */
 async function historyUntil(stack: Stack, id: string, done: (h: HistoryEntry[]) => boolean): Promise<HistoryEntry[]> {
   for (let i = 0; ; i++) {
-    const h = await readTicketHistory(stack.client, id);
+    const h = await readTicketHistory(stack.client, id, INCIDENT_HISTORY);
     if (h && (done(h) || i >= 50)) return h;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -155,8 +156,8 @@ describe('ticket history', () => {
   });
 
   it('answers null for a workflow that does not exist', async () => {
-    await expect(readTicketHistory(stack.client, `${org.slug}/INC-9999`)).resolves.toBeNull();
-    await expect(readTicketHistory(stack.client, "it's/INC-1")).resolves.toBeNull();
+    await expect(readTicketHistory(stack.client, `${org.slug}/INC-9999`, INCIDENT_HISTORY)).resolves.toBeNull();
+    await expect(readTicketHistory(stack.client, "it's/INC-1", INCIDENT_HISTORY)).resolves.toBeNull();
   });
 });
 
@@ -193,7 +194,7 @@ describe('ticket history across continue-as-new', () => {
       expect((await api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: `update ${i}` })).status).toBe(201);
     }
 
-    const history = (await readTicketHistory(stack.client, id))!;
+    const history = (await readTicketHistory(stack.client, id, INCIDENT_HISTORY))!;
     const runs = [...new Set(history.map((e) => e.runId))];
     expect(runs.length).toBeGreaterThanOrEqual(2);
     expect(runs.at(-1)).toBe((await stack.client.workflow.getHandle(id).describe()).runId);

@@ -163,7 +163,7 @@ export async function startStack(
   async function createOrg(): Promise<TestOrg> {
     const em = orm.em.fork();
     const slug = `t${randomBytes(5).toString('hex')}`;
-    const org = em.create(Organization, { slug, name: `Test ${slug}`, nextIncidentNumber: 1 });
+    const org = em.create(Organization, { slug, name: `Test ${slug}` });
     em.setFilterParams(TENANT_FILTER, { orgId: org.id });
     const team = em.create(Team, { organization: org, name: 'Service Desk' });
     const hash = await hashPassword(PASSWORD, 12);

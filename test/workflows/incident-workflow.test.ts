@@ -7,7 +7,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { createActivities } from '../../activities/index.js';
-import { Incident, IncidentEvent, Organization, User } from '../../db/entities/index.js';
+import { Incident, Organization, TicketEvent, User } from '../../db/entities/index.js';
 import { type Orm, TENANT_FILTER, openDatabase } from '../../db/orm.js';
 import {
   assignUpdate,
@@ -42,7 +42,6 @@ beforeAll(async () => {
   org = em.create(Organization, {
     slug: `w${randomUUID().slice(0, 8)}`,
     name: 'Workflow tests',
-    nextIncidentNumber: 1,
   });
   em.setFilterParams(TENANT_FILTER, { orgId: org.id });
   user = em.create(User, {
@@ -124,7 +123,7 @@ async function stored(workflowId: string) {
   const em = orm.em.fork();
   em.setFilterParams(TENANT_FILTER, { orgId: org.id });
   const incident = await em.findOneOrFail(Incident, { workflowId });
-  const events = await em.find(IncidentEvent, { incident: workflowId }, { orderBy: { revision: 'asc' } });
+  const events = await em.find(TicketEvent, { ticketWorkflowId: workflowId }, { orderBy: { revision: 'asc' } });
   return { incident, events };
 }
 

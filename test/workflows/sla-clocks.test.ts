@@ -74,7 +74,7 @@ beforeAll(async () => {
   });
   orm = await openDatabase({ url: TEST_DATABASE_URL, poolMax: 3 });
   const em = orm.em.fork();
-  org = em.create(Organization, { slug: `s${randomUUID().slice(0, 8)}`, name: 'SLA tests', nextIncidentNumber: 1 });
+  org = em.create(Organization, { slug: `s${randomUUID().slice(0, 8)}`, name: 'SLA tests' });
   em.setFilterParams(TENANT_FILTER, { orgId: org.id });
   agent = em.create(User, {
     organization: org,

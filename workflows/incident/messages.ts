@@ -2,7 +2,6 @@
  * The incident workflow's contract: start arguments, updates, queries and the snapshot type.
  * The API imports these definitions rather than repeating names.
  */
-import { defineSearchAttributeKey } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from '../kernel/incident-lifecycle.js';
 import type { Level, Priority, PriorityMatrix } from '../kernel/priority.js';
@@ -11,10 +10,7 @@ import type { IncidentMeasures } from '../kernel/measures.js';
 import type { Actor, Expiring, Guarded, TicketEvent } from '../runtime/ticket-runtime.js';
 import { TICKET_TYPES, ticketKey, ticketWorkflowId } from '../kernel/ticket-types.js';
 
-export const TASK_QUEUE = 'lintas-tickets';
-
-/** Search attribute holding the organization slug, so visibility queries can be scoped by tenant. */
-export const ORG_SEARCH_ATTRIBUTE = defineSearchAttributeKey('LintasOrg', 'KEYWORD');
+export { ORG_SEARCH_ATTRIBUTE, REJECTIONS, type RejectionType, TASK_QUEUE } from '../runtime/contract.js';
 export const INCIDENT_PREFIX = TICKET_TYPES.incident.prefix;
 
 /** The key people use for an incident, e.g. INC-42 (unique within an organization). */
@@ -179,18 +175,6 @@ export interface CommentCommand extends Guarded {
   body: string;
   internal: boolean;
 }
-
-/** Business rejections raised by the workflow; the API maps each to an HTTP status. */
-export const REJECTIONS = [
-  'rating_not_open',
-  'illegal_transition',
-  'missing_field',
-  'not_assignable',
-  'stale_revision',
-  'invalid_command',
-  'command_expired',
-] as const;
-export type RejectionType = (typeof REJECTIONS)[number];
 
 export const openUpdate = defineUpdate<IncidentSnapshot>('open');
 export const transitionUpdate = defineUpdate<IncidentSnapshot, [TransitionCommand]>('transition');

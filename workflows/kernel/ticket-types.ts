@@ -12,6 +12,8 @@ export const TICKET_TYPES = {
 } as const;
 export type TicketType = keyof typeof TICKET_TYPES;
 export type TicketPrefix = (typeof TICKET_TYPES)[TicketType]['prefix'];
+/** Every ticket prefix (the type column of shared tables). */
+export const TICKET_PREFIXES = Object.values(TICKET_TYPES).map((t) => t.prefix) as TicketPrefix[];
 
 const BY_PREFIX = new Map<string, TicketType>(
   Object.entries(TICKET_TYPES).map(([type, t]) => [t.prefix, type as TicketType]),

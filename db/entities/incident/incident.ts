@@ -64,23 +64,3 @@ export const IncidentSchema = defineEntity({
 });
 export class Incident extends IncidentSchema.class {}
 IncidentSchema.setClass(Incident);
-
-/** One entry of an incident's timeline, keyed by the revision the change produced. */
-export const IncidentEventSchema = defineEntity({
-  name: 'IncidentEvent',
-  tableName: 'incident_events',
-  uniques: [{ properties: ['incident', 'revision'] }],
-  properties: {
-    id: p.bigint('number').primary().autoincrement(),
-    organization: () => p.manyToOne(Organization).index(),
-    incident: () => p.manyToOne(Incident),
-    revision: p.integer(),
-    type: p.string().length(40),
-    actor: () => p.manyToOne(User).nullable(),
-    actorKind: p.string().length(20),
-    at: p.datetime(),
-    data: p.json<Record<string, unknown>>(),
-  },
-});
-export class IncidentEvent extends IncidentEventSchema.class {}
-IncidentEventSchema.setClass(IncidentEvent);

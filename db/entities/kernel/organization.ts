@@ -9,7 +9,6 @@ export const OrganizationSchema = defineEntity({
     ...baseProperties,
     slug: p.string().length(40).unique(),
     name: p.string().length(200),
-    nextIncidentNumber: p.integer().default(1),
     // Security policy overrides (MFA, password, sessions); defaults live in workflows/kernel/org-settings.ts.
     settings: p.json<Record<string, unknown>>().nullable(),
   },
