@@ -11,25 +11,23 @@ import { AuditLog } from './platform/audit.js';
 import { createAuth } from './platform/auth.js';
 import { cors, securityHeaders } from './platform/hardening.js';
 import { RateLimiter } from './platform/rate-limit.js';
-import { adminRoutes } from './platform/routes/admin.js';
+import { adminRoutes } from './platform/routes/admin/index.js';
 import { auditRoutes } from './platform/routes/audit.js';
 import { ChangeFeed } from './kernel/change-feed.js';
 import { eventRoutes } from './kernel/routes/events.js';
-import { ratingRoutes } from './incident/routes/ratings.js';
 import { serveUi } from './platform/ui-static.js';
 import { slaRoutes } from './platform/routes/sla.js';
 import type { AppContext, AppState } from './kernel/context.js';
 import { AppError, titleFor } from './kernel/errors.js';
 import { readiness } from './platform/health.js';
-import { IncidentService } from './incident/service.js';
+import { incidentModule } from './incident/module.js';
+import { type ApiModule, RecordReferences } from './kernel/modules.js';
 import { buildOpenApi } from './kernel/openapi.js';
 import { uniqueViolation } from './kernel/unique-constraints.js';
 import type { TemporalTimeouts } from './kernel/temporal-calls.js';
 import { type AnyRoute, mount } from './kernel/route.js';
 import { authRoutes } from './platform/routes/auth.js';
 import { directoryRoutes } from './platform/routes/directory.js';
-import { deskRoutes } from './incident/routes/desk.js';
-import { incidentRoutes } from './incident/routes/incidents.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -120,21 +118,25 @@ export function createApp(deps: AppDeps) {
     authLimiter: new RateLimiter(deps.authRateLimitPerMinute ?? 30, 60_000),
     publicUrl: deps.publicUrl ?? 'http://127.0.0.1:3000',
   });
-  const incidents = new IncidentService({
-    temporal: deps.temporal,
-    autoCloseAfterMs: deps.autoCloseAfterMs,
-    taskQueue: deps.taskQueue,
-    timeouts: deps.temporalTimeouts,
-  });
+  // Each ticket type (and later each domain) is one module: its routes and what refers to shared records.
+  const modules: ApiModule[] = [
+    incidentModule({
+      orm: deps.orm,
+      temporal: deps.temporal,
+      audit,
+      autoCloseAfterMs: deps.autoCloseAfterMs,
+      taskQueue: deps.taskQueue,
+      temporalTimeouts: deps.temporalTimeouts,
+      linkSecret: deps.jwtSecret,
+    }),
+  ];
   const routes: AnyRoute[] = [
     ...authRoutes(auth, account),
     ...directoryRoutes(),
-    ...deskRoutes(),
-    ...incidentRoutes(incidents),
-    ...adminRoutes(auth, account),
+    ...modules.flatMap((m) => m.routes),
+    ...adminRoutes(auth, account, new RecordReferences(modules)),
     ...auditRoutes(audit),
     ...slaRoutes(),
-    ...ratingRoutes(incidents, deps.orm, audit, deps.jwtSecret),
     ...eventRoutes(new ChangeFeed(deps.orm, (err) => deps.log.warn({ err }, 'change feed poll failed'))),
   ];
 

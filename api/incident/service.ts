@@ -315,14 +315,14 @@ export class IncidentService {
     updateId: string,
     send: Send,
     loaded?: Incident,
-  ): Promise<{ before: IncidentDto; incident: IncidentDto; revision: number }> {
+  ): Promise<{ before: IncidentDto; ticket: IncidentDto; revision: number }> {
     // A DTO now: the loaded entity is refreshed in place by the reload below.
     const before = toDto(loaded ?? (await this.load(em, principal, number)));
     if (isTerminal(before.status)) {
       throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
     }
     const result = await this.desk.send(this.desk.workflowId(principal, number), updateId, send);
-    return { before, incident: toDto(await this.load(em, principal, number)), revision: result.revision };
+    return { before, ticket: toDto(await this.load(em, principal, number)), revision: result.revision };
   }
 
   async transition(
@@ -483,12 +483,17 @@ export class IncidentService {
     if (body.internal && !principal.permissions.has('incident.work_note')) {
       throw new AppError(403, 'forbidden', "Work notes need the 'incident.work_note' permission");
     }
-    const { incident, revision } = await this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
-      h.startUpdate(commentUpdate, {
-        args: [{ body: body.body, internal: body.internal, actor: actorOf(principal), notAfter }],
-        updateId,
-        waitForStage: 'ACCEPTED',
-      }),
+    const { ticket: incident, revision } = await this.command(
+      em,
+      principal,
+      number,
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(commentUpdate, {
+          args: [{ body: body.body, internal: body.internal, actor: actorOf(principal), notAfter }],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
     );
     // The comment's own entry: a reply that resumed work is followed by that status change.
     const entry = await this.desk.entryAt(em, incident.workflowId, revision, body.internal ? 'work_note' : 'comment');

@@ -1,54 +1,9 @@
 import { z } from 'zod';
-import { AppError, notFound } from '../../kernel/errors.js';
-import { randomUUID } from 'node:crypto';
-import { type CommandMeta, type IncidentDto, type IncidentService, toDto } from '../service.js';
+import { notFound } from '../../kernel/errors.js';
+import { type IncidentDto, type IncidentService, toDto } from '../service.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../../kernel/route.js';
+import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta, idempotencyKey } from '../../kernel/command-route.js';
 import * as S from '../../kernel/schemas.js';
-
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
-
-/** Update id of a command: derived from the caller's Idempotency-Key (so a resend is a no-op), else fresh. */
-function commandMeta(ctx: AuthedContext, bodyRevision?: number): CommandMeta {
-  const key = idempotencyKey(ctx);
-  return {
-    updateId: key ? `${ctx.state.principal.userId}:${key}` : randomUUID(),
-    expectedRevision: expectedRevision(ctx, bodyRevision),
-  };
-}
-
-function idempotencyKey(ctx: AuthedContext): string | undefined {
-  if (ctx.headers['idempotency-key'] === undefined) return undefined;
-  const key = ctx.get('Idempotency-Key');
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new AppError(400, 'invalid_header', 'Idempotency-Key must be 1 to 200 visible ASCII characters', [
-      { field: 'Idempotency-Key', message: 'invalid' },
-    ]);
-  }
-  return key;
-}
-
-/** The expected revision from `If-Match` and/or the body; both given must agree. */
-function expectedRevision(ctx: AuthedContext, fromBody: number | undefined): number | undefined {
-  const fromHeader = ifMatch(ctx);
-  if (fromHeader !== undefined && fromBody !== undefined && fromHeader !== fromBody) {
-    throw new AppError(400, 'invalid_header', 'If-Match and the body revision disagree', [
-      { field: 'If-Match', message: `header says ${fromHeader}, body says ${fromBody}` },
-    ]);
-  }
-  return fromBody ?? fromHeader;
-}
-
-/** Reads `If-Match: "<revision>"` (or a bare number) as the expected revision. */
-function ifMatch(ctx: AuthedContext): number | undefined {
-  const raw = ctx.get('If-Match');
-  if (!raw) return undefined;
-  const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(raw.trim());
-  if (!m)
-    throw new AppError(400, 'invalid_header', 'If-Match must carry a revision, e.g. "3"', [
-      { field: 'If-Match', message: 'invalid' },
-    ]);
-  return Number(m[1]);
-}
 
 const AUDITED_FIELDS = [
   'title',
@@ -65,23 +20,18 @@ const AUDITED_FIELDS = [
   'revision',
 ] as const;
 
-/** Tells the audit log which incident changed and how (only the fields that differ). */
-function noteChange(
-  ctx: AuthedContext,
-  before: IncidentDto | null,
-  after: IncidentDto,
-  extra: Record<string, unknown> = {},
-) {
-  const b: Record<string, unknown> = {};
-  const a: Record<string, unknown> = { ...extra };
-  for (const f of AUDITED_FIELDS) {
-    if (!before || before[f] !== after[f]) {
-      if (before) b[f] = before[f];
-      a[f] = after[f];
-    }
-  }
-  ctx.state.audit = { targetType: 'incident', targetId: after.workflowId, before: before ? b : null, after: a };
-}
+const keyParams = S.IncidentKeyParams;
+const byKey = { 404: { description: 'No such incident in your organization' } } as const;
+const conflict = { 409: { description: 'Illegal transition or stale revision' } } as const;
+
+/** The incident's command endpoints: audited fields, ETag answers, Idempotency-Key and If-Match. */
+const commands = new TicketCommandRoutes<IncidentDto>({
+  targetType: 'incident',
+  tag: 'incidents',
+  auditedFields: AUDITED_FIELDS,
+  schema: S.Incident,
+  responses: { ...byKey, ...conflict },
+});
 
 /**
  * The incident number a reference names in the caller's organization. A workflow id of another
@@ -97,21 +47,9 @@ function target(ctx: AuthedContext, ref: { orgSlug: string | null; number: numbe
   return [ctx.state.em, ctx.state.principal, own(ctx, ref)] as const;
 }
 
-/** Answers with an incident and its revision as the ETag (send it back as If-Match). */
 function sendIncident(ctx: AuthedContext, incident: IncidentDto): void {
-  ctx.set('ETag', `"${incident.revision}"`);
-  ctx.body = incident;
+  commands.send(ctx, incident);
 }
-
-const commandHeaders = {
-  'If-Match': { description: 'Expected revision, e.g. "3"' },
-  'Idempotency-Key': { description: 'Makes a resent command a no-op that returns the first outcome' },
-};
-const changed = { 200: { description: 'The changed incident', schema: S.Incident } };
-
-const keyParams = S.IncidentKeyParams;
-const byKey = { 404: { description: 'No such incident in your organization' } } as const;
-const conflict = { 409: { description: 'Illegal transition or stale revision' } } as const;
 
 export function incidentRoutes(service: IncidentService): AnyRoute[] {
   return [
@@ -137,7 +75,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
           body,
           idempotencyKey(ctx),
         );
-        noteChange(ctx, null, incident, { title: incident.title, replayed });
+        commands.noteChange(ctx, null, incident, { title: incident.title, replayed });
         ctx.status = replayed ? 200 : 201;
         if (replayed) ctx.set('Idempotent-Replayed', 'true');
         ctx.set('Location', `/api/v1/incidents/${incident.key}`);
@@ -250,144 +188,80 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
         ctx.body = await service.history(...target(ctx, params.key));
       },
     }),
-    defineRoute({
+    commands.route({
       method: 'patch',
       path: '/incidents/:key',
       summary: 'Edit an incident: title, description, category, impact, urgency (priority recomputed), team',
-      tag: 'incidents',
       permission: 'incident.update',
       audit: 'incident.edit',
       params: keyParams,
       body: S.EditBody,
-      headers: commandHeaders,
-      responses: { ...changed, ...byKey, ...conflict, 422: { description: 'Unknown category or team' } },
-      handler: async (c, { params, body }) => {
-        const ctx = authed(c);
-        const { before, incident } = await service.edit(
-          ...target(ctx, params.key),
-          body,
-          commandMeta(ctx, body.revision),
-        );
-        noteChange(
-          ctx,
-          before,
-          incident,
-          body.description !== undefined ? { description: body.description.length } : {},
-        );
-        sendIncident(ctx, incident);
-      },
+      bodyRevision: true,
+      responses: { 422: { description: 'Unknown category or team' } },
+      run: (ctx, { params, body, meta }) => service.edit(...target(ctx, params.key), body, meta),
+      auditExtra: ({ body }) => (body.description !== undefined ? { description: body.description.length } : {}),
     }),
-    defineRoute({
-      method: 'post',
+    commands.route({
       path: '/incidents/:key/watchers',
       summary: 'Watch an incident (yourself, or with incident.assign someone else): told of its changes in the app',
-      tag: 'incidents',
       permission: 'incident.read',
       audit: 'incident.watch',
       params: keyParams,
       body: S.WatchBody,
-      headers: commandHeaders,
-      responses: { ...changed, ...byKey, ...conflict },
-      handler: async (c, { params, body }) => {
-        const ctx = authed(c);
-        const { incident } = await service.watch(...target(ctx, params.key), body.userId, true, commandMeta(ctx));
-        ctx.state.audit = { targetType: 'incident', targetId: incident.workflowId, after: { watcher: body.userId } };
-        sendIncident(ctx, incident);
-      },
+      run: (ctx, { params, body, meta }) => service.watch(...target(ctx, params.key), body.userId, true, meta),
+      auditNote: ({ body, ticket }) => ({
+        targetType: 'incident',
+        targetId: ticket.workflowId,
+        after: { watcher: body.userId },
+      }),
     }),
-    defineRoute({
+    commands.route({
       method: 'delete',
       path: '/incidents/:key/watchers/:userId',
       summary: 'Stop watching an incident (yourself, or with incident.assign someone else)',
-      tag: 'incidents',
       permission: 'incident.read',
       audit: 'incident.unwatch',
       params: z.object({ key: keyParams.shape.key, userId: z.uuid() }),
-      headers: commandHeaders,
-      responses: { ...changed, ...byKey, ...conflict },
-      handler: async (c, { params }) => {
-        const ctx = authed(c);
-        const { incident } = await service.watch(...target(ctx, params.key), params.userId, false, commandMeta(ctx));
-        ctx.state.audit = { targetType: 'incident', targetId: incident.workflowId, before: { watcher: params.userId } };
-        sendIncident(ctx, incident);
-      },
+      run: (ctx, { params, meta }) => service.watch(...target(ctx, params.key), params.userId, false, meta),
+      auditNote: ({ params, ticket }) => ({
+        targetType: 'incident',
+        targetId: ticket.workflowId,
+        before: { watcher: params.userId },
+      }),
     }),
-    defineRoute({
-      method: 'post',
+    commands.route({
       path: '/incidents/:key/transitions',
       summary:
         'Move an incident through its lifecycle (start, pend, resolve, close, reopen, cancel); requesters may reopen or cancel their own',
-      tag: 'incidents',
       permission: ['incident.update', 'incident.read_own'],
       audit: 'incident.transition',
       params: keyParams,
       body: S.TransitionBody,
-      headers: commandHeaders,
-      responses: {
-        ...changed,
-        ...byKey,
-        ...conflict,
-        422: { description: 'Missing field' },
-      },
-      handler: async (c, { params, body }) => {
-        const ctx = authed(c);
-        const { before, incident } = await service.transition(
-          ...target(ctx, params.key),
-          body,
-          commandMeta(ctx, body.revision),
-        );
-        noteChange(ctx, before, incident);
-        sendIncident(ctx, incident);
-      },
+      bodyRevision: true,
+      responses: { 422: { description: 'Missing field' } },
+      run: (ctx, { params, body, meta }) => service.transition(...target(ctx, params.key), body, meta),
     }),
-    defineRoute({
-      method: 'post',
+    commands.route({
       path: '/incidents/:key/priority',
       summary: 'Change impact and/or urgency; the priority is recomputed and the SLA retargeted',
-      tag: 'incidents',
       permission: 'incident.update',
       audit: 'incident.reprioritize',
       params: keyParams,
       body: S.PriorityBody,
-      headers: commandHeaders,
-      responses: { ...changed, ...byKey, ...conflict },
-      handler: async (c, { params, body }) => {
-        const ctx = authed(c);
-        const { before, incident } = await service.reprioritize(
-          ...target(ctx, params.key),
-          body,
-          commandMeta(ctx, body.revision),
-        );
-        noteChange(ctx, before, incident, body.reason ? { reason: body.reason } : {});
-        sendIncident(ctx, incident);
-      },
+      bodyRevision: true,
+      run: (ctx, { params, body, meta }) => service.reprioritize(...target(ctx, params.key), body, meta),
+      auditExtra: ({ body }) => (body.reason ? { reason: body.reason } : {}),
     }),
-    defineRoute({
-      method: 'post',
+    commands.route({
       path: '/incidents/:key/assignment',
       summary: 'Assign an incident to an agent and/or team',
-      tag: 'incidents',
       permission: 'incident.assign',
       audit: 'incident.assign',
       params: keyParams,
       body: S.AssignBody,
-      headers: commandHeaders,
-      responses: {
-        ...changed,
-        ...byKey,
-        ...conflict,
-        422: { description: 'Unknown assignee or team' },
-      },
-      handler: async (c, { params, body }) => {
-        const ctx = authed(c);
-        const { before, incident } = await service.assign(
-          ...target(ctx, params.key),
-          body,
-          commandMeta(ctx, body.revision),
-        );
-        noteChange(ctx, before, incident);
-        sendIncident(ctx, incident);
-      },
+      bodyRevision: true,
+      responses: { 422: { description: 'Unknown assignee or team' } },
+      run: (ctx, { params, body, meta }) => service.assign(...target(ctx, params.key), body, meta),
     }),
     defineRoute({
       method: 'post',
@@ -398,7 +272,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       audit: 'incident.comment',
       params: keyParams,
       body: S.CommentBody,
-      headers: { 'Idempotency-Key': commandHeaders['Idempotency-Key'] },
+      headers: { 'Idempotency-Key': COMMAND_HEADERS['Idempotency-Key'] },
       responses: {
         201: {
           description: 'The new timeline entry',
@@ -419,27 +293,18 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
         ctx.body = result;
       },
     }),
-    defineRoute({
-      method: 'post',
+    commands.route({
       path: '/incidents/:key/workaround',
       summary: 'Record (or replace) the workaround: how users keep working until the cause is fixed',
-      tag: 'incidents',
       permission: 'incident.update',
       audit: 'incident.workaround',
       params: keyParams,
       body: S.WorkaroundBody,
-      headers: commandHeaders,
-      responses: { ...changed, ...byKey, ...conflict },
-      handler: async (c, { params, body }) => {
-        const ctx = authed(c);
-        const { incident } = await service.workaround(
-          ...target(ctx, params.key),
-          body,
-          commandMeta(ctx, body.revision),
-        );
-        noteChange(ctx, null, incident, { workaround: body.text.length });
-        sendIncident(ctx, incident);
-      },
+      bodyRevision: true,
+      run: async (ctx, { params, body, meta }) => ({
+        ticket: (await service.workaround(...target(ctx, params.key), body, meta)).ticket,
+      }),
+      auditExtra: ({ body }) => ({ workaround: body.text.length }),
     }),
     defineRoute({
       method: 'post',
@@ -450,9 +315,9 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       audit: 'incident.rate',
       params: keyParams,
       body: S.RatingBody,
-      headers: { 'Idempotency-Key': commandHeaders['Idempotency-Key'] },
+      headers: { 'Idempotency-Key': COMMAND_HEADERS['Idempotency-Key'] },
       responses: {
-        ...changed,
+        200: { description: 'The changed incident', schema: S.Incident },
         ...byKey,
         403: { description: 'Not the requester of this incident' },
         409: { description: 'Not resolved, already rated, or closed (rating_not_open)' },

@@ -1,0 +1,41 @@
+/** The incident module: its service, routes, and what of it refers to teams. */
+import type { Client } from '@temporalio/client';
+import { Incident } from '../../db/entities/index.js';
+import type { Orm } from '../../db/orm.js';
+import type { ApiModule } from '../kernel/modules.js';
+import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
+import type { AuditLog } from '../platform/audit.js';
+import { deskRoutes } from './routes/desk.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { ratingRoutes } from './routes/ratings.js';
+import { IncidentService } from './service.js';
+
+export function incidentModule(deps: {
+  orm: Orm;
+  temporal: Client;
+  audit: AuditLog;
+  autoCloseAfterMs: number;
+  taskQueue?: string | undefined;
+  temporalTimeouts?: TemporalTimeouts | undefined;
+  /** Signs rating links. */
+  linkSecret: string;
+}): ApiModule {
+  const service = new IncidentService({
+    temporal: deps.temporal,
+    autoCloseAfterMs: deps.autoCloseAfterMs,
+    taskQueue: deps.taskQueue,
+    timeouts: deps.temporalTimeouts,
+  });
+  return {
+    name: 'incident',
+    routes: [
+      ...deskRoutes(),
+      ...incidentRoutes(service),
+      ...ratingRoutes(service, deps.orm, deps.audit, deps.linkSecret),
+    ],
+    references: {
+      team: async (em, teamId) =>
+        (await em.count(Incident, { team: teamId })) ? 'Incidents refer to this team; rename it instead' : null,
+    },
+  };
+}

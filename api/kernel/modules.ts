@@ -1,0 +1,31 @@
+/**
+ * A ticket type (or other domain) plugs into the API as a module: its routes, and what of its
+ * records refers to shared records, so that deleting a team (say) asks every module first.
+ * api/app.ts lists the modules; a new ticket type adds one line there.
+ */
+import type { Em } from '../../db/orm.js';
+import type { AnyRoute } from './route.js';
+
+/** Why a shared record cannot go (records of a module refer to it), or null when none does. */
+export type InUse = (em: Em, id: string) => Promise<string | null>;
+
+export interface ApiModule {
+  name: string;
+  routes: AnyRoute[];
+  /** Checks per kind of shared record this module's records may refer to. */
+  references?: { team?: InUse };
+}
+
+/** What refers to shared records, across every module. */
+export class RecordReferences {
+  constructor(private readonly modules: readonly ApiModule[]) {}
+
+  /** The first module's reason a team cannot be deleted, or null. */
+  async teamInUse(em: Em, teamId: string): Promise<string | null> {
+    for (const m of this.modules) {
+      const reason = await m.references?.team?.(em, teamId);
+      if (reason) return reason;
+    }
+    return null;
+  }
+}
