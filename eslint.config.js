@@ -1,8 +1,10 @@
 // Lint rules. Workflow code must stay deterministic: no Node built-ins, no I/O libraries, and no
 // floating promises (DESIGN rule 6). The layers' import boundaries (DESIGN: layout) are enforced
 // here too: the kernel imports only itself, workflows take activities as types only, and
-// activities and entities never import the API. The web app imports only the kernel (checked
-// by test/unit/boundaries.test.ts, since ui/ is not linted by this config yet).
+// activities and entities never import the API. The web app (ui/, .ts and .vue) imports from the
+// server only the kernel; inside it, its kernel imports neither the shell nor a feature
+// (test/unit/boundaries.test.ts checks the same and that no feature imports another).
+import pluginVue from 'eslint-plugin-vue';
 import tseslint from 'typescript-eslint';
 
 const NODE_BUILTINS = [
@@ -31,11 +33,47 @@ const DETERMINISTIC = [
   })),
 ];
 
+/**
+ * Import boundaries of the web app. A relative path says how far up it climbs, so the rules are
+ * written per folder depth below ui/src: from the server only workflows/kernel may be imported,
+ * and the web app's own kernel (ui/src/kernel) imports neither the shell (app/) nor a feature.
+ */
+function uiBoundaries() {
+  const restrict = (patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
+  const blocks = [];
+  for (const depth of [0, 1, 2, 3]) {
+    const server = {
+      regex: `^(\\.\\./){${depth + 2}}(?!workflows/kernel/)`,
+      message: 'The web app shares only workflows/kernel with the server (and the generated API types).',
+    };
+    blocks.push({ files: [`ui/src/${'*/'.repeat(depth)}*.{ts,vue}`], rules: restrict([server]) });
+    if (depth === 0) continue;
+    const shell = {
+      regex: `^(\\.\\./){${depth}}(app|features)/`,
+      message: "The web app's kernel serves the shell and every feature; it imports neither.",
+    };
+    blocks.push({ files: [`ui/src/kernel/${'*/'.repeat(depth - 1)}*.{ts,vue}`], rules: restrict([server, shell]) });
+  }
+  return blocks;
+}
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'db/migrations/**', 'ui/**', 'designer/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'db/migrations/**',
+      'ui/dist/**',
+      'ui/src/kernel/generated/**',
+      'designer/**',
+      'coverage/**',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
+    ignores: ['ui/**'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -100,4 +138,24 @@ export default tseslint.config(
       ],
     },
   },
+  // The web app: Vue's recommended rules for single-file components, TypeScript inside them.
+  ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['ui/**/*.vue'] })),
+  {
+    files: ['ui/**/*.vue', 'ui/**/*.ts'],
+    languageOptions: {
+      parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' },
+      globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly' },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Formatting is Prettier's.
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/multiline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/html-indent': 'off',
+      'vue/html-closing-bracket-newline': 'off',
+    },
+  },
+  ...uiBoundaries(),
 );

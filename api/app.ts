@@ -27,7 +27,7 @@ import { uniqueViolation } from './kernel/unique-constraints.js';
 import type { TemporalTimeouts } from './kernel/temporal-calls.js';
 import { type AnyRoute, mount } from './kernel/route.js';
 import { authRoutes } from './platform/routes/auth.js';
-import { directoryRoutes } from './platform/routes/directory.js';
+import { DirectoryTeam, DirectoryUser, directoryRoutes } from './platform/routes/directory.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -239,21 +239,26 @@ export function createApp(deps: AppDeps) {
 
   const api = new Router<AppState, AppContext>({ prefix: API_PREFIX });
   for (const r of routes) mount(api, r, { authenticate: auth.authenticate, audit });
-  const openapi = buildOpenApi(routes, API_PREFIX, {
-    '/healthz': {
-      get: { summary: 'Liveness', tags: ['health'], responses: { 200: { description: 'The process is up' } } },
-    },
-    '/readyz': {
-      get: {
-        summary: 'Readiness: database and Temporal reachable',
-        tags: ['health'],
-        responses: { 200: { description: 'Ready' }, 503: { description: 'A dependency is unavailable' } },
+  const openapi = buildOpenApi(
+    routes,
+    API_PREFIX,
+    {
+      '/healthz': {
+        get: { summary: 'Liveness', tags: ['health'], responses: { 200: { description: 'The process is up' } } },
+      },
+      '/readyz': {
+        get: {
+          summary: 'Readiness: database and Temporal reachable',
+          tags: ['health'],
+          responses: { 200: { description: 'Ready' }, 503: { description: 'A dependency is unavailable' } },
+        },
+      },
+      [`${API_PREFIX}/openapi.json`]: {
+        get: { summary: 'This document', tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1' } } },
       },
     },
-    [`${API_PREFIX}/openapi.json`]: {
-      get: { summary: 'This document', tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1' } } },
-    },
-  });
+    { DirectoryUser, DirectoryTeam, ...Object.assign({}, ...modules.map((m) => m.contract ?? {})) },
+  );
   api.get('/openapi.json', (ctx) => {
     ctx.body = openapi;
   });

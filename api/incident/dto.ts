@@ -7,7 +7,7 @@ import type { Incident } from '../../db/entities/index.js';
 import { type IncidentSla, incidentKey } from '../../workflows/incident/messages.js';
 import { allowedCommands, allowedTransitions } from '../../workflows/kernel/incident-lifecycle.js';
 import { measuresOf } from '../../workflows/kernel/measures.js';
-import type * as S from '../kernel/schemas.js';
+import type * as S from './schemas.js';
 import { slaView } from '../platform/sla.js';
 
 export type IncidentDto = z.infer<typeof S.Incident>;

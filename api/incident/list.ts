@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import type { Em } from '../../db/orm.js';
 import type { Principal } from '../kernel/context.js';
 import { AppError } from '../kernel/errors.js';
-import type * as S from '../kernel/schemas.js';
+import type * as S from './schemas.js';
 import { type StoredIncident, fromRow } from './dto.js';
 import { INCIDENT_COLUMNS } from '../../activities/incident/projection.js';
 

@@ -8,6 +8,7 @@ import type { AuditLog } from '../platform/audit.js';
 import { deskRoutes } from './routes/desk.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { ratingRoutes } from './routes/ratings.js';
+import * as S from './schemas.js';
 import { IncidentService } from './service.js';
 
 export function incidentModule(deps: {
@@ -33,6 +34,7 @@ export function incidentModule(deps: {
       ...incidentRoutes(service),
       ...ratingRoutes(service, deps.orm, deps.audit, deps.linkSecret),
     ],
+    contract: { Incident: S.Incident, IncidentPage: S.IncidentPage, TimelineEntry: S.TimelineEntry },
     references: {
       team: async (em, teamId) =>
         (await em.count(Incident, { team: teamId })) ? 'Incidents refer to this team; rename it instead' : null,

@@ -39,7 +39,7 @@ import { teamForCategory } from '../../activities/incident/assign.js';
 import { grantsFor } from '../platform/auth.js';
 import type { Principal } from '../kernel/context.js';
 import { AppError, notFound, validationFailed, type FieldError } from '../kernel/errors.js';
-import type * as S from '../kernel/schemas.js';
+import type * as S from './schemas.js';
 import { type CommandMeta, TicketDesk, actorOf } from '../kernel/tickets.js';
 import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
 

@@ -4,6 +4,7 @@
  * api/app.ts lists the modules; a new ticket type adds one line there.
  */
 import type { Em } from '../../db/orm.js';
+import type { z } from 'zod';
 import type { AnyRoute } from './route.js';
 
 /** Why a shared record cannot go (records of a module refer to it), or null when none does. */
@@ -12,6 +13,8 @@ export type InUse = (em: Em, id: string) => Promise<string | null>;
 export interface ApiModule {
   name: string;
   routes: AnyRoute[];
+  /** Named response shapes the web app uses (published as OpenAPI components, typed for the UI). */
+  contract?: Record<string, z.ZodType>;
   /** Checks per kind of shared record this module's records may refer to. */
   references?: { team?: InUse };
 }

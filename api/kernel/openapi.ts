@@ -35,7 +35,16 @@ function parametersOf(route: AnyRoute): Json[] {
   return out;
 }
 
-export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<string, Json> = {}): Json {
+/**
+ * `named` are the contract's types (components.schemas), from which the web app's types are
+ * generated (api/kernel/contract-types.ts).
+ */
+export function buildOpenApi(
+  routes: AnyRoute[],
+  prefix: string,
+  extra: Record<string, Json> = {},
+  named: Record<string, z.ZodType> = {},
+): Json {
   const paths: Record<string, Json> = { ...extra };
   const problem = { 'application/problem+json': { schema: { $ref: '#/components/schemas/ProblemDetails' } } };
   for (const r of routes) {
@@ -90,7 +99,10 @@ export function buildOpenApi(routes: AnyRoute[], prefix: string, extra: Record<s
         bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
       },
-      schemas: { ProblemDetails: schemaOf(ProblemDetails, 'output') },
+      schemas: {
+        ProblemDetails: schemaOf(ProblemDetails, 'output'),
+        ...Object.fromEntries(Object.entries(named).map(([name, s]) => [name, schemaOf(s, 'output')])),
+      },
     },
     paths,
   };

@@ -33,4 +33,25 @@ describe('import boundaries', () => {
     expect(outside).toEqual([]);
     expect(kernel).toBeGreaterThan(0);
   });
+
+  it("inside the web app, its kernel imports neither the shell nor a feature, and no feature imports another's code", () => {
+    const crossing: string[] = [];
+    const area = (path: string) => /^ui\/src\/(app|kernel|features\/[^/]+)\//.exec(path)?.[1] ?? 'other';
+    for (const file of sources(uiSrc)) {
+      const from = area(relative(root, file));
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+        const target = relative(root, resolve(dirname(file), m[1]!));
+        if (!target.startsWith('ui/src/')) continue;
+        const to = area(target);
+        const allowed =
+          to === from ||
+          to === 'kernel' ||
+          // The shell composes the features (their routes and texts); features use its services.
+          (from === 'app' && to.startsWith('features/')) ||
+          (from.startsWith('features/') && to === 'app');
+        if (!allowed || from === 'other') crossing.push(`${relative(root, file)} → ${target}`);
+      }
+    }
+    expect(crossing).toEqual([]);
+  });
 });

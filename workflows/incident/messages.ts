@@ -5,9 +5,10 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { IncidentStatus, PendingReason, ResolutionCode, TransitionRequest } from '../kernel/incident-lifecycle.js';
 import type { Level, Priority, PriorityMatrix } from '../kernel/priority.js';
-import type { ClockKind, EscalationAction, SlaClock, SlaPolicySnapshot } from '../kernel/sla.js';
+import type { SlaPolicySnapshot } from '../kernel/sla.js';
 import type { IncidentMeasures } from '../kernel/measures.js';
 import type { Actor, Expiring, Guarded, TicketEvent } from '../runtime/ticket-runtime.js';
+import type { TicketSla } from '../runtime/sla-clocks.js';
 import { TICKET_TYPES, ticketKey, ticketWorkflowId } from '../kernel/ticket-types.js';
 
 export { ORG_SEARCH_ATTRIBUTE, REJECTIONS, type RejectionType, TASK_QUEUE } from '../runtime/contract.js';
@@ -38,23 +39,9 @@ export interface CsatRating {
   resolvedAt: string;
 }
 
-/** An escalation the workflow took: which clock, at which fraction, what it did. */
-export interface EscalationTaken {
-  clock: ClockKind;
-  fraction: number;
-  /** When the level fell due, and when the workflow took it (later only if no worker ran). */
-  dueAt?: string;
-  at: string;
-  actions: EscalationAction[];
-}
-
 /** The incident's SLA: the policy version it started under and its two clocks. */
-export interface IncidentSla {
-  policy: SlaPolicySnapshot;
-  response: SlaClock;
-  resolution: SlaClock;
-  escalations: EscalationTaken[];
-}
+export type IncidentSla = TicketSla;
+export type { EscalationTaken } from '../runtime/sla-clocks.js';
 
 export interface IncidentSnapshot {
   workflowId: string;

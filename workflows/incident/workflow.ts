@@ -57,6 +57,7 @@ import {
   slaAfterTransition,
   startSla,
   takeDueEscalations,
+  withTakenLevels,
 } from './sla.js';
 import { isStorableText, STORABLE_TEXT_MESSAGE } from '../kernel/text.js';
 import {
@@ -303,19 +304,7 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
           ...(assigneeId !== rt.state.assigneeId ? { assignee: { from: rt.state.assigneeId, to: assigneeId } } : {}),
         },
         (s, now) => {
-          const withLevels = {
-            ...sla,
-            escalations: [
-              ...sla.escalations,
-              ...due.map((d) => ({
-                clock: d.clock,
-                fraction: d.fraction,
-                dueAt: new Date(d.dueAt).toISOString(),
-                at,
-                actions: d.actions,
-              })),
-            ],
-          };
+          const withLevels = withTakenLevels(sla, due, at);
           return {
             ...s,
             priority,

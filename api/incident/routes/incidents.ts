@@ -3,7 +3,7 @@ import { notFound } from '../../kernel/errors.js';
 import { type IncidentDto, type IncidentService, toDto } from '../service.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../../kernel/route.js';
 import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta, idempotencyKey } from '../../kernel/command-route.js';
-import * as S from '../../kernel/schemas.js';
+import * as S from '../schemas.js';
 
 const AUDITED_FIELDS = [
   'title',

@@ -15,7 +15,7 @@ import { auditContext } from '../../platform/auth.js';
 import { AppError } from '../../kernel/errors.js';
 import { type IncidentService, toDto } from '../service.js';
 import { type AnyRoute, defineRoute } from '../../kernel/route.js';
-import * as S from '../../kernel/schemas.js';
+import * as S from '../schemas.js';
 
 const RatingView = z.object({
   key: z.string(),

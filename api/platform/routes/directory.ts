@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { Team, TeamMember, User } from '../../../db/entities/index.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
 
-const DirectoryUser = z.object({
+export const DirectoryUser = z.object({
   id: z.uuid(),
   email: z.string(),
   displayName: z.string(),
@@ -10,7 +10,7 @@ const DirectoryUser = z.object({
   active: z.boolean(),
   teamIds: z.array(z.uuid()),
 });
-const DirectoryTeam = z.object({ id: z.uuid(), name: z.string(), memberIds: z.array(z.uuid()) });
+export const DirectoryTeam = z.object({ id: z.uuid(), name: z.string(), memberIds: z.array(z.uuid()) });
 
 /** Read-only people and teams of the caller's organization, for picking assignees. */
 export function directoryRoutes(): AnyRoute[] {

@@ -1,0 +1,18 @@
+// The rules the server uses, for the app too (pure modules: no I/O, no Node built-ins).
+export {
+  INCIDENT_STATUSES,
+  OPEN_STATUSES,
+  PENDING_REASONS,
+  RESOLUTION_CODES,
+  type IncidentStatus,
+  type PendingReason,
+  type ResolutionCode,
+  type TransitionTarget,
+  isReopen,
+  isTerminal,
+} from '../../../workflows/kernel/incident-lifecycle.js';
+export { LEVELS, PRIORITIES, type Priority } from '../../../workflows/kernel/priority.js';
+export { ASSIGNMENT_STRATEGIES, ROLES, type Role } from '../../../workflows/kernel/vocabulary.js';
+export { ADMIN_FLOOR, ASSIGNABLE_ROLES, PERMISSIONS, type Permission } from '../../../workflows/kernel/permissions.js';
+export { AUDIENCES, DEFAULT_ESCALATIONS, DEFAULT_TARGETS } from '../../../workflows/kernel/sla.js';
+export { calendarProblems } from '../../../workflows/kernel/business-calendar.js';

@@ -1,0 +1,13 @@
+/**
+ * The API's shapes as the web app uses them: generated from the served OpenAPI document
+ * (generated/api-types.ts, checked by test/api/contract.test.ts), never retyped by hand.
+ */
+import type * as Api from './generated/api-types';
+
+export type Incident = Api.Incident;
+export type IncidentPage = Api.IncidentPage;
+export type TimelineEntry = Api.TimelineEntry;
+/** Someone in the organization's directory (GET /users). */
+export type Person = Api.DirectoryUser;
+/** A team of the directory (GET /teams). */
+export type Team = Api.DirectoryTeam;
