@@ -13,6 +13,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { devServerAddress, temporalCli } from '../support/env.js';
+import { startDevServer, type DevServer } from '../../deploy/temporal-dev.js';
+import { freePort } from '../support/global-setup.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 const dir = fileURLToPath(new URL('../../../test/workflows/histories/', import.meta.url));
@@ -34,14 +36,30 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function save(name: string, workflowId: string, waitForClose = false) {
+async function save(
+  name: string,
+  workflowId: string,
+  waitForClose = false,
+  where: { stack?: Stack; address?: string; runId?: string } = {},
+) {
   const file = `${dir}${label}-${name}.json`;
   if (existsSync(file)) return;
-  if (waitForClose) await stack.client.workflow.getHandle(workflowId).result();
+  if (waitForClose) await (where.stack ?? stack).client.workflow.getHandle(workflowId).result();
   // The CLI writes the standard JSON history format (the SDK's own converter trips over Jest's realms).
+  const run = where.runId ? ['--run-id', where.runId] : [];
   const shown = spawnSync(
     temporalCli(),
-    ['workflow', 'show', '--workflow-id', workflowId, '--address', devServerAddress(), '--output', 'json'],
+    [
+      'workflow',
+      'show',
+      '--workflow-id',
+      workflowId,
+      ...run,
+      '--address',
+      where.address ?? devServerAddress(),
+      '--output',
+      'json',
+    ],
     { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   if (shown.status !== 0) throw new Error(`temporal workflow show failed: ${shown.stderr}`);
@@ -198,5 +216,46 @@ describe('recording workflow histories', () => {
       await org.agent2.api('POST', `/api/v1/incidents/${inc.key}/transitions`, { to: 'cancelled', reason: 'recorded' }),
     );
     await save('sla-breach-raise', inc.workflowId, true);
+  }, 150_000);
+});
+
+describe('recording a continue-as-new', () => {
+  let dev: DevServer;
+  let long: Stack;
+  afterAll(async () => {
+    await long?.stop();
+    await dev?.stop();
+  });
+
+  it('an incident whose history grows past the suggestion: the run that continues, and the run it starts', async () => {
+    // A server that suggests continue-as-new after 40 events (the default is thousands).
+    dev = await startDevServer({
+      dbFile: ':memory:',
+      port: await freePort(),
+      uiPort: await freePort(),
+      namespace: 'default',
+      headless: true,
+      extraArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'],
+    });
+    long = await startStack({ temporalAddress: dev.address, autoCloseAfterMs: 3000 });
+    const o = await long.createOrg();
+    const inc = ok(await o.agent.api('POST', '/api/v1/incidents', { title: 'Chatty', assigneeId: o.agent.id }), 201);
+    const handle = long.client.workflow.getHandle(inc.workflowId);
+    const firstRun = (await handle.describe()).runId;
+    for (let i = 0; i < 30; i++)
+      ok(await o.agent.api('POST', `/api/v1/incidents/${inc.key}/comments`, { body: `update ${i}` }), 201);
+    expect((await handle.describe()).runId).not.toBe(firstRun);
+    const k = `/api/v1/incidents/${inc.key}`;
+    ok(await o.agent.api('POST', `${k}/transitions`, { to: 'in_progress' }));
+    ok(
+      await o.agent.api('POST', `${k}/transitions`, {
+        to: 'resolved',
+        resolutionCode: 'solved',
+        resolutionNotes: 'ok',
+      }),
+    );
+    await save('continue-as-new-first-run', inc.workflowId, false, { address: dev.address, runId: firstRun });
+    // The later run closes itself after the 3-second auto-close period.
+    await save('continue-as-new-last-run', inc.workflowId, true, { stack: long, address: dev.address });
   }, 150_000);
 });
