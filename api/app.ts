@@ -137,7 +137,13 @@ export function createApp(deps: AppDeps) {
     ...adminRoutes(auth, account, new RecordReferences(modules)),
     ...auditRoutes(audit),
     ...slaRoutes(),
-    ...eventRoutes(new ChangeFeed(deps.orm, (err) => deps.log.warn({ err }, 'change feed poll failed'))),
+    ...eventRoutes(
+      new ChangeFeed(
+        deps.orm,
+        modules.flatMap((m) => (m.feed ? [m.feed] : [])),
+        (err) => deps.log.warn({ err }, 'change feed poll failed'),
+      ),
+    ),
   ];
 
   // 1. Errors → application/problem+json. Unexpected errors are logged once and answered without internals.

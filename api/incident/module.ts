@@ -34,6 +34,13 @@ export function incidentModule(deps: {
       ...incidentRoutes(service),
       ...ratingRoutes(service, deps.orm, deps.audit, deps.linkSecret),
     ],
+    feed: {
+      event: 'incident',
+      type: 'incident',
+      table: 'incidents',
+      read: 'incident.read',
+      readOwn: 'incident.read_own',
+    },
     contract: { Incident: S.Incident, IncidentPage: S.IncidentPage, TimelineEntry: S.TimelineEntry },
     references: {
       team: async (em, teamId) =>

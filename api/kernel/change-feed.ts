@@ -1,11 +1,27 @@
 /**
- * Incident changes per organization for the live event streams: one poll of the read model a
- * second per organization with listeners (not per open browser tab), fanned out in memory.
+ * Ticket changes per organization for the live event streams: one poll of each ticket type's read
+ * model a second per organization with listeners (not per open browser tab), fanned out in memory.
+ * Each ticket type registers its source (api/kernel/modules.ts).
  */
 import type { Orm } from '../../db/orm.js';
-import { incidentKey } from '../../workflows/incident/messages.js';
+import type { Permission } from '../../workflows/kernel/permissions.js';
+import { type TicketType, ticketKey } from '../../workflows/kernel/ticket-types.js';
 
-export interface IncidentChange {
+/** A ticket type's read model as the feed polls it. */
+export interface FeedSource {
+  /** The event name on the stream, e.g. `incident`. */
+  event: string;
+  type: TicketType;
+  /** Its table: with organization_id, number, revision, status, updated_at and requester_id. */
+  table: string;
+  /** Who is told of every change, and who only of changes to tickets they raised. */
+  read: Permission;
+  readOwn: Permission;
+}
+
+export interface TicketChange {
+  /** The source's event name. */
+  event: string;
   key: string;
   revision: number;
   status: string;
@@ -13,7 +29,7 @@ export interface IncidentChange {
   requesterId: string;
 }
 
-type Listener = (change: IncidentChange) => void;
+type Listener = (change: TicketChange) => void;
 
 const POLL_MS = 1000;
 /**
@@ -23,10 +39,10 @@ const POLL_MS = 1000;
 const LOOK_BACK_MS = 30_000;
 
 interface OrgFeed {
-  /** The newest `updated_at` seen. */
-  since: Date;
-  /** The revision last reported per incident number, for changes inside the look-back window. */
-  reported: Map<number, { revision: number; at: number }>;
+  /** The newest `updated_at` seen, per source. */
+  since: Map<string, Date>;
+  /** The revision last reported per ticket key, for changes inside the look-back window. */
+  reported: Map<string, { revision: number; at: number }>;
   listeners: Set<Listener>;
   timer: NodeJS.Timeout;
 }
@@ -36,6 +52,7 @@ export class ChangeFeed {
 
   constructor(
     private readonly orm: Orm,
+    readonly sources: readonly FeedSource[],
     private readonly onError: (err: unknown) => void,
   ) {}
 
@@ -44,7 +61,7 @@ export class ChangeFeed {
     let feed = this.orgs.get(orgId);
     if (!feed) {
       const created: OrgFeed = {
-        since: new Date(),
+        since: new Map(this.sources.map((src) => [src.event, new Date()])),
         reported: new Map(),
         listeners: new Set<Listener>(),
         timer: undefined as unknown as NodeJS.Timeout,
@@ -70,29 +87,34 @@ export class ChangeFeed {
   }
 
   private async poll(orgId: string, feed: OrgFeed): Promise<void> {
-    const from = new Date(feed.since.getTime() - LOOK_BACK_MS);
-    const rows = await this.orm.em
-      .fork()
-      .execute<{ number: number; revision: number; status: string; updated_at: Date; requester_id: string }[]>(
-        `select number, revision, status, updated_at, requester_id from incidents
-         where organization_id = ? and updated_at > ? order by updated_at limit 500`,
-        [orgId, from],
-      );
-    for (const r of rows) {
-      const change = {
-        key: incidentKey(r.number),
-        revision: r.revision,
-        status: r.status,
-        updatedAt: new Date(r.updated_at),
-        requesterId: r.requester_id,
-      };
-      if (change.updatedAt > feed.since) feed.since = change.updatedAt;
-      const last = feed.reported.get(r.number);
-      if (last && last.revision >= r.revision) continue;
-      feed.reported.set(r.number, { revision: r.revision, at: change.updatedAt.getTime() });
-      for (const listener of feed.listeners) listener(change);
+    let oldest = Infinity;
+    for (const src of this.sources) {
+      const from = new Date(feed.since.get(src.event)!.getTime() - LOOK_BACK_MS);
+      oldest = Math.min(oldest, from.getTime());
+      const rows = await this.orm.em
+        .fork()
+        .execute<{ number: number; revision: number; status: string; updated_at: Date; requester_id: string }[]>(
+          `select number, revision, status, updated_at, requester_id from ${src.table}
+           where organization_id = ? and updated_at > ? order by updated_at limit 500`,
+          [orgId, from],
+        );
+      for (const r of rows) {
+        const change: TicketChange = {
+          event: src.event,
+          key: ticketKey(src.type, r.number),
+          revision: r.revision,
+          status: r.status,
+          updatedAt: new Date(r.updated_at),
+          requesterId: r.requester_id,
+        };
+        if (change.updatedAt > feed.since.get(src.event)!) feed.since.set(src.event, change.updatedAt);
+        const last = feed.reported.get(change.key);
+        if (last && last.revision >= r.revision) continue;
+        feed.reported.set(change.key, { revision: r.revision, at: change.updatedAt.getTime() });
+        for (const listener of feed.listeners) listener(change);
+      }
     }
-    // What fell out of the window cannot come back: forget it.
-    for (const [n, seen] of feed.reported) if (seen.at <= from.getTime()) feed.reported.delete(n);
+    // What fell out of every window cannot come back: forget it.
+    for (const [k, seen] of feed.reported) if (seen.at <= oldest) feed.reported.delete(k);
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { Em } from '../../db/orm.js';
 import type { z } from 'zod';
+import type { FeedSource } from './change-feed.js';
 import type { AnyRoute } from './route.js';
 
 /** Why a shared record cannot go (records of a module refer to it), or null when none does. */
@@ -13,6 +14,8 @@ export type InUse = (em: Em, id: string) => Promise<string | null>;
 export interface ApiModule {
   name: string;
   routes: AnyRoute[];
+  /** Its read model's changes for the live event stream. */
+  feed?: FeedSource;
   /** Named response shapes the web app uses (published as OpenAPI components, typed for the UI). */
   contract?: Record<string, z.ZodType>;
   /** Checks per kind of shared record this module's records may refer to. */

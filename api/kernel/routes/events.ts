@@ -1,8 +1,8 @@
 /**
- * Live changes for the web app: a server-sent event stream of incidents that changed in the
- * caller's organization (requesters: only their own). The organization's change feed polls the
- * read model once a second; each event names the incident and its new revision, and the app
- * reloads what it shows.
+ * Live changes for the web app: a server-sent event stream of tickets that changed in the
+ * caller's organization (of each type, all of them for those who read every ticket, their own for
+ * requesters). The organization's change feed polls the read models once a second; each event is
+ * named by the ticket type, names the ticket and its new revision, and the app reloads what it shows.
  */
 import { PassThrough } from 'node:stream';
 import { z } from 'zod';
@@ -18,15 +18,21 @@ export function eventRoutes(feed: ChangeFeed): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/events',
-      summary: 'Server-sent events: `incident` {key, revision, status, updatedAt} when an incident changes',
-      tag: 'incidents',
-      permission: ['incident.read', 'incident.read_own'],
+      summary: `Server-sent events, one per ticket change: ${feed.sources.map((s) => `\`${s.event}\``).join(', ')} {key, revision, status, updatedAt}`,
+      tag: 'events',
+      permission: feed.sources.flatMap((s) => [s.read, s.readOwn]),
       query: z.strictObject({}),
       responses: { 200: { description: 'text/event-stream' } },
       handler: async (c) => {
         const ctx = authed(c);
         const { principal } = ctx.state;
-        const ownOnly = !principal.permissions.has('incident.read');
+        /** Whether this person is told of a change: every one of a type they read, else their own. */
+        const told = (event: string, requesterId: string) => {
+          const src = feed.sources.find((s) => s.event === event);
+          if (!src) return false;
+          if (principal.permissions.has(src.read)) return true;
+          return principal.permissions.has(src.readOwn) && requesterId === principal.userId;
+        };
         const stream = new PassThrough();
         ctx.req.socket.setTimeout(0);
         ctx.req.socket.setNoDelay(true);
@@ -39,9 +45,9 @@ export function eventRoutes(feed: ChangeFeed): AnyRoute[] {
         ctx.body = stream;
         stream.write(`retry: 2000\n: connected\n\n`);
 
-        const unsubscribe = feed.subscribe(principal.orgId, ({ requesterId, ...change }) => {
-          if (ownOnly && requesterId !== principal.userId) return;
-          stream.write(`event: incident\ndata: ${JSON.stringify(change)}\n\n`);
+        const unsubscribe = feed.subscribe(principal.orgId, ({ requesterId, event, ...change }) => {
+          if (!told(event, requesterId)) return;
+          stream.write(`event: ${event}\ndata: ${JSON.stringify(change)}\n\n`);
         });
         const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);
         const end = setTimeout(() => stream.end(), MAX_STREAM_MS);
