@@ -6,7 +6,7 @@ import Koa from 'koa';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Orm } from '../db/orm.js';
-import { createAccount } from './platform/account.js';
+import { createAccount } from './platform/account/index.js';
 import { AuditLog } from './platform/audit.js';
 import { createAuth } from './platform/auth.js';
 import { cors, securityHeaders } from './platform/hardening.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Organization, User } from '../../../db/entities/index.js';
-import type { Account } from '../account.js';
+import type { Account } from '../account/index.js';
 import type { Auth } from '../auth.js';
 import { notFound } from '../../kernel/errors.js';
 import { mfaRequiredFor, settingsOf } from '../../../workflows/kernel/org-settings.js';

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { User } from '../../../../db/entities/index.js';
 import type { Em } from '../../../../db/orm.js';
-import type { Account } from '../../account.js';
+import type { Account } from '../../account/index.js';
 import { type Auth } from '../../auth.js';
 import { AppError } from '../../../kernel/errors.js';
 import { type AnyRoute, authed, defineRoute } from '../../../kernel/route.js';
