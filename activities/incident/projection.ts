@@ -1,11 +1,11 @@
 /**
- * Projection writes: the incident row, its timeline event and the in-app notifications it causes
- * land together, idempotently.
- * A retried activity, or a replay after a crash, changes nothing twice: the row only moves forward
- * in revision, and an event is unique per (incident, revision).
+ * The incident's projection: its row (one column map), its timeline events, and the in-app
+ * notifications and requester mail each revision causes, written together and idempotently by
+ * the kernel's projection writer.
  */
 import type { Em } from '../../db/orm.js';
 import type { IncidentSnapshot, TimelineEvent } from '../../workflows/incident/messages.js';
+import { defineProjection } from '../kernel/projection.js';
 import { writeInbox } from './inbox.js';
 import { queueRequesterMail } from './requester-mail.js';
 
@@ -20,8 +20,7 @@ export interface PersistIncidentStepsInput {
 }
 
 /**
- * The incident row as the projection writes it: each column with the value it takes from the
- * snapshot, declared together so a value cannot slip into another column (the stored search words
+ * The incident row: each column with the value it takes from the snapshot (the stored search words
  * and next due time are derived by the table).
  */
 const INCIDENT_ROW = {
@@ -61,33 +60,21 @@ const INCIDENT_ROW = {
   revision: (s) => s.revision,
 } satisfies Record<string, (s: IncidentSnapshot) => unknown>;
 
+const INCIDENTS = defineProjection({
+  table: 'incidents',
+  type: 'INC',
+  row: INCIDENT_ROW,
+  fixed: ['organization_id', 'number'],
+});
+
 /** The incident row's columns, in the order of INCIDENT_ROW. */
-export const INCIDENT_COLUMNS = Object.keys(INCIDENT_ROW) as (keyof typeof INCIDENT_ROW)[];
-/** Set when the row is first written, never changed by a later revision. */
-const FIXED_COLUMNS: readonly string[] = ['workflow_id', 'organization_id', 'number'];
-
-const UPSERT_INCIDENT = `
-insert into incidents (${INCIDENT_COLUMNS.join(', ')})
-values (${INCIDENT_COLUMNS.map(() => '?').join(', ')})
-on conflict (workflow_id) do update set
-${INCIDENT_COLUMNS.filter((c) => !FIXED_COLUMNS.includes(c))
-  .map((c) => `  ${c} = excluded.${c}`)
-  .join(',\n')}
-where incidents.revision < excluded.revision`;
-
-const INSERT_EVENT = `
-insert into ticket_events (organization_id, ticket_type, ticket_workflow_id, revision, type, actor_id, actor_kind, at, data)
-values (?, 'INC', ?, ?, ?, ?, ?, ?, ?)
-on conflict (ticket_workflow_id, revision) do nothing`;
-
-function incidentParams(s: IncidentSnapshot): unknown[] {
-  return INCIDENT_COLUMNS.map((c) => INCIDENT_ROW[c](s));
-}
+export const INCIDENT_COLUMNS = INCIDENTS.columns;
 
 /**
- * Writes a run of revisions in one transaction: the row as the newest step left it, and every
- * step's event and notifications (recipients as of that step's snapshot). Mail to the requester is
- * queued only with an event written now, so a retried write queues none again.
+ * Writes a run of revisions in one transaction (activities/kernel/projection.ts): the row as the
+ * newest step left it, and every step's event and notifications (recipients as of that step's
+ * snapshot). Mail to the requester is queued only with an event written now, so a retried write
+ * queues none again.
  */
 export async function persistIncidentSteps(
   em: Em,
@@ -95,27 +82,8 @@ export async function persistIncidentSteps(
   /** Base of the links in requester mail. */
   publicUrl: string,
 ): Promise<void> {
-  const last = input.steps.at(-1);
-  if (!last) return;
-  await em.transactional(async (tx) => {
-    await tx.execute(UPSERT_INCIDENT, incidentParams(last.snapshot), 'run');
-    for (const { snapshot: s, event: e } of input.steps) {
-      const written = await tx.execute<{ affectedRows: number }>(
-        INSERT_EVENT,
-        [
-          s.orgId,
-          s.workflowId,
-          e.revision,
-          e.type,
-          e.actor.userId,
-          e.actor.kind,
-          new Date(e.at),
-          JSON.stringify(e.data),
-        ],
-        'run',
-      );
-      await writeInbox(tx, s, e);
-      if (written.affectedRows > 0) await queueRequesterMail(tx, s, e, publicUrl);
-    }
+  await INCIDENTS.persist(em, input.steps, async (tx, { snapshot, event }, written) => {
+    await writeInbox(tx, snapshot, event);
+    if (written) await queueRequesterMail(tx, snapshot, event, publicUrl);
   });
 }
