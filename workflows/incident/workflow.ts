@@ -63,7 +63,6 @@ import { isStorableText, STORABLE_TEXT_MESSAGE } from '../kernel/text.js';
 import {
   TicketRuntime,
   checkRevision as checkTicketRevision,
-  expiring,
   refuse,
   reject as rejectCommand,
 } from '../runtime/ticket-runtime.js';
@@ -150,7 +149,6 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
   });
   const { mutex } = rt;
   const commit = rt.commit.bind(rt);
-  const exclusive = rt.exclusive.bind(rt);
   const stored = rt.stored.bind(rt);
 
   function validateTransition(cmd: TransitionCommand): void {
@@ -206,32 +204,26 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     }
   }
 
-  setHandler(
-    priorityUpdate,
-    (cmd) =>
-      exclusive(() => {
-        validatePriority(cmd);
-        const impact = cmd.impact ?? rt.state.impact;
-        const urgency = cmd.urgency ?? rt.state.urgency;
-        const priority = priorityFor(impact, urgency, rt.state.priorityMatrix);
-        return commit(
-          cmd.actor,
-          'priority_changed',
-          { from: rt.state.priority, to: priority, impact, urgency, reason: cmd.reason ?? null },
-          (s, now) => ({
-            ...s,
-            impact,
-            urgency,
-            priority,
-            sla:
-              s.sla && priority !== s.priority
-                ? slaAfterPriority(s.sla, priority, Date.parse(now), keepsBreachedClocks())
-                : (s.sla ?? null),
-          }),
-        );
+  rt.command(priorityUpdate, validatePriority, (cmd) => {
+    const impact = cmd.impact ?? rt.state.impact;
+    const urgency = cmd.urgency ?? rt.state.urgency;
+    const priority = priorityFor(impact, urgency, rt.state.priorityMatrix);
+    return commit(
+      cmd.actor,
+      'priority_changed',
+      { from: rt.state.priority, to: priority, impact, urgency, reason: cmd.reason ?? null },
+      (s, now) => ({
+        ...s,
+        impact,
+        urgency,
+        priority,
+        sla:
+          s.sla && priority !== s.priority
+            ? slaAfterPriority(s.sla, priority, Date.parse(now), keepsBreachedClocks())
+            : (s.sla ?? null),
       }),
-    { validator: expiring(validatePriority) },
-  );
+    );
+  });
 
   function validateWorkaround(cmd: WorkaroundCommand): void {
     checkRevision(rt.state, cmd);
@@ -239,18 +231,12 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     checkText(cmd.text, 'text', 'A workaround');
   }
 
-  setHandler(
-    workaroundUpdate,
-    (cmd) =>
-      exclusive(() => {
-        validateWorkaround(cmd);
-        return commit(cmd.actor, 'workaround', { text: cmd.text.trim() }, (s) => ({
-          ...s,
-          workaround: cmd.text.trim(),
-        }));
-      }),
-    { validator: expiring(validateWorkaround) },
-  );
+  rt.command(workaroundUpdate, validateWorkaround, (cmd) => {
+    return commit(cmd.actor, 'workaround', { text: cmd.text.trim() }, (s) => ({
+      ...s,
+      workaround: cmd.text.trim(),
+    }));
+  });
 
   function validateRate(cmd: RateCommand): void {
     if (rt.state.status !== 'resolved' || rt.state.resolvedAt !== cmd.resolvedAt) {
@@ -265,18 +251,12 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     }
   }
 
-  setHandler(
-    rateUpdate,
-    (cmd) =>
-      exclusive(() => {
-        validateRate(cmd);
-        return commit(cmd.actor, 'csat', { rating: cmd.rating, comment: cmd.comment }, (s, now) => ({
-          ...s,
-          csat: { rating: cmd.rating, comment: cmd.comment, at: now, resolvedAt: cmd.resolvedAt },
-        }));
-      }),
-    { validator: expiring(validateRate) },
-  );
+  rt.command(rateUpdate, validateRate, (cmd) => {
+    return commit(cmd.actor, 'csat', { rating: cmd.rating, comment: cmd.comment }, (s, now) => ({
+      ...s,
+      csat: { rating: cmd.rating, comment: cmd.comment, at: now, resolvedAt: cmd.resolvedAt },
+    }));
+  });
 
   /** Takes the escalation levels that are due: records them, applies their actions, notifies. */
   async function escalate(): Promise<void> {
@@ -398,100 +378,74 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     });
   }
 
-  setHandler(
-    transitionUpdate,
-    (cmd) =>
-      exclusive(() => {
-        // Validators saw the rt.state at acceptance; re-check now that earlier changes have landed.
-        validateTransition(cmd);
-        const from = rt.state.status;
-        const reopen = isReopen(from, cmd.to);
-        return commit(
-          cmd.actor,
-          'status_changed',
-          {
-            from,
-            to: cmd.to,
-            reason: cmd.reason ?? null,
-            reopen,
-            // only what the transition applies
-            ...(cmd.to === 'pending' ? { pendingReason: cmd.pendingReason } : {}),
-            ...(cmd.to === 'resolved'
-              ? { resolutionCode: cmd.resolutionCode, resolutionNotes: cmd.resolutionNotes }
-              : {}),
-          },
-          (s, now) => ({
-            ...s,
-            status: cmd.to,
-            pendingReason: cmd.to === 'pending' ? (cmd.pendingReason ?? null) : null,
-            resolutionCode: cmd.to === 'resolved' ? (cmd.resolutionCode ?? null) : reopen ? null : s.resolutionCode,
-            resolutionNotes: cmd.to === 'resolved' ? (cmd.resolutionNotes ?? null) : reopen ? null : s.resolutionNotes,
-            resolvedAt: cmd.to === 'resolved' ? now : reopen ? null : s.resolvedAt,
-            closedAt: cmd.to === 'closed' ? now : s.closedAt,
-            autoCloseAt: cmd.to === 'resolved' ? new Date(Date.parse(now) + autoCloseAfterMs).toISOString() : null,
-            reopenCount: s.reopenCount + (reopen ? 1 : 0),
-            sla: s.sla ? slaAfterTransition(s.sla, from, cmd.to, cmd.pendingReason ?? null, Date.parse(now)) : null,
-            acknowledgedAt: s.acknowledgedAt ?? (cmd.to === 'in_progress' || cmd.to === 'resolved' ? now : null),
-            csat: reopen ? null : (s.csat ?? null),
-          }),
-        ).then((after) => {
-          // Guarded: histories from before rating requests replay unchanged.
-          if (cmd.to === 'resolved' && patched('csat-request')) askForRating(after);
-          return after;
-        });
+  rt.command(transitionUpdate, validateTransition, (cmd) => {
+    const from = rt.state.status;
+    const reopen = isReopen(from, cmd.to);
+    return commit(
+      cmd.actor,
+      'status_changed',
+      {
+        from,
+        to: cmd.to,
+        reason: cmd.reason ?? null,
+        reopen,
+        // only what the transition applies
+        ...(cmd.to === 'pending' ? { pendingReason: cmd.pendingReason } : {}),
+        ...(cmd.to === 'resolved' ? { resolutionCode: cmd.resolutionCode, resolutionNotes: cmd.resolutionNotes } : {}),
+      },
+      (s, now) => ({
+        ...s,
+        status: cmd.to,
+        pendingReason: cmd.to === 'pending' ? (cmd.pendingReason ?? null) : null,
+        resolutionCode: cmd.to === 'resolved' ? (cmd.resolutionCode ?? null) : reopen ? null : s.resolutionCode,
+        resolutionNotes: cmd.to === 'resolved' ? (cmd.resolutionNotes ?? null) : reopen ? null : s.resolutionNotes,
+        resolvedAt: cmd.to === 'resolved' ? now : reopen ? null : s.resolvedAt,
+        closedAt: cmd.to === 'closed' ? now : s.closedAt,
+        autoCloseAt: cmd.to === 'resolved' ? new Date(Date.parse(now) + autoCloseAfterMs).toISOString() : null,
+        reopenCount: s.reopenCount + (reopen ? 1 : 0),
+        sla: s.sla ? slaAfterTransition(s.sla, from, cmd.to, cmd.pendingReason ?? null, Date.parse(now)) : null,
+        acknowledgedAt: s.acknowledgedAt ?? (cmd.to === 'in_progress' || cmd.to === 'resolved' ? now : null),
+        csat: reopen ? null : (s.csat ?? null),
       }),
-    { validator: expiring(validateTransition) },
-  );
+    ).then((after) => {
+      // Guarded: histories from before rating requests replay unchanged.
+      if (cmd.to === 'resolved' && patched('csat-request')) askForRating(after);
+      return after;
+    });
+  });
 
-  setHandler(
-    assignUpdate,
-    (cmd) =>
-      exclusive(() => {
-        validateAssign(cmd);
-        return commit(
-          cmd.actor,
-          'assigned',
-          {
-            fromAssigneeId: rt.state.assigneeId,
-            toAssigneeId: cmd.assigneeId,
-            fromTeamId: rt.state.teamId,
-            toTeamId: cmd.teamId,
-          },
-          (s) => ({
-            ...s,
-            assigneeId: cmd.assigneeId,
-            teamId: cmd.teamId,
-            status: statusAfterAssignment(s.status, cmd.assigneeId),
-            reassignmentCount: reassignmentsAfter(s, cmd.assigneeId),
-          }),
-        );
+  rt.command(assignUpdate, validateAssign, (cmd) => {
+    return commit(
+      cmd.actor,
+      'assigned',
+      {
+        fromAssigneeId: rt.state.assigneeId,
+        toAssigneeId: cmd.assigneeId,
+        fromTeamId: rt.state.teamId,
+        toTeamId: cmd.teamId,
+      },
+      (s) => ({
+        ...s,
+        assigneeId: cmd.assigneeId,
+        teamId: cmd.teamId,
+        status: statusAfterAssignment(s.status, cmd.assigneeId),
+        reassignmentCount: reassignmentsAfter(s, cmd.assigneeId),
       }),
-    { validator: expiring(validateAssign) },
-  );
+    );
+  });
 
-  setHandler(
-    commentUpdate,
-    (cmd) =>
-      exclusive(async () => {
-        validateComment(cmd);
-        const after = await commit(
-          cmd.actor,
-          cmd.internal ? 'work_note' : 'comment',
-          { body: cmd.body.trim() },
-          (s) => s,
-        );
-        // The requester answered what the desk was waiting for: work resumes, and so do the clocks.
-        // Guarded: histories from before this rule replay unchanged.
-        const answered =
-          !cmd.internal &&
-          after.status === 'pending' &&
-          after.pendingReason === 'customer' &&
-          cmd.actor.userId === after.requesterId;
-        if (answered && patched('customer-reply-resumes')) return resumeWork(cmd.actor, 'customer_replied');
-        return after;
-      }),
-    { validator: expiring(validateComment) },
-  );
+  rt.command(commentUpdate, validateComment, async (cmd) => {
+    const after = await commit(cmd.actor, cmd.internal ? 'work_note' : 'comment', { body: cmd.body.trim() }, (s) => s);
+    // The requester answered what the desk was waiting for: work resumes, and so do the clocks.
+    // Guarded: histories from before this rule replay unchanged.
+    const answered =
+      !cmd.internal &&
+      after.status === 'pending' &&
+      after.pendingReason === 'customer' &&
+      cmd.actor.userId === after.requesterId;
+    if (answered && patched('customer-reply-resumes')) return resumeWork(cmd.actor, 'customer_replied');
+    return after;
+  });
 
   /** Pending → in progress by a rule rather than a person's transition (e.g. the customer replied). */
   function resumeWork(actor: TimelineEvent['actor'], reason: string): Promise<IncidentSnapshot> {
@@ -508,40 +462,28 @@ export async function incidentWorkflow(input: IncidentWorkflowInput): Promise<In
     refuse(checkEdit(rt.state, cmd));
   }
 
-  setHandler(
-    editUpdate,
-    (cmd) =>
-      exclusive(() => {
-        validateEdit(cmd);
-        const { next, changes, priority } = applyEdit(rt.state, cmd);
-        return commit(cmd.actor, 'edited', { changes }, (s, now) => ({
-          ...next,
-          sla:
-            s.sla && priority !== s.priority
-              ? slaAfterPriority(s.sla, priority, Date.parse(now), keepsBreachedClocks())
-              : (s.sla ?? null),
-        }));
-      }),
-    { validator: expiring(validateEdit) },
-  );
+  rt.command(editUpdate, validateEdit, (cmd) => {
+    const { next, changes, priority } = applyEdit(rt.state, cmd);
+    return commit(cmd.actor, 'edited', { changes }, (s, now) => ({
+      ...next,
+      sla:
+        s.sla && priority !== s.priority
+          ? slaAfterPriority(s.sla, priority, Date.parse(now), keepsBreachedClocks())
+          : (s.sla ?? null),
+    }));
+  });
 
   function validateWatch(cmd: WatchCommand): void {
     checkRevision(rt.state, cmd);
     refuse(checkWatch(rt.state, cmd));
   }
 
-  setHandler(
-    watchUpdate,
-    (cmd) =>
-      exclusive(() => {
-        validateWatch(cmd);
-        return commit(cmd.actor, 'watchers', { userId: cmd.userId, watching: cmd.watching }, (s) => ({
-          ...s,
-          watcherIds: watchersAfter(s, cmd),
-        }));
-      }),
-    { validator: expiring(validateWatch) },
-  );
+  rt.command(watchUpdate, validateWatch, (cmd) => {
+    return commit(cmd.actor, 'watchers', { userId: cmd.userId, watching: cmd.watching }, (s) => ({
+      ...s,
+      watcherIds: watchersAfter(s, cmd),
+    }));
+  });
 
   if (rt.persistedRevision === 0) {
     await mutex.runExclusive(async () => {

@@ -6,7 +6,15 @@
  * continues as new or completes. A ticket type's workflow supplies its persist activities and how
  * a committed state is stamped; it keeps its rules, its commands and its timers.
  */
-import { ApplicationFailure, allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  patched,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
 import { Mutex } from 'async-mutex';
 
 /** Who asked for a change. `system` is used for timers. */
@@ -160,6 +168,27 @@ export class TicketRuntime<S extends { revision: number }, Type extends string> 
   /** A command's change under the mutex, answered once stored (the mutex is free meanwhile). */
   exclusive(change: () => Promise<S>): Promise<S> {
     return this.mutex.runExclusive(change).then((s) => this.stored(s));
+  }
+
+  /**
+   * Declares one command of the ticket: `validate` refuses it when it arrives (and after its
+   * deadline) and again under the mutex, once the commands before it have landed; `apply` makes
+   * the change (through commit). The command is answered once its revision is stored.
+   */
+  command<C extends Expiring>(
+    def: UpdateDefinition<S, [C]>,
+    validate: (cmd: C) => void,
+    apply: (cmd: C) => Promise<S>,
+  ): void {
+    setHandler(
+      def,
+      (cmd: C) =>
+        this.exclusive(() => {
+          validate(cmd);
+          return apply(cmd);
+        }),
+      { validator: expiring(validate) },
+    );
   }
 
   /** Keeps track of work that is not awaited where it starts (it must not hold up commands). */

@@ -11,7 +11,6 @@ import {
   type TicketEvent,
   TicketRuntime,
   checkRevision,
-  expiring,
   reject,
 } from '../../../workflows/runtime/ticket-runtime.js';
 
@@ -54,24 +53,10 @@ export async function noteTicketWorkflow(workflowId: string): Promise<NoteState>
     check(cmd);
     if (!cmd.text.trim()) reject('missing_field', 'A note needs text', 'text');
   };
-  setHandler(
-    noteUpdate,
-    (cmd) =>
-      rt.exclusive(async () => {
-        validateNote(cmd);
-        return rt.commit(cmd.actor, 'noted', { text: cmd.text }, (s) => ({ ...s, notes: [...s.notes, cmd.text] }));
-      }),
-    { validator: expiring(validateNote) },
+  rt.command(noteUpdate, validateNote, (cmd) =>
+    rt.commit(cmd.actor, 'noted', { text: cmd.text }, (s) => ({ ...s, notes: [...s.notes, cmd.text] })),
   );
-  setHandler(
-    closeUpdate,
-    (cmd) =>
-      rt.exclusive(async () => {
-        check(cmd);
-        return rt.commit(cmd.actor, 'closed', {}, (s) => ({ ...s, open: false }));
-      }),
-    { validator: expiring(check) },
-  );
+  rt.command(closeUpdate, check, (cmd) => rt.commit(cmd.actor, 'closed', {}, (s) => ({ ...s, open: false })));
   setHandler(noteState, () => rt.state);
   await rt.mutex.runExclusive(() =>
     rt.firstWrite({ revision: 1, type: 'created', actor: { userId: null, kind: 'system' }, at: '', data: {} }),
