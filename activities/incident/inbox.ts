@@ -158,9 +158,9 @@ export async function writeInbox(tx: Em, s: IncidentSnapshot, e: TimelineEvent):
   const to = await recipients(tx, s, e);
   for (const [userId, kind] of to) {
     await tx.execute(
-      `insert into inbox (organization_id, user_id, incident_workflow_id, revision, kind, actor_id, data, created_at)
+      `insert into inbox (organization_id, user_id, ticket_workflow_id, revision, kind, actor_id, data, created_at)
        select ?, u.id, ?, ?, ?, ?, ?, ? from users u where u.id = ? and u.organization_id = ?
-       on conflict (user_id, incident_workflow_id, revision, kind) do nothing`,
+       on conflict (user_id, ticket_workflow_id, revision, kind) do nothing`,
       [
         s.orgId,
         s.workflowId,

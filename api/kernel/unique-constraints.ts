@@ -51,7 +51,7 @@ export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   incidents_organization_id_number_unique: { internal: 'numbers come from an atomic counter' },
   ticket_events_ticket_workflow_id_revision_unique: { internal: 'projection insert on conflict do nothing' },
   ticket_counters_pkey: { internal: 'counter upsert' },
-  inbox_user_id_incident_workflow_id_revision_kind_unique: { internal: 'projection insert on conflict do nothing' },
+  inbox_user_id_ticket_workflow_id_revision_kind_unique: { internal: 'projection insert on conflict do nothing' },
   notifications_event_key_recipient_channel_unique: { internal: 'notification ledger, on conflict' },
   assignment_decisions_pkey: { internal: 'decision insert on conflict' },
   mikro_orm_migrations_pkey: { internal: 'the migrator' },

@@ -1,4 +1,5 @@
-import { CannedReply, Category, InboxItem } from './incident/desk.js';
+import { CannedReply, Category } from './incident/desk.js';
+import { InboxItem } from './kernel/inbox.js';
 import { IdempotencyKey } from './kernel/idempotency-key.js';
 import { Incident } from './incident/incident.js';
 import { Organization } from './kernel/organization.js';

@@ -1,7 +1,8 @@
 /**
  * Migration20261202050000 moves existing data: an organization's incident counter becomes its INC
- * row in ticket_counters, and every incident event becomes an INC ticket event, on an embedded
- * PGlite database migrated up to the migration before it. Down and up again keep both.
+ * row in ticket_counters, and every incident event becomes an INC ticket event; 20261202060000
+ * keeps the inbox's rows under the ticket's workflow id. On an embedded PGlite database migrated
+ * up to the migration before them; down and up again keep the data.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MikroORM } from '@mikro-orm/core';
@@ -40,6 +41,11 @@ beforeAll(async () => {
        values (?, 'old/INC-41', ?, ?, ?, 'user', now(), ?)`,
       [org, revision, type, user, JSON.stringify(body ? { body } : {})],
     );
+  await db.execute(
+    `insert into inbox (organization_id, user_id, incident_workflow_id, revision, kind, data, created_at)
+     values (?, ?, 'old/INC-41', 2, 'reply', '{}', now())`,
+    [org, user],
+  );
   await orm.migrator.up();
 }, 120_000);
 
@@ -74,8 +80,17 @@ describe('one timeline table and per-type counters (Migration20261202050000)', (
     expect(await allocateTicketNumber(em, org, 'incident')).toBe(44);
   });
 
+  it('keeps the in-app notifications, now keyed by the ticket of any type (Migration20261202060000)', async () => {
+    expect(
+      await orm.em
+        .getConnection()
+        .execute(`select ticket_workflow_id, kind from inbox where organization_id = ?`, [org]),
+    ).toEqual([{ ticket_workflow_id: 'old/INC-41', kind: 'reply' }]);
+  });
+
   it('goes down to the old tables with the incident counter, and up again', async () => {
-    await orm.migrator.down();
+    await orm.migrator.down(); // the inbox's
+    await orm.migrator.down(); // the timeline's and counters'
     const db = orm.em.getConnection();
     expect(await db.execute(`select next_incident_number from organizations where id = ?`, [org])).toEqual([
       { next_incident_number: 45 },

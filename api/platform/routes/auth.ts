@@ -5,7 +5,7 @@ import type { Auth } from '../auth.js';
 import { notFound } from '../../kernel/errors.js';
 import { mfaRequiredFor, settingsOf } from '../../../workflows/kernel/org-settings.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
-import * as S from '../../kernel/schemas.js';
+import * as S from '../schemas.js';
 
 const MfaVerifyBody = z
   .strictObject({

@@ -1,7 +1,6 @@
-/** What a service desk keeps beside its tickets: categories, canned replies, in-app notifications. */
+/** What a service desk keeps beside its tickets: categories and canned replies. */
 import { defineEntity, p } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { Incident } from './incident.js';
 import { Organization } from '../kernel/organization.js';
 import { User } from '../kernel/user.js';
 
@@ -48,29 +47,3 @@ export const CannedReplySchema = defineEntity({
 });
 export class CannedReply extends CannedReplySchema.class {}
 CannedReplySchema.setClass(CannedReply);
-
-/**
- * One in-app notification (the bell): written with the incident's projection, once per person,
- * incident revision and kind, so a retried projection write adds none.
- */
-export const InboxItemSchema = defineEntity({
-  name: 'InboxItem',
-  tableName: 'inbox',
-  uniques: [{ properties: ['user', 'incident', 'revision', 'kind'] }],
-  indexes: [{ properties: ['organization', 'user', 'createdAt'] }],
-  properties: {
-    id: p.bigint('number').primary().autoincrement(),
-    organization: () => p.manyToOne(Organization),
-    user: () => p.manyToOne(User),
-    incident: () => p.manyToOne(Incident),
-    revision: p.integer(),
-    /** assigned, reply, note, mention, escalation, status, watching */
-    kind: p.string().length(20),
-    actor: () => p.manyToOne(User).nullable(),
-    data: p.json<Record<string, unknown>>(),
-    createdAt: p.datetime(),
-    readAt: p.datetime().nullable(),
-  },
-});
-export class InboxItem extends InboxItemSchema.class {}
-InboxItemSchema.setClass(InboxItem);
