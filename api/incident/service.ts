@@ -85,16 +85,14 @@ export class IncidentService {
       timeouts: deps.timeouts,
       history: INCIDENT_HISTORY,
       what: 'The incident',
+      noun: 'Incident',
+      readAll: 'incident.read',
     });
   }
 
   /** Loads an incident the principal may see, or 404 (also for another tenant's and, for requesters, others'). */
-  async load(em: Em, principal: Principal, number: number): Promise<Incident> {
-    const where: Record<string, unknown> = { number };
-    if (!principal.permissions.has('incident.read')) where['requester'] = principal.userId;
-    const incident = await em.findOne(Incident, where, { refresh: true });
-    if (!incident) throw notFound(`Incident ${incidentKey(number)}`);
-    return incident;
+  load(em: Em, principal: Principal, number: number): Promise<Incident> {
+    return this.desk.load(em, principal, Incident, number);
   }
 
   /** Checks that referenced people and teams exist in the organization and fit together. */

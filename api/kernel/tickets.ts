@@ -15,18 +15,21 @@ import {
 import { type QueryDefinition, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
+import type { EntityClass, FilterQuery } from '@mikro-orm/core';
 import { IdempotencyKey, TicketEvent, User } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
 import {
   TICKET_TYPES,
   type TicketType,
   parseTicketWorkflowId,
+  ticketKey,
   ticketWorkflowId,
 } from '../../workflows/kernel/ticket-types.js';
+import type { Permission } from '../../workflows/kernel/permissions.js';
 import { ORG_SEARCH_ATTRIBUTE, TASK_QUEUE } from '../../workflows/runtime/contract.js';
 import type { Actor } from '../../workflows/runtime/ticket-runtime.js';
 import type { Principal } from './context.js';
-import { AppError } from './errors.js';
+import { AppError, notFound } from './errors.js';
 import type { TimelineEntry } from './schemas.js';
 import { type HistoryEntry, type HistoryVocabulary, readTicketHistory } from './ticket-history.js';
 import { isUnprocessedUpdate, mapTemporalError } from './temporal-errors.js';
@@ -82,6 +85,10 @@ export interface TicketDeskOptions {
   history: HistoryVocabulary;
   /** "The incident": how refusals and 503s name the ticket. */
   what: string;
+  /** "Incident": how a 404 names it (Incident INC-4 was not found). */
+  noun: string;
+  /** Who reads every ticket of the type; anyone else reads only the ones they raised. */
+  readAll: Permission;
 }
 
 /** How a ticket type creates: what is stored for a number, and how its workflow is started. */
@@ -101,6 +108,18 @@ export class TicketDesk {
   private readonly lanes = new WorkflowLanes();
   constructor(private readonly o: TicketDeskOptions) {
     this.timeouts = o.timeouts ?? DEFAULT_TIMEOUTS;
+  }
+
+  /**
+   * Loads a ticket the principal may see, fresh from the read model, or 404 — for another tenant's
+   * (the tenant filter) and, for those who read only their own, for someone else's, alike.
+   */
+  async load<T extends object>(em: Em, principal: Principal, entity: EntityClass<T>, number: number): Promise<T> {
+    const where: Record<string, unknown> = { number };
+    if (!principal.permissions.has(this.o.readAll)) where['requester'] = principal.userId;
+    const found = await em.findOne(entity, where as FilterQuery<NoInfer<T>>, { refresh: true });
+    if (!found) throw notFound(`${this.o.noun} ${ticketKey(this.o.type, number)}`);
+    return found as T;
   }
 
   workflowId(principal: Principal, number: number): string {
