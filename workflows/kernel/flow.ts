@@ -375,6 +375,14 @@ export function validateFlow(flow: Flow, ctx: FlowContext = {}): FlowProblem[] {
 
 /** The flows an organization starts with (as data, like any other; each validates). */
 export function readyMadeFlows(fulfilmentTeamId: string): { key: string; name: string; flow: Flow }[] {
+  const start = { id: 'start', type: 'start' } as const;
+  const manager: FlowNode = {
+    id: 'manager',
+    type: 'approval',
+    approvers: [{ kind: 'manager' }],
+    rule: { kind: 'any' },
+    allowDelegation: true,
+  };
   const fulfil = { id: 'fulfil', type: 'task', teamId: fulfilmentTeamId, title: 'Fulfil the request' } as const;
   const ends = [
     { id: 'completed', type: 'end', outcome: 'completed' },
@@ -385,7 +393,7 @@ export function readyMadeFlows(fulfilmentTeamId: string): { key: string; name: s
       key: 'no-approval',
       name: 'Fulfil without approval',
       flow: {
-        nodes: [{ id: 'start', type: 'start' }, fulfil, ends[0]],
+        nodes: [start, fulfil, ends[0]],
         edges: [
           { from: 'start', to: 'fulfil' },
           { from: 'fulfil', to: 'completed' },
@@ -396,18 +404,7 @@ export function readyMadeFlows(fulfilmentTeamId: string): { key: string; name: s
       key: 'manager',
       name: "The requester's manager approves",
       flow: {
-        nodes: [
-          { id: 'start', type: 'start' },
-          {
-            id: 'manager',
-            type: 'approval',
-            approvers: [{ kind: 'manager' }],
-            rule: { kind: 'any' },
-            allowDelegation: true,
-          },
-          fulfil,
-          ...ends,
-        ],
+        nodes: [start, manager, fulfil, ...ends],
         edges: [
           { from: 'start', to: 'manager' },
           { from: 'manager', to: 'fulfil', when: 'approved' },
@@ -421,14 +418,8 @@ export function readyMadeFlows(fulfilmentTeamId: string): { key: string; name: s
       name: 'The manager, then two of the fulfilling team',
       flow: {
         nodes: [
-          { id: 'start', type: 'start' },
-          {
-            id: 'manager',
-            type: 'approval',
-            approvers: [{ kind: 'manager' }],
-            rule: { kind: 'any' },
-            allowDelegation: true,
-          },
+          start,
+          manager,
           {
             id: 'team',
             type: 'approval',
