@@ -328,6 +328,16 @@ describe('the service desk in a browser', () => {
     await admin.getByTestId('invite-name').locator('input').fill('Newcomer');
     await admin.getByTestId('invite').click();
     await admin.getByTestId(`user-newcomer@${org.slug}.test`).waitFor();
+    // Whom the newcomer reports to: picked from the organization's people, stored, kept on reload.
+    await admin.getByTestId(`manager-newcomer@${org.slug}.test`).click();
+    await admin.getByRole('option', { name: 'agent2', exact: true }).click();
+    await admin.getByText('Saved').waitFor();
+    const listed = (await org.admin.api('GET', '/api/v1/admin/users')).body.items as {
+      email: string;
+      managerId: string;
+    }[];
+    expect(listed.find((u) => u.email === `newcomer@${org.slug}.test`)?.managerId).toBe(org.agent2.id);
+    if (process.env['LINTAS_SHOTS']) await admin.screenshot({ path: `${process.env['LINTAS_SHOTS']}/admin-users.png` });
     await accessible(admin, 'admin users');
     // The newcomer follows the invitation's link, chooses a password and signs in (and, as an
     // agent, is asked to set up two-factor sign-in).

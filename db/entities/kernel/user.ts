@@ -32,6 +32,8 @@ export const UserSchema = defineEntity({
     locale: p.string().length(10).default('en'),
     /** Out of office until then: skipped by automatic assignment. */
     outOfOfficeUntil: p.datetime().nullable(),
+    /** Whom the user reports to: the approver of flows that ask the requester's manager. */
+    manager: () => p.manyToOne(User).nullable(),
     /** Channels the user wants notifications on, e.g. `{ "email": false }` (absent = on). */
     notificationPrefs: p.json<Record<string, boolean>>().nullable(),
   },

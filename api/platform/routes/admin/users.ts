@@ -17,6 +17,8 @@ const AdminUser = z.object({
   active: z.boolean(),
   mfaEnabled: z.boolean(),
   invitationPending: z.boolean(),
+  /** Whom the user reports to (approver of flows that ask the requester's manager). */
+  managerId: uuid.nullable(),
   createdAt: z.string(),
 });
 
@@ -30,6 +32,7 @@ async function userDto(em: Em, u: User): Promise<z.infer<typeof AdminUser>> {
     active: u.active,
     mfaEnabled: u.mfaEnabled,
     invitationPending: !full.passwordHash && u.role !== 'integration',
+    managerId: u.manager?.id ?? null,
     createdAt: u.createdAt.toISOString(),
   };
 }
@@ -39,6 +42,23 @@ async function keepAnAdmin(em: Em, user: User, nextRole: string, nextActive: boo
   if (user.role !== 'admin' || (nextRole === 'admin' && nextActive)) return;
   const admins = await em.count(User, { role: 'admin', active: true, id: { $ne: user.id } });
   if (admins === 0) throw new AppError(409, 'last_admin', 'The organization must keep at least one active admin');
+}
+
+/**
+ * Refuses a manager who cannot be one: unknown in the organization, inactive, a service account,
+ * the user themselves, or someone who reports (through others) to the user.
+ */
+async function checkManager(em: Em, userId: string | null, managerId: string): Promise<void> {
+  const refuse = (message: string) => {
+    throw new AppError(422, 'validation_failed', 'The request has invalid fields', [{ field: 'managerId', message }]);
+  };
+  if (managerId === userId) refuse('Nobody is their own manager');
+  const manager = await em.findOne(User, { id: managerId });
+  if (!manager || !manager.active || manager.role === 'integration') refuse('No active person with this id');
+  for (let m: User | null = manager, depth = 0; m?.manager && depth < 100; depth++) {
+    if (m.manager.id === userId) refuse('This person reports to the user already (directly or through others)');
+    m = await em.findOne(User, { id: m.manager.id });
+  }
 }
 
 export function adminUserRoutes(auth: Auth, account: Account): AnyRoute[] {
@@ -63,7 +83,12 @@ export function adminUserRoutes(auth: Auth, account: Account): AnyRoute[] {
       tag: 'admin',
       permission: 'user.manage',
       audit: 'user.invite',
-      body: z.strictObject({ email: z.email().max(254), displayName: Name, role: PersonRole }),
+      body: z.strictObject({
+        email: z.email().max(254),
+        displayName: Name,
+        role: PersonRole,
+        managerId: uuid.nullable().optional(),
+      }),
       responses: { 201: { description: 'Invited', schema: AdminUser }, 409: { description: 'E-mail in use' } },
       handler: async (c, { body }) => {
         const ctx = authed(c);
@@ -72,6 +97,7 @@ export function adminUserRoutes(auth: Auth, account: Account): AnyRoute[] {
         const email = body.email.toLowerCase();
         const taken = await em.findOne(User, { email }, { filters: { tenant: false } });
         if (taken) throw new AppError(409, 'email_taken', 'A user with this e-mail already exists');
+        if (body.managerId) await checkManager(em, null, body.managerId);
         const user = em.create(User, {
           organization: principal.orgId,
           email,
@@ -79,6 +105,7 @@ export function adminUserRoutes(auth: Auth, account: Account): AnyRoute[] {
           role: body.role,
           active: true,
           passwordHash: null,
+          manager: body.managerId ?? null,
         });
         await em.flush();
         await account.issueToken(em, user, 'invitation', account.invitationTtlMs);
@@ -104,7 +131,7 @@ export function adminUserRoutes(auth: Auth, account: Account): AnyRoute[] {
     defineRoute({
       method: 'patch',
       path: '/admin/users/:id',
-      summary: 'Change a user’s name, role or active flag (deactivating ends their sessions)',
+      summary: 'Change a user’s name, role, manager or active flag (deactivating ends their sessions)',
       tag: 'admin',
       permission: 'user.manage',
       audit: 'user.update',
@@ -113,6 +140,7 @@ export function adminUserRoutes(auth: Auth, account: Account): AnyRoute[] {
         displayName: Name.optional(),
         role: PersonRole.optional(),
         active: z.boolean().optional(),
+        managerId: uuid.nullable().optional(),
       }),
       responses: {
         200: { description: 'The user', schema: AdminUser },
@@ -131,12 +159,20 @@ export function adminUserRoutes(auth: Auth, account: Account): AnyRoute[] {
         await noEscalationToRole(ctx, user.role, `change a ${user.role}`);
         if (body.role !== undefined) await noEscalationToRole(ctx, body.role, `make someone a ${body.role}`);
         await keepAnAdmin(em, user, body.role ?? user.role, body.active ?? user.active);
-        const before = { displayName: user.displayName, role: user.role, active: user.active };
+        if (body.managerId) await checkManager(em, user.id, body.managerId);
+        const managerId = user.manager?.id ?? null;
+        const before = { displayName: user.displayName, role: user.role, active: user.active, managerId };
         if (body.displayName !== undefined) user.displayName = body.displayName;
+        if (body.managerId !== undefined) user.manager = body.managerId ? em.getReference(User, body.managerId) : null;
         if (body.role !== undefined) user.role = body.role;
         if (body.active !== undefined) user.active = body.active;
         await em.flush();
-        const after = { displayName: user.displayName, role: user.role, active: user.active };
+        const after = {
+          displayName: user.displayName,
+          role: user.role,
+          active: user.active,
+          managerId: user.manager?.id ?? null,
+        };
         if (!user.active) await auth.revokeSessions(em, { user: user.id }, 'deactivated');
         if (before.role !== after.role) {
           await account.securityEvent(ctx, user, 'user.role_changed', { from: before.role, to: after.role });
