@@ -241,8 +241,12 @@ describe('defects a new desk found', () => {
     const agent = await newPage('missing');
     await signIn(agent, org.agent.email);
     await consoleWatch.expecting(/status of 404/, async () => {
+      // The page asks for the incident and its timeline at once: both 404s belong to this step.
+      const timeline = agent.waitForResponse((r) => r.url().includes('/timeline'));
       await agent.goto('/console/INC-99999');
       await agent.getByTestId('not-found').getByText('INC-99999 was not found').waitFor();
+      await timeline;
+      await agent.evaluate(() => 0); // the console messages before this round trip have arrived
     });
     await accessible(agent, 'not found');
     await agent.goto('/no/such/page');
@@ -250,8 +254,11 @@ describe('defects a new desk found', () => {
     const requester = await newPage('requester missing', { width: 390, height: 844 });
     await signIn(requester, org.requester.email);
     await consoleWatch.expecting(/status of 404/, async () => {
+      const timeline = requester.waitForResponse((r) => r.url().includes('/timeline'));
       await requester.goto(`/portal/${theirs.key}`);
       await requester.getByTestId('not-found').waitFor();
+      await timeline;
+      await requester.evaluate(() => 0);
     });
     const api = await fetch(`${stack.baseUrl}/api/v2/incidents`);
     expect(api.status).toBe(404);
