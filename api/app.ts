@@ -17,6 +17,7 @@ import { ChangeFeed } from './kernel/change-feed.js';
 import { eventRoutes } from './kernel/routes/events.js';
 import { serveUi } from './platform/ui-static.js';
 import { slaRoutes } from './platform/routes/sla.js';
+import { flowRoutes } from './platform/routes/flows.js';
 import type { AppContext, AppState } from './kernel/context.js';
 import { AppError, titleFor } from './kernel/errors.js';
 import { readiness } from './platform/health.js';
@@ -137,6 +138,7 @@ export function createApp(deps: AppDeps) {
     ...adminRoutes(auth, account, new RecordReferences(modules)),
     ...auditRoutes(audit),
     ...slaRoutes(),
+    ...flowRoutes(),
     ...eventRoutes(
       new ChangeFeed(
         deps.orm,

@@ -14,6 +14,7 @@ const taken = (code: string, detail: string, field: string): Meaning => ({ statu
 
 export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   users_email_unique: taken('email_taken', 'A user with this e-mail already exists', 'email'),
+  flows_organization_id_name_unique: taken('name_taken', 'A flow with this name exists', 'name'),
   teams_organization_id_name_unique: taken('name_taken', 'A team with this name exists', 'name'),
   sla_policies_organization_id_name_unique: taken('name_taken', 'A policy with this name exists', 'name'),
   categories_organization_id_key_unique: taken('name_taken', 'A category with this name exists', 'name'),
@@ -36,6 +37,10 @@ export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   api_keys_secret_hash_unique: { internal: 'hash of 32 random bytes' },
   sla_policies_pkey: { internal: 'generated UUID' },
   categories_pkey: { internal: 'generated UUID' },
+  flows_pkey: { internal: 'generated UUID' },
+  flow_versions_pkey: { internal: 'generated UUID' },
+  flow_versions_flow_id_version_unique: { internal: 'numbered under the flow row lock' },
+  flow_versions_one_published: taken('flow_version_state', 'Another version was published meanwhile', 'version'),
   canned_replies_pkey: { internal: 'generated UUID' },
   refresh_tokens_pkey: { internal: 'hash of 32 random bytes' },
   user_tokens_pkey: { internal: 'hash of 32 random bytes' },

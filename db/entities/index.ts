@@ -1,4 +1,5 @@
 import { CannedReply, Category } from './incident/desk.js';
+import { ApprovalFlow, FlowVersion } from './kernel/flow.js';
 import { InboxItem } from './kernel/inbox.js';
 import { IdempotencyKey } from './kernel/idempotency-key.js';
 import { Incident } from './incident/incident.js';
@@ -20,6 +21,8 @@ import { User } from './kernel/user.js';
 
 export {
   ApiKey,
+  ApprovalFlow,
+  FlowVersion,
   CannedReply,
   Category,
   InboxItem,
@@ -70,6 +73,8 @@ export const ENTITIES = [
   Category,
   CannedReply,
   InboxItem,
+  ApprovalFlow,
+  FlowVersion,
 ];
 
 /**
