@@ -1,6 +1,6 @@
 /** What an incident workflow's history means in words (for the auditor's history reader). */
 import { incidentKey } from '../../workflows/incident/messages.js';
-import type { HistoryVocabulary } from '../kernel/ticket-history.js';
+import type { HistoryEntry, HistoryVocabulary } from '../kernel/ticket-history.js';
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -26,3 +26,15 @@ export const INCIDENT_HISTORY: HistoryVocabulary = {
   // before it did had a single, unnamed timer: the auto-close wait.
   unnamedTimer: 'auto-close',
 };
+
+/** A history entry with the text of a work note removed, for readers without `incident.work_note`. */
+export function withoutNoteText(e: HistoryEntry): HistoryEntry {
+  const input = e.details['input'] as Record<string, unknown> | undefined;
+  if (e.details['updateName'] !== 'comment' || !input || input['internal'] !== true) return e;
+  const { body: _, ...rest } = input;
+  return {
+    ...e,
+    summary: "Update 'comment' received: work note (text hidden)",
+    details: { ...e.details, input: rest },
+  };
+}

@@ -3,9 +3,8 @@
  * reads come from the read model. Nothing here writes ticket state itself (DESIGN rule 1).
  */
 import { ASSIGNABLE_ROLES } from '../../workflows/kernel/permissions.js';
-import type { HistoryEntry } from '../kernel/ticket-history.js';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import { Incident, Organization, TeamMember, Team, User } from '../../db/entities/index.js';
 import { settingsOf } from '../../workflows/kernel/org-settings.js';
@@ -17,12 +16,10 @@ import {
   openUpdate,
   stateQuery,
   transitionUpdate,
-  incidentKey,
   type IncidentSla,
   type IncidentSnapshot,
   type NewIncident,
   priorityUpdate,
-  rateUpdate,
   workaroundUpdate,
   editUpdate,
   watchUpdate,
@@ -32,22 +29,19 @@ import { policyFor } from '../platform/sla.js';
 import { isReopen, isTerminal, OPEN_STATUSES } from '../../workflows/kernel/incident-lifecycle.js';
 import { canonicalCategories } from './routes/desk.js';
 import { listIncidents } from './list.js';
-import { type IncidentDto, type StoredIncident, dtoOf, toDto } from './dto.js';
-import { INCIDENT_HISTORY } from './history-words.js';
-import { csvDocument } from '../kernel/csv.js';
+import { type IncidentDto, dtoOf, toDto } from './dto.js';
+import { INCIDENT_HISTORY, withoutNoteText } from './history-words.js';
+import { IncidentRatings } from './rating-commands.js';
 import { teamForCategory } from '../../activities/incident/assign.js';
 import { grantsFor } from '../platform/auth.js';
 import type { Principal } from '../kernel/context.js';
-import { AppError, notFound, validationFailed, type FieldError } from '../kernel/errors.js';
+import { AppError, validationFailed, type FieldError } from '../kernel/errors.js';
 import type * as S from './schemas.js';
 import { type CommandMeta, TicketDesk, actorOf } from '../kernel/tickets.js';
 import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
 
 export { type IncidentDto, type StoredIncident, dtoOf, fromRow, toDto } from './dto.js';
 export type { CommandMeta } from '../kernel/tickets.js';
-
-/** The most rows a CSV export holds. */
-const EXPORT_MAX = 10_000;
 
 export interface IncidentServiceDeps {
   temporal: Client;
@@ -58,25 +52,12 @@ export interface IncidentServiceDeps {
   timeouts?: TemporalTimeouts | undefined;
 }
 
-/** What sends one command: its update started with these, resolving once accepted (or refused). */
-type Send = (h: WorkflowHandle, updateId: string, notAfter: number) => Promise<{ result(): Promise<IncidentSnapshot> }>;
-
 const refId = (r: { id: string } | null | undefined) => r?.id ?? null;
-
-/** A history entry with the text of a work note removed, for readers without `incident.work_note`. */
-function withoutNoteText(e: HistoryEntry): HistoryEntry {
-  const input = e.details['input'] as Record<string, unknown> | undefined;
-  if (e.details['updateName'] !== 'comment' || !input || input['internal'] !== true) return e;
-  const { body: _, ...rest } = input;
-  return {
-    ...e,
-    summary: "Update 'comment' received: work note (text hidden)",
-    details: { ...e.details, input: rest },
-  };
-}
 
 export class IncidentService {
   private readonly desk: TicketDesk;
+  /** Ratings of a resolution: by the signed-in requester or through the e-mailed link. */
+  readonly ratings: IncidentRatings;
   constructor(private readonly deps: IncidentServiceDeps) {
     this.desk = new TicketDesk({
       type: 'incident',
@@ -88,6 +69,7 @@ export class IncidentService {
       noun: 'Incident',
       readAll: 'incident.read',
     });
+    this.ratings = new IncidentRatings(this.desk, (em, principal, number) => this.load(em, principal, number));
   }
 
   /** Loads an incident the principal may see, or 404 (also for another tenant's and, for requesters, others'). */
@@ -213,61 +195,6 @@ export class IncidentService {
     return { ...page, items: page.items.map(dtoOf), limit: q.limit, offset: q.cursor ? 0 : q.offset };
   }
 
-  /** A list query's incidents as CSV, with people and teams by name (10,000 rows at most). */
-  async exportCsv(em: Em, principal: Principal, q: z.infer<typeof S.ListIncidentsQuery>): Promise<string> {
-    const rows: StoredIncident[] = [];
-    let cursor = q.cursor;
-    do {
-      const page = await listIncidents(em, principal, { ...q, limit: 500, offset: 0, cursor });
-      rows.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor && rows.length < EXPORT_MAX);
-    const [users, teams] = await Promise.all([em.find(User, {}), em.find(Team, {})]);
-    const person = new Map(users.map((u) => [u.id, u.displayName]));
-    const team = new Map(teams.map((t) => [t.id, t.name]));
-    const iso = (d: Date | null | undefined) => d?.toISOString() ?? '';
-    return csvDocument(
-      [
-        'key',
-        'title',
-        'status',
-        'priority',
-        'impact',
-        'urgency',
-        'category',
-        'assignee',
-        'team',
-        'requester',
-        'createdAt',
-        'updatedAt',
-        'resolvedAt',
-        'responseDueAt',
-        'resolutionDueAt',
-        'slaBreached',
-      ],
-      rows
-        .slice(0, EXPORT_MAX)
-        .map((i) => [
-          incidentKey(i.number),
-          i.title,
-          i.status,
-          i.priority,
-          i.impact,
-          i.urgency,
-          i.category ?? '',
-          i.assigneeId ? (person.get(i.assigneeId) ?? '') : '',
-          i.teamId ? (team.get(i.teamId) ?? '') : '',
-          person.get(i.requesterId) ?? '',
-          iso(i.createdAt),
-          iso(i.updatedAt),
-          iso(i.resolvedAt),
-          iso(i.responseDueAt),
-          iso(i.resolutionDueAt),
-          i.slaBreached ? 'yes' : 'no',
-        ]),
-    );
-  }
-
   /**
    * The workflow's Temporal event history as a readable timeline, with actors named; the incident
    * must exist in the caller's organization (404 otherwise, like every other read).
@@ -303,23 +230,35 @@ export class IncidentService {
   /**
    * Sends a command to an open incident's workflow and answers with the stored result
    * (read-your-writes). The update id makes a resent command (same Idempotency-Key) a no-op that
-   * returns the first outcome; internal retries of an unprocessed update reuse it too. Answers
-   * with the incident as it was before (for the audit log) and after.
+   * returns the first outcome; internal retries of an unprocessed update reuse it too. A guarded
+   * command carries the revision it expects. Answers with the incident as it was before (for the
+   * audit log) and after.
    */
-  private async command(
+  private async command<C>(
     em: Em,
     principal: Principal,
     number: number,
-    updateId: string,
-    send: Send,
-    loaded?: Incident,
+    meta: CommandMeta,
+    update: UpdateDefinition<IncidentSnapshot, [C]>,
+    cmd: Omit<C, 'actor' | 'notAfter' | 'expectedRevision'>,
+    opts: { loaded?: Incident; guarded?: boolean } = {},
   ): Promise<{ before: IncidentDto; ticket: IncidentDto; revision: number }> {
     // A DTO now: the loaded entity is refreshed in place by the reload below.
-    const before = toDto(loaded ?? (await this.load(em, principal, number)));
+    const before = toDto(opts.loaded ?? (await this.load(em, principal, number)));
     if (isTerminal(before.status)) {
       throw new AppError(409, 'illegal_transition', `A ${before.status} incident takes no more changes`);
     }
-    const result = await this.desk.send(this.desk.workflowId(principal, number), updateId, send);
+    const guard = opts.guarded === false ? {} : { expectedRevision: meta.expectedRevision };
+    const result = await this.desk.send(
+      this.desk.workflowId(principal, number),
+      meta.updateId,
+      (h, updateId, notAfter) =>
+        h.startUpdate(update, {
+          args: [{ ...cmd, actor: actorOf(principal), ...guard, notAfter } as C],
+          updateId,
+          waitForStage: 'ACCEPTED',
+        }),
+    );
     return { before, ticket: toDto(await this.load(em, principal, number)), revision: result.revision };
   }
 
@@ -345,19 +284,7 @@ export class IncidentService {
         );
       }
     }
-    return this.command(
-      em,
-      principal,
-      number,
-      meta.updateId,
-      (h, updateId, notAfter) =>
-        h.startUpdate(transitionUpdate, {
-          args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
-          updateId,
-          waitForStage: 'ACCEPTED',
-        }),
-      current,
-    );
+    return this.command(em, principal, number, meta, transitionUpdate, { ...req }, { loaded: current });
   }
 
   /**
@@ -376,19 +303,7 @@ export class IncidentService {
       }
       await this.checkRefs(em, { teamId: fields.teamId, assigneeId: fields.teamId ? refId(current.assignee) : null });
     }
-    return this.command(
-      em,
-      principal,
-      number,
-      meta.updateId,
-      (h, updateId, notAfter) =>
-        h.startUpdate(editUpdate, {
-          args: [{ ...fields, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
-          updateId,
-          waitForStage: 'ACCEPTED',
-        }),
-      current,
-    );
+    return this.command(em, principal, number, meta, editUpdate, { ...fields }, { loaded: current });
   }
 
   /** Starts or stops someone watching the incident (others need `incident.assign`). */
@@ -409,19 +324,7 @@ export class IncidentService {
         throw validationFailed([{ field: 'userId', message: 'This person cannot read every incident' }]);
       }
     }
-    return this.command(
-      em,
-      principal,
-      number,
-      meta.updateId,
-      (h, updateId, notAfter) =>
-        h.startUpdate(watchUpdate, {
-          args: [{ userId, watching, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
-          updateId,
-          waitForStage: 'ACCEPTED',
-        }),
-      current,
-    );
+    return this.command(em, principal, number, meta, watchUpdate, { userId, watching }, { loaded: current });
   }
 
   /** Changes impact and/or urgency; the workflow recomputes the priority and retargets the SLA. */
@@ -433,13 +336,7 @@ export class IncidentService {
     meta: CommandMeta,
   ) {
     const { revision: _, ...req } = body;
-    return this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
-      h.startUpdate(priorityUpdate, {
-        args: [{ ...req, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
-        updateId,
-        waitForStage: 'ACCEPTED',
-      }),
-    );
+    return this.command(em, principal, number, meta, priorityUpdate, { ...req });
   }
 
   /**
@@ -458,22 +355,10 @@ export class IncidentService {
       em,
       principal,
       number,
-      meta.updateId,
-      (h, updateId, notAfter) =>
-        h.startUpdate(assignUpdate, {
-          args: [
-            {
-              assigneeId: body.assigneeId,
-              teamId,
-              actor: actorOf(principal),
-              expectedRevision: meta.expectedRevision,
-              notAfter,
-            },
-          ],
-          updateId,
-          waitForStage: 'ACCEPTED',
-        }),
-      current,
+      meta,
+      assignUpdate,
+      { assigneeId: body.assigneeId, teamId },
+      { loaded: current },
     );
   }
 
@@ -481,17 +366,15 @@ export class IncidentService {
     if (body.internal && !principal.permissions.has('incident.work_note')) {
       throw new AppError(403, 'forbidden', "Work notes need the 'incident.work_note' permission");
     }
+    // A comment is never refused as stale: it adds to the ticket whatever its revision.
     const { ticket: incident, revision } = await this.command(
       em,
       principal,
       number,
-      meta.updateId,
-      (h, updateId, notAfter) =>
-        h.startUpdate(commentUpdate, {
-          args: [{ body: body.body, internal: body.internal, actor: actorOf(principal), notAfter }],
-          updateId,
-          waitForStage: 'ACCEPTED',
-        }),
+      meta,
+      commentUpdate,
+      { body: body.body, internal: body.internal },
+      { guarded: false },
     );
     // The comment's own entry: a reply that resumed work is followed by that status change.
     const entry = await this.desk.entryAt(em, incident.workflowId, revision, body.internal ? 'work_note' : 'comment');
@@ -505,74 +388,6 @@ export class IncidentService {
     body: z.infer<typeof S.WorkaroundBody>,
     meta: CommandMeta,
   ) {
-    return this.command(em, principal, number, meta.updateId, (h, updateId, notAfter) =>
-      h.startUpdate(workaroundUpdate, {
-        args: [{ text: body.text, actor: actorOf(principal), expectedRevision: meta.expectedRevision, notAfter }],
-        updateId,
-        waitForStage: 'ACCEPTED',
-      }),
-    );
-  }
-
-  /** The requester rates the current resolution of their own incident (signed in, in the portal). */
-  async rate(em: Em, principal: Principal, number: number, body: z.infer<typeof S.RatingBody>, meta: CommandMeta) {
-    const current = await this.load(em, principal, number);
-    if (current.requester.id !== principal.userId) {
-      throw new AppError(403, 'not_requester', 'Only the person who raised the incident can rate its resolution');
-    }
-    return this.sendRating(em, current, principal.userId, body, meta.updateId);
-  }
-
-  /** The incident a signed rating link names (em scoped to the link's organization), or 404. */
-  async loadByLink(em: Em, link: { workflowId: string; requesterId: string }): Promise<Incident> {
-    const found = await em.findOne(Incident, { workflowId: link.workflowId }, { populate: ['requester'] });
-    if (!found || found.requester.id !== link.requesterId) throw notFound('Incident');
-    return found;
-  }
-
-  /** A rating through the signed link from the resolution e-mail (no sign-in). */
-  async rateByLink(
-    em: Em,
-    link: { workflowId: string; requesterId: string; resolvedAt: string },
-    body: z.infer<typeof S.RatingBody>,
-  ) {
-    const current = await this.loadByLink(em, link);
-    return this.sendRating(em, current, link.requesterId, body, randomUUID(), link.resolvedAt);
-  }
-
-  private async sendRating(
-    em: Em,
-    current: Incident,
-    requesterId: string,
-    body: z.infer<typeof S.RatingBody>,
-    updateId: string,
-    resolvedAt = current.resolvedAt?.toISOString() ?? null,
-  ): Promise<IncidentDto> {
-    if (current.status !== 'resolved' || !resolvedAt || current.resolvedAt?.toISOString() !== resolvedAt) {
-      throw new AppError(
-        409,
-        'rating_not_open',
-        current.status === 'closed'
-          ? 'The incident is closed; its resolution can no longer be rated'
-          : 'This resolution can no longer be rated (the incident was reopened or is not resolved)',
-      );
-    }
-    await this.desk.send(current.workflowId, updateId, (h, id, notAfter) =>
-      h.startUpdate(rateUpdate, {
-        args: [
-          {
-            rating: body.rating,
-            comment: body.comment ?? null,
-            resolvedAt,
-            actor: { userId: requesterId, kind: 'user' },
-            notAfter,
-          },
-        ],
-        updateId: id,
-        waitForStage: 'ACCEPTED',
-      }),
-    );
-    await em.refresh(current);
-    return toDto(current);
+    return this.command(em, principal, number, meta, workaroundUpdate, { text: body.text });
   }
 }

@@ -4,6 +4,7 @@ import { type IncidentDto, type IncidentService, toDto } from '../service.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../../kernel/route.js';
 import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta, idempotencyKey } from '../../kernel/command-route.js';
 import * as S from '../schemas.js';
+import { exportIncidentsCsv } from '../export.js';
 
 const AUDITED_FIELDS = [
   'title',
@@ -108,7 +109,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       responses: { 200: { description: 'text/csv' }, 400: { description: 'Bad query' } },
       handler: async (c, { query }) => {
         const ctx = authed(c);
-        const csv = await service.exportCsv(ctx.state.em, ctx.state.principal, query);
+        const csv = await exportIncidentsCsv(ctx.state.em, ctx.state.principal, query);
         const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
         ctx.set('Content-Disposition', `attachment; filename="incidents-${ctx.state.principal.orgSlug}-${stamp}.csv"`);
         ctx.type = 'text/csv; charset=utf-8';
@@ -324,7 +325,7 @@ export function incidentRoutes(service: IncidentService): AnyRoute[] {
       },
       handler: async (c, { params, body }) => {
         const ctx = authed(c);
-        const incident = await service.rate(...target(ctx, params.key), body, commandMeta(ctx));
+        const incident = await service.ratings.rate(...target(ctx, params.key), body, commandMeta(ctx));
         ctx.state.audit = { targetType: 'incident', targetId: incident.workflowId, after: { rating: body.rating } };
         sendIncident(ctx, incident);
       },

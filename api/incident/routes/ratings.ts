@@ -60,7 +60,7 @@ export function ratingRoutes(service: IncidentService, orm: Orm, audit: AuditLog
       },
       handler: async (ctx, { params }) => {
         const link = check(params.token);
-        const i = toDto(await service.loadByLink(orgEm(orm, link.orgId), link));
+        const i = toDto(await service.ratings.loadByLink(orgEm(orm, link.orgId), link));
         // A reopen or a later resolution makes this link's resolution a past one.
         const current = i.resolvedAt === link.resolvedAt;
         ctx.body = {
@@ -90,7 +90,7 @@ export function ratingRoutes(service: IncidentService, orm: Orm, audit: AuditLog
       handler: async (ctx, { body }) => {
         const link = check(body.token);
         const em = orgEm(orm, link.orgId);
-        const incident = await service.rateByLink(em, link, { rating: body.rating, comment: body.comment });
+        const incident = await service.ratings.rateByLink(em, link, { rating: body.rating, comment: body.comment });
         // Audited as the requester the signed link speaks for.
         await audit.append(link.orgId, {
           ...auditContext(ctx),
