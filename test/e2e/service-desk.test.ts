@@ -337,7 +337,15 @@ describe('the service desk in a browser', () => {
       managerId: string;
     }[];
     expect(listed.find((u) => u.email === `newcomer@${org.slug}.test`)?.managerId).toBe(org.agent2.id);
-    if (process.env['LINTAS_SHOTS']) await admin.screenshot({ path: `${process.env['LINTAS_SHOTS']}/admin-users.png` });
+    const shots = process.env['LINTAS_SHOTS'];
+    if (shots) {
+      // Screenshots for a person to look at: the desk, and a phone scrolled to the Manager column.
+      await admin.screenshot({ path: `${shots}/admin-users.png` });
+      await admin.setViewportSize({ width: 390, height: 844 });
+      await admin.locator('.users-table .v-table__wrapper').evaluate((el) => (el.scrollLeft = 500));
+      await admin.screenshot({ path: `${shots}/admin-users-phone.png` });
+      await admin.setViewportSize({ width: 1366, height: 900 });
+    }
     await accessible(admin, 'admin users');
     // The newcomer follows the invitation's link, chooses a password and signs in (and, as an
     // agent, is asked to set up two-factor sign-in).

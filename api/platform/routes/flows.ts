@@ -67,8 +67,8 @@ async function saveVersion(em: Em, flow: ApprovalFlow, definition: Flow, userId:
       flow.organization.id,
     ]);
     const rows = await tx.execute<{ n: number | null }[]>(
-      'select max(version) as n from flow_versions where flow_id = ?',
-      [flow.id],
+      'select max(version) as n from flow_versions where flow_id = ? and organization_id = ?',
+      [flow.id, flow.organization.id],
     );
     const version = (rows[0]?.n ?? 0) + 1;
     tx.create(FlowVersion, {
@@ -199,7 +199,10 @@ export function flowRoutes(): AnyRoute[] {
         }
         // Publishes are taken one at a time per flow (its row locked); the index allows one published.
         const before = await em.transactional(async (tx) => {
-          await tx.execute('select id from flows where id = ? for update', [flow.id]);
+          await tx.execute('select id from flows where id = ? and organization_id = ? for update', [
+            flow.id,
+            flow.organization.id,
+          ]);
           const published = await tx.findOne(FlowVersion, { flow: flow.id, state: 'published' }, { refresh: true });
           if (published) await tx.nativeUpdate(FlowVersion, { id: published.id }, { state: 'retired' });
           const won = await tx.nativeUpdate(
