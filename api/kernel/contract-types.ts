@@ -33,10 +33,11 @@ function union(parts: string[]): string {
 }
 
 /** Named schemas by their JSON text: a nested copy of one is written as its name. */
-let named = new Map<string, string>();
+type Names = ReadonlyMap<string, string>;
+const NONE: Names = new Map();
 
 /** One JSON Schema (2020-12, as zod writes it) as a TypeScript type expression. */
-export function tsTypeOf(s: Schema | boolean | undefined, indent = ''): string {
+export function tsTypeOf(s: Schema | boolean | undefined, indent = '', named: Names = NONE): string {
   if (s === undefined || s === true) return 'unknown';
   if (s === false) return 'never';
   const name = indent ? named.get(JSON.stringify(s)) : undefined;
@@ -44,9 +45,9 @@ export function tsTypeOf(s: Schema | boolean | undefined, indent = ''): string {
   if (s.$ref) return s.$ref.replace(/^#\/components\/schemas\//, '');
   if (s.const !== undefined) return JSON.stringify(s.const);
   if (s.enum) return union(s.enum.map((v) => JSON.stringify(v)));
-  if (s.anyOf || s.oneOf) return union((s.anyOf ?? s.oneOf)!.map((x) => tsTypeOf(x, indent)));
-  if (s.allOf) return s.allOf.map((x) => tsTypeOf(x, indent)).join(' & ');
-  if (Array.isArray(s.type)) return union(s.type.map((t) => tsTypeOf({ ...s, type: t }, indent)));
+  if (s.anyOf || s.oneOf) return union((s.anyOf ?? s.oneOf)!.map((x) => tsTypeOf(x, indent, named)));
+  if (s.allOf) return s.allOf.map((x) => tsTypeOf(x, indent, named)).join(' & ');
+  if (Array.isArray(s.type)) return union(s.type.map((t) => tsTypeOf({ ...s, type: t }, indent, named)));
   switch (s.type) {
     case 'string':
       return 'string';
@@ -58,10 +59,10 @@ export function tsTypeOf(s: Schema | boolean | undefined, indent = ''): string {
     case 'null':
       return 'null';
     case 'array':
-      if (s.prefixItems) return `[${s.prefixItems.map((x) => tsTypeOf(x, indent)).join(', ')}]`;
-      return `${wrap(tsTypeOf(s.items, indent))}[]`;
+      if (s.prefixItems) return `[${s.prefixItems.map((x) => tsTypeOf(x, indent, named)).join(', ')}]`;
+      return `${wrap(tsTypeOf(s.items, indent, named))}[]`;
     case 'object':
-      return objectType(s, indent);
+      return objectType(s, indent, named);
     default:
       return 'unknown';
   }
@@ -69,18 +70,19 @@ export function tsTypeOf(s: Schema | boolean | undefined, indent = ''): string {
 
 const wrap = (t: string) => (/[|&]/.test(t) ? `(${t})` : t);
 
-function objectType(s: Schema, indent: string): string {
+function objectType(s: Schema, indent: string, named: Names): string {
   const props = Object.entries(s.properties ?? {});
   const extra = s.additionalProperties;
-  if (!props.length) return extra === false ? 'Record<string, never>' : `Record<string, ${tsTypeOf(extra, indent)}>`;
+  if (!props.length)
+    return extra === false ? 'Record<string, never>' : `Record<string, ${tsTypeOf(extra, indent, named)}>`;
   const inner = `${indent}  `;
   const required = new Set(s.required ?? []);
   const lines = props.map(([k, v]) => {
     const doc = v.description ? `${inner}/** ${v.description.replace(/\*\//g, '*\\/')} */\n` : '';
-    return `${doc}${inner}${key(k)}${required.has(k) ? '' : '?'}: ${tsTypeOf(v, inner)};`;
+    return `${doc}${inner}${key(k)}${required.has(k) ? '' : '?'}: ${tsTypeOf(v, inner, named)};`;
   });
   if (extra && extra !== true && typeof extra === 'object' && Object.keys(extra).length) {
-    lines.push(`${inner}[key: string]: ${tsTypeOf(extra, inner)};`);
+    lines.push(`${inner}[key: string]: ${tsTypeOf(extra, inner, named)};`);
   }
   return `{\n${lines.join('\n')}\n${indent}}`;
 }
@@ -88,9 +90,8 @@ function objectType(s: Schema, indent: string): string {
 /** The file: one exported type per named schema of the document, in name order. */
 export function contractTypesOf(doc: { components?: { schemas?: Record<string, Schema> } }): string {
   const schemas = Object.entries(doc.components?.schemas ?? {}).sort(([a], [b]) => a.localeCompare(b));
-  named = new Map(schemas.map(([name, s]) => [JSON.stringify(s), name]));
-  const body = schemas.map(([name, s]) => `export type ${name} = ${tsTypeOf(s)};`).join('\n\n');
-  named = new Map();
+  const named: Names = new Map(schemas.map(([name, s]) => [JSON.stringify(s), name]));
+  const body = schemas.map(([name, s]) => `export type ${name} = ${tsTypeOf(s, '', named)};`).join('\n\n');
   return [
     "// Generated from the API's OpenAPI document by api/kernel/contract-types.ts: do not edit.",
     '// test/api/contract.test.ts fails when this differs from what the API serves;',
