@@ -13,6 +13,21 @@ import {
   persistIncidentSteps as persistIncidentStepsProjection,
 } from './incident/projection.js';
 import { type RequestRatingInput, requestRating as sendRatingRequest } from './incident/rating.js';
+import {
+  type CheckSubstitutesInput,
+  type ResolveApproversInput,
+  type ResolvedApprovers,
+  checkSubstitutes as findSubstitutes,
+  resolveApprovers as findApprovers,
+} from './request/approvers.js';
+import {
+  type MailApproversInput,
+  type NotifyRequestInput,
+  mailApprovers as mailAsked,
+  notifyRequest as mailNotice,
+} from './request/mail.js';
+import { type PersistRequestStepsInput, persistRequestSteps as persistRequests } from './request/projection.js';
+import { type CallWebhookInput, callWebhook as postWebhook } from './request/webhook.js';
 
 export interface ActivityDeps {
   orm: Orm;
@@ -61,6 +76,36 @@ export function createActivities({
     async persistIncidentSteps(input: PersistIncidentStepsInput): Promise<void> {
       await persistIncidentStepsProjection(orm.em.fork(), input, publicUrl);
     },
+
+    /** Stores a service request's read model, timeline events, approver and task rows. */
+    async persistRequestSteps(input: PersistRequestStepsInput): Promise<void> {
+      await persistRequests(orm.em.fork(), input);
+    },
+
+    /** Who an approval step asks (substitutes for those away where it allows delegation). */
+    async resolveApprovers(input: ResolveApproversInput): Promise<ResolvedApprovers> {
+      return findApprovers(orgEm(orm, input.orgId), input);
+    },
+
+    /** The substitutes of approvers who went away since they were asked. */
+    async checkSubstitutes(input: CheckSubstitutesInput) {
+      return findSubstitutes(orgEm(orm, input.orgId), input);
+    },
+
+    /** E-mails approvers their signed approve / reject links (once per step and person). */
+    async mailApprovers(input: MailApproversInput) {
+      return mailAsked({ em: orgEm(orm, input.orgId), mailer, publicUrl, linkSecret }, input);
+    },
+
+    /** A flow's notification node. */
+    async notifyRequest(input: NotifyRequestInput) {
+      return mailNotice({ em: orgEm(orm, input.orgId), mailer, publicUrl }, input);
+    },
+
+    /** A flow's signed webhook call-out (retried by the workflow; the same Idempotency-Key each time). */
+    async callWebhook(input: CallWebhookInput) {
+      return postWebhook(orgEm(orm, input.orgId), input);
+    },
   };
 }
 
@@ -72,3 +117,9 @@ export declare const notifyEscalation: Activities['notifyEscalation'];
 export declare const teamLeadOf: Activities['teamLeadOf'];
 export declare const autoAssign: Activities['autoAssign'];
 export declare const requestRating: Activities['requestRating'];
+export declare const persistRequestSteps: Activities['persistRequestSteps'];
+export declare const resolveApprovers: Activities['resolveApprovers'];
+export declare const checkSubstitutes: Activities['checkSubstitutes'];
+export declare const mailApprovers: Activities['mailApprovers'];
+export declare const notifyRequest: Activities['notifyRequest'];
+export declare const callWebhook: Activities['callWebhook'];

@@ -1,1 +1,2 @@
 export { incidentWorkflow } from './incident/workflow.js';
+export { requestWorkflow } from './request/workflow.js';

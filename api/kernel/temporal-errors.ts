@@ -13,6 +13,9 @@ const STATUS: Record<RejectionType, number> = {
   missing_field: 422,
   invalid_command: 422,
   command_expired: 503,
+  not_an_approver: 403,
+  already_voted: 409,
+  step_closed: 409,
 };
 
 function fieldOf(details: unknown[] | null | undefined): string | undefined {

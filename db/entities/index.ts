@@ -3,6 +3,8 @@ import { ApprovalFlow, FlowVersion } from './kernel/flow.js';
 import { InboxItem } from './kernel/inbox.js';
 import { IdempotencyKey } from './kernel/idempotency-key.js';
 import { Incident } from './incident/incident.js';
+import { CatalogCategory, CatalogItem, FieldSet } from './request/catalog.js';
+import { RequestApproval, RequestTask, ServiceRequest } from './request/request.js';
 import { Organization } from './kernel/organization.js';
 import {
   ApiKey,
@@ -21,6 +23,12 @@ import { User } from './kernel/user.js';
 
 export {
   ApiKey,
+  CatalogCategory,
+  CatalogItem,
+  FieldSet,
+  RequestApproval,
+  RequestTask,
+  ServiceRequest,
   ApprovalFlow,
   FlowVersion,
   CannedReply,
@@ -75,6 +83,12 @@ export const ENTITIES = [
   InboxItem,
   ApprovalFlow,
   FlowVersion,
+  CatalogCategory,
+  FieldSet,
+  CatalogItem,
+  ServiceRequest,
+  RequestApproval,
+  RequestTask,
 ];
 
 /**

@@ -155,8 +155,9 @@ describe('flow validation', () => {
         { from: 'legal', to: 'no', when: 'rejected' },
       );
     });
-    expect(third).toContainEqual(['join', 'join_mismatch']);
     expect(third).toContainEqual(['join', 'lane_lost']);
+    // A way into the join from outside the split's lanes.
+    expect(problemsAfter((f) => f.edges.push({ from: 'start', to: 'join' }))).toContainEqual(['join', 'join_mismatch']);
     expect(problemsAfter((f) => Object.assign(node(f, 'join'), { mode: 'n', n: 3 }))).toContainEqual([
       'join',
       'join_count',

@@ -153,12 +153,12 @@ function checkJoins(g: Graph): void {
       continue;
     }
     const lanes = (out.get(split.id) ?? []).length;
-    const arriving = (incoming.get(j.id) ?? []).length;
-    if (arriving !== lanes)
-      at(j.id, 'join_mismatch', `'${split.id}' opens ${lanes} lanes but ${arriving} arrive at '${j.id}'`);
+    const inLanes = new Set<string>([split.id]);
     for (const lane of out.get(split.id) ?? []) {
-      // A lane may stop early only by a rejection; every other way leads through this join.
+      // A lane may stop early only by a rejection; every other way leads through this join (a
+      // lane may bring both its outcomes there: the join then tolerates a rejection in it).
       const laneNodes = walk([lane.to], (id) => (id === j.id ? [] : forward(g)(id)));
+      laneNodes.forEach((id) => inLanes.add(id));
       const bypass = [...laneNodes].some((id) => {
         const n = nodes.get(id);
         return n?.type === 'end' && n.outcome !== 'rejected';
@@ -166,6 +166,13 @@ function checkJoins(g: Graph): void {
       if (!laneNodes.has(j.id) || bypass)
         at(j.id, 'lane_lost', `The lane of '${split.id}' through '${lane.to}' goes on without arriving at '${j.id}'`);
     }
+    const strays = (incoming.get(j.id) ?? []).filter((e) => !inLanes.has(e.from)).length;
+    if (strays)
+      at(
+        j.id,
+        'join_mismatch',
+        `${strays} way${strays === 1 ? '' : 's'} into '${j.id}' come${strays === 1 ? 's' : ''} from outside the lanes of '${split.id}'`,
+      );
     if (j.mode === 'n' && (j.n === undefined || j.n > lanes))
       at(j.id, 'join_count', `The join '${j.id}' waits for ${j.n ?? '?'} of ${lanes} lanes`);
     if (j.mode !== 'n' && j.n !== undefined) at(j.id, 'join_count', `Only a join of mode 'n' takes a count`);

@@ -30,6 +30,11 @@ export const NotificationChannels = z.strictObject({
     .array(
       z.strictObject({
         url: WebUrl,
+        /** A name flows refer to: a flow's webhook call-out is signed with the secret of this one. */
+        name: z
+          .string()
+          .regex(/^[A-Za-z][\w.-]{0,59}$/)
+          .optional(),
         secret: z
           .string()
           .max(200)
@@ -54,7 +59,7 @@ export function redactChannels(c: NotificationChannels): NotificationChannels {
   return {
     slackWebhookUrl: redactUrl(c.slackWebhookUrl),
     teamsWebhookUrl: redactUrl(c.teamsWebhookUrl),
-    webhooks: c.webhooks.map((w) => ({ url: w.url, secret: REDACTED })),
+    webhooks: c.webhooks.map((w) => ({ url: w.url, ...(w.name ? { name: w.name } : {}), secret: REDACTED })),
   };
 }
 
@@ -72,7 +77,7 @@ export function mergeChannels(current: NotificationChannels, edit: NotificationC
       if (w.secret !== REDACTED) return w;
       const old = current.webhooks.find((o) => o.url === w.url);
       if (!old) throw new Error(`webhook ${w.url}: send its secret`);
-      return old;
+      return { ...w, secret: old.secret };
     }),
   };
 }

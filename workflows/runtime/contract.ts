@@ -18,5 +18,8 @@ export const REJECTIONS = [
   'stale_revision',
   'invalid_command',
   'command_expired',
+  'not_an_approver',
+  'already_voted',
+  'step_closed',
 ] as const;
 export type RejectionType = (typeof REJECTIONS)[number];

@@ -32,6 +32,10 @@ export const UserSchema = defineEntity({
     locale: p.string().length(10).default('en'),
     /** Out of office until then: skipped by automatic assignment. */
     outOfOfficeUntil: p.datetime().nullable(),
+    /** When a planned absence starts (none: it has started); it ends at `outOfOfficeUntil`. */
+    outOfOfficeFrom: p.datetime().nullable(),
+    /** Who answers the user's approvals while they are away (where a step allows delegation). */
+    delegate: () => p.manyToOne(User).nullable(),
     /** Whom the user reports to: the approver of flows that ask the requester's manager. */
     manager: () => p.manyToOne(User).nullable(),
     /** Channels the user wants notifications on, e.g. `{ "email": false }` (absent = on). */
