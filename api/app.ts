@@ -17,11 +17,11 @@ import { ChangeFeed } from './kernel/change-feed.js';
 import { eventRoutes } from './kernel/routes/events.js';
 import { serveUi } from './platform/ui-static.js';
 import { slaRoutes } from './platform/routes/sla.js';
-import { flowRoutes } from './platform/routes/flows.js';
 import type { AppContext, AppState } from './kernel/context.js';
 import { AppError, titleFor } from './kernel/errors.js';
 import { readiness } from './platform/health.js';
 import { incidentModule } from './incident/module.js';
+import { requestModule } from './request/module.js';
 import { type ApiModule, RecordReferences } from './kernel/modules.js';
 import { buildOpenApi } from './kernel/openapi.js';
 import { uniqueViolation } from './kernel/unique-constraints.js';
@@ -130,6 +130,14 @@ export function createApp(deps: AppDeps) {
       temporalTimeouts: deps.temporalTimeouts,
       linkSecret: deps.jwtSecret,
     }),
+    requestModule({
+      orm: deps.orm,
+      temporal: deps.temporal,
+      audit,
+      taskQueue: deps.taskQueue,
+      temporalTimeouts: deps.temporalTimeouts,
+      linkSecret: deps.jwtSecret,
+    }),
   ];
   const routes: AnyRoute[] = [
     ...authRoutes(auth, account),
@@ -138,7 +146,6 @@ export function createApp(deps: AppDeps) {
     ...adminRoutes(auth, account, new RecordReferences(modules)),
     ...auditRoutes(audit),
     ...slaRoutes(),
-    ...flowRoutes(),
     ...eventRoutes(
       new ChangeFeed(
         deps.orm,

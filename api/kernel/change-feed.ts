@@ -17,6 +17,11 @@ export interface FeedSource {
   /** Who is told of every change, and who only of changes to tickets they raised. */
   read: Permission;
   readOwn: Permission;
+  /**
+   * An SQL expression over the table's row giving the ids (text[]) of others who take part and
+   * hear of its changes though they read only their own (a request's approvers).
+   */
+  participants?: string;
 }
 
 export interface TicketChange {
@@ -27,6 +32,8 @@ export interface TicketChange {
   status: string;
   updatedAt: Date;
   requesterId: string;
+  /** Others told of the change (see FeedSource.participants). */
+  participants: string[];
 }
 
 type Listener = (change: TicketChange) => void;
@@ -91,13 +98,21 @@ export class ChangeFeed {
     for (const src of this.sources) {
       const from = new Date(feed.since.get(src.event)!.getTime() - LOOK_BACK_MS);
       oldest = Math.min(oldest, from.getTime());
-      const rows = await this.orm.em
-        .fork()
-        .execute<{ number: number; revision: number; status: string; updated_at: Date; requester_id: string }[]>(
-          `select number, revision, status, updated_at, requester_id from ${src.table}
+      const rows = await this.orm.em.fork().execute<
+        {
+          number: number;
+          revision: number;
+          status: string;
+          updated_at: Date;
+          requester_id: string;
+          participants: string[] | null;
+        }[]
+      >(
+        `select number, revision, status, updated_at, requester_id,
+             ${src.participants ?? 'null'} as participants from ${src.table}
            where organization_id = ? and updated_at > ? order by updated_at limit 500`,
-          [orgId, from],
-        );
+        [orgId, from],
+      );
       for (const r of rows) {
         const change: TicketChange = {
           event: src.event,
@@ -106,6 +121,7 @@ export class ChangeFeed {
           status: r.status,
           updatedAt: new Date(r.updated_at),
           requesterId: r.requester_id,
+          participants: r.participants ?? [],
         };
         if (change.updatedAt > feed.since.get(src.event)!) feed.since.set(src.event, change.updatedAt);
         const last = feed.reported.get(change.key);

@@ -19,6 +19,9 @@ export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   sla_policies_organization_id_name_unique: taken('name_taken', 'A policy with this name exists', 'name'),
   categories_organization_id_key_unique: taken('name_taken', 'A category with this name exists', 'name'),
   canned_replies_organization_id_title_unique: taken('name_taken', 'A canned reply with this title exists', 'title'),
+  catalog_categories_organization_id_key_unique: taken('key_taken', 'A catalog category with this key exists', 'key'),
+  catalog_items_organization_id_key_unique: taken('key_taken', 'A catalog item with this key exists', 'key'),
+  catalog_field_sets_organization_id_key_unique: taken('key_taken', 'A field set with this key exists', 'key'),
   idempotency_keys_pkey: taken(
     'idempotency_conflict',
     'A request with this Idempotency-Key is in progress; retry',
@@ -59,6 +62,13 @@ export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   inbox_user_id_ticket_workflow_id_revision_kind_unique: { internal: 'projection insert on conflict do nothing' },
   notifications_event_key_recipient_channel_unique: { internal: 'notification ledger, on conflict' },
   assignment_decisions_pkey: { internal: 'decision insert on conflict' },
+  catalog_categories_pkey: { internal: 'generated UUID' },
+  catalog_items_pkey: { internal: 'generated UUID' },
+  catalog_field_sets_pkey: { internal: 'generated UUID' },
+  requests_pkey: { internal: 'projection upsert' },
+  requests_organization_id_number_unique: { internal: 'numbers come from an atomic counter' },
+  request_approvals_pkey: { internal: 'projection upsert by revision' },
+  request_tasks_pkey: { internal: 'projection upsert by revision' },
   mikro_orm_migrations_pkey: { internal: 'the migrator' },
 };
 

@@ -108,17 +108,27 @@ export async function policyFor(
       groups ??= new Set((await em.find(TeamMember, { user: requesterId })).map((m) => m.team.id));
       if (!c.requesterTeams.some((t) => groups!.has(t))) continue;
     }
-    return {
-      policyId: p.id,
-      version: p.version,
-      name: p.name,
-      targets: def.data.targets as SlaPolicySnapshot['targets'],
-      calendar: def.data.calendar,
-      pauseOn: def.data.pauseOn,
-      escalations: def.data.escalations,
-    };
+    return snapshotOf(p, def.data);
   }
   return DEFAULT_POLICY;
+}
+
+/** What a ticket keeps of a policy when it starts under it (null when its definition is unusable). */
+export function policySnapshot(p: SlaPolicy): SlaPolicySnapshot | null {
+  const def = PolicyDefinition.safeParse(p.definition);
+  return def.success ? snapshotOf(p, def.data) : null;
+}
+
+function snapshotOf(p: SlaPolicy, def: PolicyDefinition): SlaPolicySnapshot {
+  return {
+    policyId: p.id,
+    version: p.version,
+    name: p.name,
+    targets: def.targets as SlaPolicySnapshot['targets'],
+    calendar: def.calendar,
+    pauseOn: def.pauseOn,
+    escalations: def.escalations,
+  };
 }
 
 const ClockView = z.object({

@@ -253,7 +253,7 @@ describe('the service desk in a browser', () => {
     await admin.waitForURL(/\/console$/);
 
     await admin.getByTestId('admin-menu').click();
-    await admin.getByRole('menuitem', { name: 'Teams' }).click();
+    await admin.getByTestId('nav-drawer').getByRole('link', { name: 'Teams' }).click();
     await admin.waitForURL(/\/admin\/teams$/);
     // Categories are a managed list (Admin → Categories & replies); the team picks from it.
     await org.addCategories('network', 'wifi');

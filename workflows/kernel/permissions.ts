@@ -13,6 +13,11 @@ export const PERMISSIONS = {
   'incident.comment': 'Comment on incidents one can read',
   'incident.work_note': 'Write and read internal work notes',
   'incident.history': "Read a ticket's workflow history",
+  'request.create': 'Order from the service catalog',
+  'request.read': "Read every service request of the organization (without it: only one's own)",
+  'request.read_own': 'Read requests one ordered',
+  'request.fulfil': "Complete the fulfilment tasks of one's teams",
+  'catalog.manage': 'Edit the service catalog: categories, items, forms and field sets',
   'change.read': 'Read changes',
   'change.write': 'Raise and edit changes',
   'change.approve': 'Vote on changes as a CAB member',
@@ -44,6 +49,9 @@ const AGENT: Permission[] = [
   'incident.assign',
   'incident.comment',
   'incident.work_note',
+  'request.create',
+  'request.read',
+  'request.fulfil',
   'change.read',
   'change.write',
   'cmdb.read',
@@ -56,6 +64,9 @@ export const DEFAULT_GRANTS: Record<Role, readonly Permission[]> = {
   process_owner: [
     'incident.read',
     'incident.history',
+    'request.create',
+    'request.read',
+    'catalog.manage',
     'change.read',
     'cmdb.read',
     'flow.read',
@@ -66,11 +77,20 @@ export const DEFAULT_GRANTS: Record<Role, readonly Permission[]> = {
   ],
   team_lead: [...AGENT, 'incident.history'],
   agent: AGENT,
-  cab_member: ['incident.read', 'change.read', 'change.approve', 'cmdb.read', 'user.read'],
-  requester: ['incident.create', 'incident.read_own', 'incident.comment'],
+  cab_member: [
+    'incident.read',
+    'request.create',
+    'request.read_own',
+    'change.read',
+    'change.approve',
+    'cmdb.read',
+    'user.read',
+  ],
+  requester: ['incident.create', 'incident.read_own', 'incident.comment', 'request.create', 'request.read_own'],
   auditor: [
     'incident.read',
     'incident.history',
+    'request.read',
     'change.read',
     'cmdb.read',
     'flow.read',
@@ -84,6 +104,8 @@ export const DEFAULT_GRANTS: Record<Role, readonly Permission[]> = {
     'incident.update',
     'incident.assign',
     'incident.comment',
+    'request.create',
+    'request.read',
     'user.read',
   ],
 };
@@ -106,6 +128,7 @@ export function satisfies(kind: 'user' | 'api_key', granted: ReadonlySet<string>
 /** Permissions that include others: whoever reads every incident also reads their own. */
 export const IMPLIED: Partial<Record<Permission, readonly Permission[]>> = {
   'incident.read': ['incident.read_own'],
+  'request.read': ['request.read_own'],
 };
 
 /** A grant with what it implies added. */

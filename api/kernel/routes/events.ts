@@ -27,10 +27,11 @@ export function eventRoutes(feed: ChangeFeed): AnyRoute[] {
         const ctx = authed(c);
         const { principal } = ctx.state;
         /** Whether this person is told of a change: every one of a type they read, else their own. */
-        const told = (event: string, requesterId: string) => {
+        const told = (event: string, requesterId: string, participants: string[]) => {
           const src = feed.sources.find((s) => s.event === event);
           if (!src) return false;
           if (principal.permissions.has(src.read)) return true;
+          if (participants.includes(principal.userId)) return true;
           return principal.permissions.has(src.readOwn) && requesterId === principal.userId;
         };
         const stream = new PassThrough();
@@ -45,8 +46,8 @@ export function eventRoutes(feed: ChangeFeed): AnyRoute[] {
         ctx.body = stream;
         stream.write(`retry: 2000\n: connected\n\n`);
 
-        const unsubscribe = feed.subscribe(principal.orgId, ({ requesterId, event, ...change }) => {
-          if (!told(event, requesterId)) return;
+        const unsubscribe = feed.subscribe(principal.orgId, ({ requesterId, participants, event, ...change }) => {
+          if (!told(event, requesterId, participants)) return;
           stream.write(`event: ${event}\ndata: ${JSON.stringify(change)}\n\n`);
         });
         const heartbeat = setInterval(() => stream.write(': keep-alive\n\n'), HEARTBEAT_MS);

@@ -2,6 +2,8 @@
 import { createI18n } from 'vue-i18n';
 import { deskEn } from '../features/incident/locales/en';
 import { deskId } from '../features/incident/locales/id';
+import { requestEn } from '../features/request/locales/en';
+import { requestId } from '../features/request/locales/id';
 import { en } from './locales/en';
 import { id } from './locales/id';
 
@@ -14,7 +16,7 @@ export const i18n = createI18n({
   locale:
     (localStorage.getItem('lintas.locale') as Locale | null) ?? (navigator.language.startsWith('id') ? 'id' : 'en'),
   fallbackLocale: 'en',
-  messages: { en: { ...en, ...deskEn }, id: { ...id, ...deskId } },
+  messages: { en: { ...en, ...deskEn, ...requestEn }, id: { ...id, ...deskId, ...requestId } },
 });
 
 export function setLocale(locale: Locale) {

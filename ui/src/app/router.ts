@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router';
 import { adminRoutes } from '../features/admin/routes';
 import { auditRoutes } from '../features/audit/routes';
 import { incidentRoutes } from '../features/incident/routes';
+import { requestRoutes } from '../features/request/routes';
 import { useSession } from './stores/session';
 
 export const router = createRouter({
@@ -15,6 +16,7 @@ export const router = createRouter({
     { path: '/reset-password', name: 'reset-password', component: () => import('./pages/SetPassword.vue') },
     { path: '/profile', name: 'profile', component: () => import('./pages/ProfilePage.vue'), meta: { auth: true } },
     ...incidentRoutes,
+    ...requestRoutes,
     ...adminRoutes,
     ...auditRoutes,
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./components/NotFound.vue') },

@@ -16,3 +16,14 @@ export { ASSIGNMENT_STRATEGIES, ROLES, type Role } from '../../../workflows/kern
 export { ADMIN_FLOOR, ASSIGNABLE_ROLES, PERMISSIONS, type Permission } from '../../../workflows/kernel/permissions.js';
 export { AUDIENCES, DEFAULT_ESCALATIONS, DEFAULT_TARGETS } from '../../../workflows/kernel/sla.js';
 export { calendarProblems } from '../../../workflows/kernel/business-calendar.js';
+export {
+  FIELD_TYPES,
+  evaluateForm,
+  checkForm,
+  FormSchema,
+  type Answer,
+  type Answers,
+  type Form,
+  type FormField,
+} from '../../../workflows/kernel/form.js';
+export { readyMadeFlows, validateFlow, type Flow } from '../../../workflows/kernel/flow.js';

@@ -11,3 +11,13 @@ export type TimelineEntry = Api.TimelineEntry;
 export type Person = Api.DirectoryUser;
 /** A team of the directory (GET /teams). */
 export type Team = Api.DirectoryTeam;
+export type ServiceRequest = Api.ServiceRequest;
+export type RequestPage = Api.RequestPage;
+export type CatalogItem = Api.CatalogItem;
+export type PortalCatalog = Api.PortalCatalog;
+export type CatalogCategory = Api.CatalogCategory;
+export type FieldSet = Api.FieldSet;
+export type ApprovalRow = Api.ApprovalRow;
+export type TaskRow = Api.TaskRow;
+export type ApprovalLinkInfo = Api.LinkInfo;
+export type VoteAnswer = Api.VoteAnswer;

@@ -2,6 +2,77 @@
 // test/api/contract.test.ts fails when this differs from what the API serves;
 // npm run gen:contract rewrites it.
 
+export type ApprovalRow = {
+  key: string;
+  title: string;
+  stepId: string;
+  stepLabel: string | null;
+  requesterId: string;
+  requesterName: string;
+  onBehalfOf: string | null;
+  onBehalfOfName: string | null;
+  state: "pending" | "approved" | "rejected" | "no_longer_required" | "delegated";
+  askedAt: string;
+  decidedAt: string | null;
+  comment: string | null;
+  deadlineAt: string | null;
+  tally: string;
+  answers: Record<string, unknown>;
+  form: {
+    fields: unknown[];
+  };
+};
+
+export type CatalogCategory = {
+  id: string;
+  key: string;
+  name: {
+    en: string;
+    id?: string;
+  };
+  description: {
+    en: string;
+    id?: string;
+  } | null;
+  icon: string | null;
+  sortOrder: number;
+  active: boolean;
+  /** items in the category */
+  items: number;
+};
+
+export type CatalogItem = {
+  id: string;
+  key: string;
+  categoryId: string;
+  name: {
+    en: string;
+    id?: string;
+  };
+  description: {
+    en: string;
+    id?: string;
+  } | null;
+  icon: string | null;
+  audienceRoles: string[];
+  audienceTeamIds: string[];
+  /** the item's own fields */
+  fields: unknown[];
+  fieldSetIds: string[];
+  /** the whole form: own fields, then the field sets */
+  form: {
+    fields: unknown[];
+  };
+  flowId: string | null;
+  flowName: string | null;
+  /** the published version new requests run */
+  flowVersion: number | null;
+  fulfilmentTeamId: string | null;
+  slaPolicyId: string | null;
+  active: boolean;
+  updatedAt: string;
+};
+
 export type DirectoryTeam = {
   id: string;
   name: string;
@@ -15,6 +86,15 @@ export type DirectoryUser = {
   role: string;
   active: boolean;
   teamIds: string[];
+};
+
+export type FieldSet = {
+  id: string;
+  key: string;
+  name: string;
+  fields: unknown[];
+  /** items that include it */
+  usedBy: number;
 };
 
 export type Incident = {
@@ -112,6 +192,30 @@ export type IncidentPage = {
   nextCursor: string | null;
 };
 
+export type LinkInfo = {
+  key: string;
+  title: string;
+  stepId: string;
+  stepLabel: string | null;
+  approverName: string;
+  requesterName: string;
+  /** the decision the e-mail link offered */
+  decision: "approve" | "reject" | null;
+  answers: Record<string, unknown>;
+  form: {
+    fields: unknown[];
+  };
+  /** false once the step closed or the approver answered */
+  open: boolean;
+  state: "pending" | "approved" | "rejected" | "no_longer_required" | "delegated";
+  tally: string;
+};
+
+export type PortalCatalog = {
+  categories: CatalogCategory[];
+  items: CatalogItem[];
+};
+
 export type ProblemDetails = {
   type: string;
   title: string;
@@ -125,6 +229,147 @@ export type ProblemDetails = {
   }[];
 };
 
+export type RequestPage = {
+  items: ServiceRequest[];
+  total: number;
+  limit: number;
+  offset: number;
+};
+
+export type ServiceRequest = {
+  key: string;
+  number: number;
+  workflowId: string;
+  title: string;
+  itemId: string;
+  itemKey: string;
+  itemName: {
+    en: string;
+    id?: string;
+  };
+  requesterId: string;
+  requesterName: string;
+  status: "submitted" | "pending_approval" | "approved" | "rejected" | "in_progress" | "completed" | "cancelled";
+  flowId: string | null;
+  flowVersion: number | null;
+  answers: Record<string, unknown>;
+  /** the form the answers belong to (labels) */
+  form: {
+    fields: unknown[];
+  };
+  /** names of the people the answers name, by id */
+  namedPeople: Record<string, string>;
+  /** the approval path so far, oldest first */
+  steps: ({
+    id: string;
+    nodeId: string;
+    kind: "approval" | "task" | "wait" | "webhook";
+    label: string | null;
+    status: "resolving" | "open" | "approved" | "rejected" | "done" | "ok" | "failed" | "withdrawn";
+    openedAt: string;
+    closedAt: string | null;
+    reason: string | null;
+    approvers: ({
+      userId: string;
+      name: string;
+      onBehalfOf: string | null;
+      onBehalfOfName: string | null;
+      state: "pending" | "approved" | "rejected" | "no_longer_required" | "delegated";
+      askedAt: string;
+      at: string | null;
+      comment: string | null;
+    })[];
+    rule: unknown | null;
+    /** approval steps: "2 of 3" */
+    tally: {
+      approved: number;
+      rejected: number;
+      needed: number;
+      asked: number;
+      text: string;
+    } | null;
+    deadlineAt: string | null;
+    escalatedTo: string | null;
+    teamId: string | null;
+    teamName: string | null;
+    title: string | null;
+    dueAt: string | null;
+    doneBy: string | null;
+    note: string | null;
+    wakeAt: string | null;
+    /** what the caller may do at this step: vote (asked and not answered), complete (a task of one's team) */
+    youMay: ("vote" | "complete")[];
+  })[];
+  /** what comes next if the open steps go ahead */
+  upcoming: ({
+    kind: "approval" | "task" | "wait" | "webhook" | "fork" | "fulfilment";
+    nodeId: string;
+    label: string | null;
+    approvers?: string[];
+    teamId?: string;
+    teamName?: string | null;
+  })[];
+  outcomeReason: string | null;
+  sla: {
+    policy: {
+      id: string;
+      version: number;
+      name: string;
+    };
+    response: {
+      targetMinutes: number;
+      dueAt: string | null;
+      elapsedBusinessMinutes: number;
+      state: "on_track" | "at_risk" | "breached" | "met" | "paused";
+      metAt: string | null;
+      breachedAt: string | null;
+    };
+    resolution: {
+      targetMinutes: number;
+      dueAt: string | null;
+      elapsedBusinessMinutes: number;
+      state: "on_track" | "at_risk" | "breached" | "met" | "paused";
+      metAt: string | null;
+      breachedAt: string | null;
+    };
+    escalations: ({
+      clock: "response" | "resolution";
+      fraction: number;
+      dueAt?: string;
+      at: string;
+      actions: unknown[];
+    })[];
+  } | null;
+  csat: {
+    rating: number;
+    comment: string | null;
+    at: string;
+  } | null;
+  ratingUntil: string | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  revision: number;
+  /** what the caller may do now (votes and tasks: see the steps) */
+  allowedCommands: ("cancel" | "comment" | "rate")[];
+};
+
+export type TaskRow = {
+  key: string;
+  title: string;
+  stepId: string;
+  taskTitle: string;
+  teamId: string;
+  teamName: string;
+  state: "open" | "done" | "withdrawn";
+  openedAt: string;
+  dueAt: string | null;
+  doneAt: string | null;
+  doneBy: string | null;
+  note: string | null;
+  requesterName: string;
+};
+
 export type TimelineEntry = {
   revision: number;
   type: string;
@@ -132,4 +377,50 @@ export type TimelineEntry = {
   actorKind: string;
   at: string;
   data: Record<string, unknown>;
+};
+
+export type VoteAnswer = {
+  request: ServiceRequest;
+  step: {
+    id: string;
+    nodeId: string;
+    kind: "approval" | "task" | "wait" | "webhook";
+    label: string | null;
+    status: "resolving" | "open" | "approved" | "rejected" | "done" | "ok" | "failed" | "withdrawn";
+    openedAt: string;
+    closedAt: string | null;
+    reason: string | null;
+    approvers: ({
+      userId: string;
+      name: string;
+      onBehalfOf: string | null;
+      onBehalfOfName: string | null;
+      state: "pending" | "approved" | "rejected" | "no_longer_required" | "delegated";
+      askedAt: string;
+      at: string | null;
+      comment: string | null;
+    })[];
+    rule: unknown | null;
+    /** approval steps: "2 of 3" */
+    tally: {
+      approved: number;
+      rejected: number;
+      needed: number;
+      asked: number;
+      text: string;
+    } | null;
+    deadlineAt: string | null;
+    escalatedTo: string | null;
+    teamId: string | null;
+    teamName: string | null;
+    title: string | null;
+    dueAt: string | null;
+    doneBy: string | null;
+    note: string | null;
+    wakeAt: string | null;
+    /** what the caller may do at this step: vote (asked and not answered), complete (a task of one's team) */
+    youMay: ("vote" | "complete")[];
+  };
+  /** "2 of 3" */
+  tally: string;
 };

@@ -12,6 +12,8 @@ import { ROLES } from '../../../workflows/kernel/vocabulary.js';
 import { AppError, notFound } from '../../kernel/errors.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
 import { text, uuid } from '../../kernel/schemas.js';
+import type { Catalog } from '../catalog.js';
+import { RequestService } from '../service.js';
 
 const Problem = z.object({ nodeId: z.string(), code: z.string(), message: z.string() });
 const Version = z.object({
@@ -21,6 +23,7 @@ const Version = z.object({
   problems: z.array(Problem).describe("the validator's findings; a version with any cannot be published"),
   createdAt: z.string(),
   publishedAt: z.string().nullable(),
+  inFlight: z.number().int().describe('requests still running on this version'),
 });
 const FlowDto = z.object({
   id: uuid,
@@ -37,6 +40,7 @@ const problemsOf = (definition: Flow) => validateFlow(definition, { roles: ROLES
 
 async function dtoOf(em: Em, flow: ApprovalFlow): Promise<z.infer<typeof FlowDto>> {
   const versions = await em.find(FlowVersion, { flow: flow.id }, { orderBy: { version: 'desc' } });
+  const running = await RequestService.inFlight(em, flow.organization.id, flow.id);
   return {
     id: flow.id,
     name: flow.name,
@@ -49,6 +53,7 @@ async function dtoOf(em: Em, flow: ApprovalFlow): Promise<z.infer<typeof FlowDto
       problems: problemsOf(v.definition),
       createdAt: v.createdAt.toISOString(),
       publishedAt: v.publishedAt?.toISOString() ?? null,
+      inFlight: running.get(v.version) ?? 0,
     })),
   };
 }
@@ -85,7 +90,7 @@ async function saveVersion(em: Em, flow: ApprovalFlow, definition: Flow, userId:
   });
 }
 
-export function flowRoutes(): AnyRoute[] {
+export function flowRoutes(catalog: Catalog): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -188,13 +193,17 @@ export function flowRoutes(): AnyRoute[] {
         if (target.state !== 'draft') {
           throw new AppError(409, 'flow_version_state', `Version ${target.version} is ${target.state}, not a draft`);
         }
-        const problems = problemsOf(target.definition);
+        const problems = [
+          ...problemsOf(target.definition).map((p) => ({ field: `nodes.${p.nodeId}`, message: p.message })),
+          // Every catalog item on the flow must be able to run it with its form.
+          ...(await catalog.itemsAgainst(em, flow.id, target.definition)),
+        ];
         if (problems.length) {
           throw new AppError(
             422,
             'flow_invalid',
             `Version ${target.version} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; fix them in a new version`,
-            problems.map((p) => ({ field: `nodes.${p.nodeId}`, message: p.message })),
+            problems,
           );
         }
         // Publishes are taken one at a time per flow (its row locked); the index allows one published.
