@@ -25,6 +25,7 @@ import { requestModule } from './request/module.js';
 import { type ApiModule, RecordReferences } from './kernel/modules.js';
 import { buildOpenApi } from './kernel/openapi.js';
 import { uniqueViolation } from './kernel/unique-constraints.js';
+import { attachmentRoutes, isUploadPath } from './kernel/routes/attachments.js';
 import type { TemporalTimeouts } from './kernel/temporal-calls.js';
 import { type AnyRoute, mount } from './kernel/route.js';
 import { authRoutes } from './platform/routes/auth.js';
@@ -143,6 +144,7 @@ export function createApp(deps: AppDeps) {
     ...authRoutes(auth, account),
     ...directoryRoutes(),
     ...modules.flatMap((m) => m.routes),
+    ...attachmentRoutes(modules, audit),
     ...adminRoutes(auth, account, new RecordReferences(modules)),
     ...auditRoutes(audit),
     ...slaRoutes(),
@@ -227,20 +229,26 @@ export function createApp(deps: AppDeps) {
   app.use(cors(deps.corsOrigins ?? []));
 
   // 3. Only JSON bodies, and not too large.
+  //    File uploads are the exception: their bytes stream to storage as they arrive (any type).
+  const isUpload = (ctx: AppContext) => ctx.method === 'POST' && isUploadPath(ctx.path);
   app.use(async (ctx, next) => {
-    if (['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) && ctx.request.length && !ctx.is('application/json')) {
+    if (
+      ['POST', 'PUT', 'PATCH', 'DELETE'].includes(ctx.method) &&
+      ctx.request.length &&
+      !ctx.is('application/json') &&
+      !isUpload(ctx)
+    ) {
       throw new AppError(415, 'unsupported_media_type', 'Send request bodies as application/json');
     }
     await next();
   });
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      jsonLimit: deps.bodyLimitBytes,
-      encoding: 'utf-8',
-      parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
-    }),
-  );
+  const parseJson = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: deps.bodyLimitBytes,
+    encoding: 'utf-8',
+    parsedMethods: ['POST', 'PUT', 'PATCH', 'DELETE'],
+  });
+  app.use((ctx, next) => (isUpload(ctx) ? next() : parseJson(ctx, next)));
 
   const root = new Router<AppState, AppContext>();
   root.get('/healthz', (ctx) => {

@@ -10,6 +10,9 @@ import { incidentRoutes } from './routes/incidents.js';
 import { ratingRoutes } from './routes/ratings.js';
 import * as S from './schemas.js';
 import { IncidentService } from './service.js';
+import { notFound } from '../kernel/errors.js';
+import { isTerminal } from '../../workflows/kernel/incident-lifecycle.js';
+import { parseTicketReference, parseTicketWorkflowId } from '../../workflows/kernel/ticket-types.js';
 
 export function incidentModule(deps: {
   orm: Orm;
@@ -42,6 +45,27 @@ export function incidentModule(deps: {
       readOwn: 'incident.read_own',
     },
     contract: { Incident: S.Incident, IncidentPage: S.IncidentPage, TimelineEntry: S.TimelineEntry },
+    attachments: {
+      path: 'incidents',
+      type: 'incident',
+      async ticket(em, principal, key) {
+        const ref = parseTicketReference('incident', key);
+        if (!ref || (ref.orgSlug && ref.orgSlug !== principal.orgSlug)) throw notFound('Incident');
+        const i = await service.load(em, principal, ref.number);
+        return {
+          workflowId: i.workflowId,
+          open: !isTerminal(i.status) && principal.permissions.has('incident.comment'),
+        };
+      },
+      async readable(em, principal, workflowId) {
+        const ref = parseTicketWorkflowId(workflowId);
+        if (!ref || ref.orgSlug !== principal.orgSlug) return false;
+        return service.load(em, principal, ref.number).then(
+          () => true,
+          () => false,
+        );
+      },
+    },
     references: {
       team: async (em, teamId) =>
         (await em.count(Incident, { team: teamId })) ? 'Incidents refer to this team; rename it instead' : null,

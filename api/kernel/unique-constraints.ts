@@ -69,6 +69,8 @@ export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   requests_organization_id_number_unique: { internal: 'numbers come from an atomic counter' },
   request_approvals_pkey: { internal: 'projection upsert by revision' },
   request_tasks_pkey: { internal: 'projection upsert by revision' },
+  attachments_pkey: { internal: 'generated UUID' },
+  attachment_chunks_pkey: { internal: 'numbered by the one upload that writes them' },
   mikro_orm_migrations_pkey: { internal: 'the migrator' },
 };
 

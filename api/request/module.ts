@@ -1,6 +1,9 @@
 /** The service request module: the catalog, requests, approvals and fulfilment tasks. */
 import type { Client } from '@temporalio/client';
-import { CatalogItem, RequestTask } from '../../db/entities/index.js';
+import { CatalogItem, RequestTask, ServiceRequest } from '../../db/entities/index.js';
+import { parseTicketReference } from '../../workflows/kernel/ticket-types.js';
+import { TERMINAL_REQUEST_STATUSES } from '../../workflows/request/messages.js';
+import { notFound } from '../kernel/errors.js';
 import type { Orm } from '../../db/orm.js';
 import type { ApiModule } from '../kernel/modules.js';
 import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
@@ -57,6 +60,20 @@ export function requestModule(deps: {
       VoteAnswer: S.VoteAnswer,
       CatalogCategory: S.Category,
       FieldSet: S.FieldSet,
+    },
+    attachments: {
+      path: 'requests',
+      type: 'request',
+      async ticket(em, principal, key) {
+        const ref = parseTicketReference('request', key);
+        if (!ref || (ref.orgSlug && ref.orgSlug !== principal.orgSlug)) throw notFound('Request');
+        const r = await service.load(em, principal, ref.number);
+        return { workflowId: r.workflowId, open: !TERMINAL_REQUEST_STATUSES.includes(r.status) };
+      },
+      async readable(em, principal, workflowId) {
+        const r = await em.findOne(ServiceRequest, { workflowId });
+        return !!r && (await service.mayRead(em, principal, r));
+      },
     },
     references: {
       team: async (em, teamId) => {

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import {
+  Attachment,
   CatalogItem,
   RequestApproval,
   RequestTask,
@@ -118,7 +119,12 @@ export class RequestService {
   }
 
   /** Checks the answers against the item's form; answers as kept (visible fields only, defaults in). */
-  private async answersFor(em: Em, item: CatalogItem, answers: Answers): Promise<{ values: Answers; form: Form }> {
+  private async answersFor(
+    em: Em,
+    principal: Principal,
+    item: CatalogItem,
+    answers: Answers,
+  ): Promise<{ values: Answers; form: Form }> {
     const form = formOf(item, await fieldSetsById(em, item.fieldSetIds));
     const evaluated = evaluateForm(form, answers);
     const errors: FieldError[] = evaluated.problems.map((p) => ({ field: `answers.${p.field}`, message: p.message }));
@@ -128,6 +134,15 @@ export class RequestService {
       if (f.type !== 'user' || typeof v !== 'string' || errors.some((e) => e.field === `answers.${f.id}`)) continue;
       const u = await em.findOne(User, { id: v });
       if (!u || !u.active) errors.push({ field: `answers.${f.id}`, message: 'No active person with this id' });
+    }
+    // A file answer is a file the orderer uploaded for this form and no other request has.
+    for (const f of form.fields) {
+      const v = evaluated.values[f.id];
+      if (f.type !== 'attachment' || typeof v !== 'string' || errors.some((e) => e.field === `answers.${f.id}`))
+        continue;
+      const a = await em.findOne(Attachment, { id: v });
+      if (!a || a.uploadedBy.id !== principal.userId || (a.ticketWorkflowId && !a.ticketWorkflowId.includes('/REQ-')))
+        errors.push({ field: `answers.${f.id}`, message: 'Upload the file first (POST /attachments)' });
     }
     if (errors.length) throw validationFailed(errors, 'Some answers need attention');
     return { values: evaluated.values, form };
@@ -194,7 +209,7 @@ export class RequestService {
       throw validationFailed([{ field: 'requesterId', message: 'No active user with this id' }]);
     }
     const item = await this.orderable(em, body.item, requester);
-    const { values, form } = await this.answersFor(em, item, body.answers);
+    const { values, form } = await this.answersFor(em, principal, item, body.answers);
     const { flow, flowId, version } = await this.flowFor(em, item, form);
     const teamIds = [...(await teamIdsOf(em, requester.id))];
     const context: RunContext = {
@@ -241,6 +256,16 @@ export class RequestService {
         return requestDto(em, principal, row);
       },
     });
+    // The files the answers name now belong to the request.
+    for (const f of form.fields) {
+      const v = values[f.id];
+      if (f.type !== 'attachment' || typeof v !== 'string') continue;
+      await em.execute(
+        `update attachments set ticket_workflow_id = ?, field_id = coalesce(field_id, ?)
+         where id = ? and organization_id = ? and ticket_workflow_id is null`,
+        [ticket.workflowId, f.id, v, principal.orgId],
+      );
+    }
     return { request: ticket, replayed };
   }
 

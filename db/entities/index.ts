@@ -1,5 +1,6 @@
 import { CannedReply, Category } from './incident/desk.js';
 import { ApprovalFlow, FlowVersion } from './kernel/flow.js';
+import { Attachment, AttachmentChunk } from './kernel/attachment.js';
 import { InboxItem } from './kernel/inbox.js';
 import { IdempotencyKey } from './kernel/idempotency-key.js';
 import { Incident } from './incident/incident.js';
@@ -23,6 +24,8 @@ import { User } from './kernel/user.js';
 
 export {
   ApiKey,
+  Attachment,
+  AttachmentChunk,
   CatalogCategory,
   CatalogItem,
   FieldSet,
@@ -89,6 +92,8 @@ export const ENTITIES = [
   ServiceRequest,
   RequestApproval,
   RequestTask,
+  Attachment,
+  AttachmentChunk,
 ];
 
 /**

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ROLES, type Role } from './vocabulary.js';
 import { DEFAULT_MATRIX, LEVELS, PRIORITIES } from './priority.js';
+import { DEFAULT_ATTACHMENT_MAX_BYTES, DEFAULT_ATTACHMENT_TYPES, NEVER_TYPES } from './attachments.js';
 
 const Row = z.strictObject(
   Object.fromEntries(LEVELS.map((l) => [l, z.enum(PRIORITIES)])) as Record<
@@ -115,6 +116,25 @@ export const OrgSettings = z
       .strict(),
     priorityMatrix: Matrix,
     notifications: NotificationChannels,
+    attachments: z
+      .object({
+        /** The largest file accepted, in bytes (1 KiB to 100 MiB). */
+        maxBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(100 * 1024 * 1024),
+        /** The (sniffed) types accepted; active content is never accepted whatever this says. */
+        allowedTypes: z
+          .array(
+            z
+              .string()
+              .regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'a media type such as image/png')
+              .refine((t) => !NEVER_TYPES.includes(t), 'this type is never accepted'),
+          )
+          .max(50),
+      })
+      .strict(),
     routing: z
       .object({
         /** Where incidents go that name no team and whose category no team routes (null: nowhere). */
@@ -131,6 +151,7 @@ export const DEFAULT_SETTINGS: OrgSettings = {
   session: { idleTimeoutMinutes: 30, absoluteTimeoutHours: 12 },
   priorityMatrix: DEFAULT_MATRIX,
   notifications: { slackWebhookUrl: null, teamsWebhookUrl: null, webhooks: [] },
+  attachments: { maxBytes: DEFAULT_ATTACHMENT_MAX_BYTES, allowedTypes: [...DEFAULT_ATTACHMENT_TYPES] },
   routing: { defaultTeamId: null },
 };
 
@@ -145,6 +166,7 @@ export const OrgSettingsPatch = z
       'replaces all channels; a secret sent back as shown (********) keeps the stored one',
     ),
     routing: OrgSettings.shape.routing.partial().optional(),
+    attachments: OrgSettings.shape.attachments.partial().optional(),
   })
   .strict();
 
@@ -158,6 +180,7 @@ export function settingsOf(stored: Record<string, unknown> | null | undefined): 
     priorityMatrix: s.priorityMatrix ?? DEFAULT_SETTINGS.priorityMatrix,
     notifications: { ...DEFAULT_SETTINGS.notifications, ...s.notifications },
     routing: { ...DEFAULT_SETTINGS.routing, ...s.routing },
+    attachments: { ...DEFAULT_SETTINGS.attachments, ...s.attachments },
   };
   const parsed = OrgSettings.safeParse(merged);
   return parsed.success ? parsed.data : DEFAULT_SETTINGS;

@@ -126,7 +126,7 @@ async function authorizedFetch(
 }
 
 /** Ticket commands and creates: sent with an Idempotency-Key, so sending one again is safe. */
-const COMMAND = /^\/incidents(\/|$)/;
+const COMMAND = /^\/(incidents|requests)(\/|$)/;
 /** How often an accepted-but-unfinished command is asked for its outcome again (same key). */
 const OUTCOME_RETRIES = 3;
 
@@ -248,6 +248,23 @@ export function followEvents(onEvent: EventListener): () => void {
   eventListeners.add(onEvent);
   startStream();
   return () => eventListeners.delete(onEvent);
+}
+
+/** Uploads a file as the raw request body (the server streams it to storage and sniffs its type). */
+export async function upload<T>(path: string, file: File): Promise<T> {
+  const sep = path.includes('?') ? '&' : '?';
+  const res = await authorizedFetch(`${path}${sep}filename=${encodeURIComponent(file.name)}`, {
+    method: 'POST',
+    headers: { 'content-type': file.type || 'application/octet-stream' },
+    body: file,
+  });
+  const data = (await res.json().catch(() => null)) as (T & Partial<Problem>) | null;
+  if (res.ok) return data as T;
+  throw new ApiError(
+    data?.code
+      ? (data as Problem)
+      : { status: res.status, code: 'http_error', detail: `The server answered ${res.status}` },
+  );
 }
 
 /**

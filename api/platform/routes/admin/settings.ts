@@ -61,6 +61,7 @@ export function adminSettingsRoutes(): AnyRoute[] {
           priorityMatrix: body.priorityMatrix ?? before.priorityMatrix,
           notifications,
           routing: { ...before.routing, ...body.routing },
+          attachments: { ...before.attachments, ...body.attachments },
         });
         const fallback = after.routing.defaultTeamId;
         if (fallback && fallback !== before.routing.defaultTeamId && !(await em.findOne(Team, { id: fallback }))) {

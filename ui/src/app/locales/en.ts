@@ -308,6 +308,13 @@ export const en = {
     user_error: 'User error',
     known_error: 'Known error',
   },
+  files: {
+    title: 'Files',
+    none: 'No files yet',
+    add: 'Attach a file',
+    download: 'Download {name}',
+    uploaded: 'Attached: {name}',
+  },
   common: {
     save: 'Save',
     close: 'Close',

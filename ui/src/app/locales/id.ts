@@ -324,6 +324,13 @@ export const id: Messages = {
     user_error: 'Kesalahan pengguna',
     known_error: 'Kesalahan yang diketahui',
   },
+  files: {
+    title: 'Berkas',
+    none: 'Belum ada berkas',
+    add: 'Lampirkan berkas',
+    download: 'Unduh {name}',
+    uploaded: 'Terlampir: {name}',
+  },
   common: {
     save: 'Simpan',
     close: 'Tutup',

@@ -228,5 +228,8 @@ export const deskEn = {
     in_use: 'Still in use',
     flow_invalid: 'This version has problems; fix them in a new version',
     flow_version_state: 'This version is not a draft',
+    attachment_too_large: 'The file is larger than allowed',
+    attachment_type: 'Files of this type are not accepted',
+    attachment_empty: 'The file is empty',
   },
 };

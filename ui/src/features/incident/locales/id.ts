@@ -197,5 +197,8 @@ export const deskId: typeof deskEn = {
     in_use: 'Masih dipakai',
     flow_invalid: 'Versi ini bermasalah; perbaiki di versi baru',
     flow_version_state: 'Versi ini bukan draf',
+    attachment_too_large: 'Berkas melebihi ukuran yang diizinkan',
+    attachment_type: 'Berkas jenis ini tidak diterima',
+    attachment_empty: 'Berkasnya kosong',
   },
 };
