@@ -252,7 +252,7 @@ describe('the service desk in a browser', () => {
     await admin.getByRole('button', { name: 'Verify' }).click();
     await admin.waitForURL(/\/console$/);
 
-    await admin.getByTestId('admin-menu').click();
+    await admin.getByTestId('admin-menu').waitFor();
     await admin.getByTestId('nav-drawer').getByRole('link', { name: 'Teams' }).click();
     await admin.waitForURL(/\/admin\/teams$/);
     // Categories are a managed list (Admin → Categories & replies); the team picks from it.

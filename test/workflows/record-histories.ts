@@ -1,5 +1,5 @@
 /**
- * Records real incident workflow histories into test/workflows/histories/ for the replay test.
+ * Records real incident and service request workflow histories into test/workflows/histories/ for the replay test.
  * Not part of `npm test` (its name does not end in .test): run it before changing the workflow, so
  * the histories come from the code that running tickets were started with:
  *
@@ -217,6 +217,96 @@ describe('recording workflow histories', () => {
     );
     await save('sla-breach-raise', inc.workflowId, true);
   }, 150_000);
+});
+
+describe('recording service request histories', () => {
+  let item = '';
+  beforeAll(async () => {
+    const a = org.admin.api;
+    const flow = ok(
+      await a('POST', '/api/v1/flows', {
+        name: 'Both agents',
+        definition: {
+          nodes: [
+            { id: 'start', type: 'start' },
+            {
+              id: 'agents',
+              type: 'approval',
+              approvers: [{ kind: 'users', userIds: [org.agent.id, org.agent2.id] }],
+              rule: { kind: 'all' },
+            },
+            { id: 'approved', type: 'end', outcome: 'approved' },
+            { id: 'rejected', type: 'end', outcome: 'rejected' },
+          ],
+          edges: [
+            { from: 'start', to: 'agents' },
+            { from: 'agents', to: 'approved', when: 'approved' },
+            { from: 'agents', to: 'rejected', when: 'rejected' },
+          ],
+        },
+      }),
+      201,
+    );
+    ok(await a('POST', `/api/v1/flows/${flow.id}/versions/1/publish`));
+    const cat = ok(await a('POST', '/api/v1/catalog/categories', { key: 'things', name: { en: 'Things' } }), 201);
+    item = 'monitor';
+    ok(
+      await a('POST', '/api/v1/catalog/items', {
+        key: item,
+        categoryId: cat.id,
+        name: { en: 'Monitor' },
+        fields: [{ id: 'size', type: 'number', label: { en: 'Size' }, required: true }],
+        flowId: flow.id,
+        fulfilmentTeamId: org.teamId,
+      }),
+      201,
+    );
+  });
+  const order = async () =>
+    ok(await org.requester.api('POST', '/api/v1/requests', { item, answers: { size: 27 } }), 201);
+  const asked = async (key: string) => {
+    for (let i = 0; i < 200; i++) {
+      const r = ok(await org.agent.api('GET', `/api/v1/requests/${key}`));
+      if (r.steps[0]?.status === 'open') return;
+      await sleep(50);
+    }
+    throw new Error('never asked');
+  };
+
+  it('approved by both, fulfilled, commented and rated', async () => {
+    const r = await order();
+    await asked(r.key);
+    ok(await org.agent.api('POST', `/api/v1/requests/${r.key}/approvals/agents`, { decision: 'approve' }));
+    ok(
+      await org.agent2.api('POST', `/api/v1/requests/${r.key}/approvals/agents`, {
+        decision: 'approve',
+        comment: 'ok',
+      }),
+    );
+    ok(await org.requester.api('POST', `/api/v1/requests/${r.key}/comments`, { body: 'Thanks' }), 201);
+    ok(await org.agent.api('POST', `/api/v1/requests/${r.key}/tasks/approved/complete`, { note: 'Delivered' }));
+    ok(await org.requester.api('POST', `/api/v1/requests/${r.key}/rating`, { rating: 5 }));
+    await save('request-fulfilled', r.workflowId, true);
+  });
+
+  it('rejected by one approver', async () => {
+    const r = await order();
+    await asked(r.key);
+    ok(
+      await org.agent.api('POST', `/api/v1/requests/${r.key}/approvals/agents`, {
+        decision: 'reject',
+        comment: 'No budget',
+      }),
+    );
+    await save('request-rejected', r.workflowId, true);
+  });
+
+  it('cancelled by the requester while waiting', async () => {
+    const r = await order();
+    await asked(r.key);
+    ok(await org.requester.api('POST', `/api/v1/requests/${r.key}/cancel`, { reason: 'Found one' }));
+    await save('request-cancelled', r.workflowId, true);
+  });
 });
 
 describe('recording a continue-as-new', () => {

@@ -12,8 +12,9 @@ export const requestEn = {
     fulfilment: 'Fulfilment',
     audit: 'Audit',
     admin: 'Administration',
-    catalogAdmin: 'Service catalog',
+    catalogAdmin: 'Catalog & forms',
     flows: 'Approval flows',
+    waiting: '{n} waiting for your decision',
   },
   catalog: {
     title: 'Service catalog',
@@ -204,7 +205,7 @@ export const requestEn = {
     everyone: 'Empty: everyone',
     fields: 'Form fields (JSON)',
     fieldsHelp:
-      'A list of fields: id, type, label {en, id}, required, default, min, max, pattern, options, visibleWhen, requiredWhen.',
+      'A list of fields: id, type, label (en, id), required, default, min, max, pattern, options, visibleWhen, requiredWhen.',
     fieldSetsOf: 'Field sets included',
     active: 'Active',
     inactive: 'Inactive',

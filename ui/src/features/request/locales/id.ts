@@ -16,8 +16,9 @@ export const requestId: Shape<typeof requestEn> = {
     fulfilment: 'Pemenuhan',
     audit: 'Audit',
     admin: 'Administrasi',
-    catalogAdmin: 'Katalog layanan',
+    catalogAdmin: 'Katalog & formulir',
     flows: 'Alur persetujuan',
+    waiting: '{n} menunggu keputusan Anda',
   },
   catalog: {
     title: 'Katalog layanan',
@@ -208,7 +209,7 @@ export const requestId: Shape<typeof requestEn> = {
     everyone: 'Kosong: semua orang',
     fields: 'Isian formulir (JSON)',
     fieldsHelp:
-      'Daftar isian: id, type, label {en, id}, required, default, min, max, pattern, options, visibleWhen, requiredWhen.',
+      'Daftar isian: id, type, label (en, id), required, default, min, max, pattern, options, visibleWhen, requiredWhen.',
     fieldSetsOf: 'Kumpulan isian yang disertakan',
     active: 'Aktif',
     inactive: 'Nonaktif',
