@@ -132,6 +132,48 @@ export class TicketCommandRoutes<T extends TicketLike> {
     ctx.body = ticket;
   }
 
+  /**
+   * Declares a ticket type's create endpoint: repeat-safe by Idempotency-Key (201 the first time,
+   * 200 with `Idempotent-Replayed` for a repeat), Location, the audit entry, the ticket as ETag.
+   */
+  creation<B extends z.ZodType>(spec: {
+    path: string;
+    summary: string;
+    permission: Requirement;
+    audit: string;
+    body: B;
+    responses: Record<number, ResponseSpec>;
+    create(ctx: AuthedContext, body: z.output<B>, key: string | undefined): Promise<{ ticket: T; replayed: boolean }>;
+    /** Detail the audit entry adds. */
+    auditExtra(body: z.output<B>): Record<string, unknown>;
+    location(ticket: T): string;
+  }): AnyRoute {
+    return defineRoute({
+      method: 'post',
+      path: spec.path,
+      summary: spec.summary,
+      tag: this.t.tag,
+      permission: spec.permission,
+      audit: spec.audit,
+      body: spec.body,
+      headers: { 'Idempotency-Key': { description: 'Repeat-safe creation: the same key returns the first one' } },
+      responses: {
+        201: { description: 'Created', schema: this.t.schema },
+        200: { description: 'Replay of an earlier request with the same Idempotency-Key', schema: this.t.schema },
+        ...spec.responses,
+      },
+      handler: async (c, { body }) => {
+        const ctx = authed(c);
+        const { ticket, replayed } = await spec.create(ctx, body, idempotencyKey(ctx));
+        this.noteChange(ctx, null, ticket, { ...spec.auditExtra(body), replayed });
+        ctx.status = replayed ? 200 : 201;
+        if (replayed) ctx.set('Idempotent-Replayed', 'true');
+        ctx.set('Location', spec.location(ticket));
+        this.send(ctx, ticket);
+      },
+    });
+  }
+
   /** Declares a command endpoint: headers, validation, the command, the audit entry, the answer. */
   route<P extends z.ZodType, B extends z.ZodType = z.ZodUndefined>(spec: CommandRouteSpec<T, P, B>): AnyRoute {
     return defineRoute({

@@ -67,6 +67,18 @@ export async function teamIdsOf(em: Em, userId: string): Promise<Set<string>> {
   return new Set((await em.find(TeamMember, { user: userId })).map((m) => m.team.id));
 }
 
+/** A category as the API shows it, with how many items it holds. */
+export const categoryDto = (c: CatalogCategory, items = 0): CategoryDto => ({
+  id: c.id,
+  key: c.key,
+  name: c.name,
+  description: c.description ?? null,
+  icon: c.icon ?? null,
+  sortOrder: c.sortOrder,
+  active: c.active,
+  items,
+});
+
 export class Catalog {
   async categories(em: Em, onlyActive: boolean): Promise<CategoryDto[]> {
     const where = onlyActive ? { active: true } : {};
@@ -74,16 +86,7 @@ export class Catalog {
     const items = await em.find(CatalogItem, onlyActive ? { active: true } : {});
     const byCat = new Map<string, number>();
     for (const i of items) byCat.set(i.category.id, (byCat.get(i.category.id) ?? 0) + 1);
-    return cats.map((c) => ({
-      id: c.id,
-      key: c.key,
-      name: c.name,
-      description: c.description ?? null,
-      icon: c.icon ?? null,
-      sortOrder: c.sortOrder,
-      active: c.active,
-      items: byCat.get(c.id) ?? 0,
-    }));
+    return cats.map((c) => categoryDto(c, byCat.get(c.id) ?? 0));
   }
 
   async category(em: Em, id: string): Promise<CatalogCategory> {

@@ -14,6 +14,7 @@ import { TENANT_FILTER } from '../../db/orm.js';
 import { hashPassword } from '../../api/platform/auth.js';
 import { startStack, http, PASSWORD, type Stack, type TestOrg, type Http } from '../support/stack.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
+import { laptopForm, twoLevelFlow } from '../support/request-fixtures.js';
 
 let stack: Stack;
 let smtp: SmtpSink;
@@ -76,51 +77,6 @@ afterAll(async () => {
   await smtp?.close();
 });
 
-/** Manager, then 2 of 3 of the hardware team; a laptop above 2000 (a form answer) needs no more. */
-const twoLevels = () => ({
-  nodes: [
-    { id: 'start', type: 'start' },
-    { id: 'manager', type: 'approval', approvers: [{ kind: 'manager' }], rule: { kind: 'any' }, label: 'Manager' },
-    {
-      id: 'team',
-      type: 'approval',
-      approvers: [{ kind: 'team', teamId: hardware.id }],
-      rule: { kind: 'n_of_m', n: 2 },
-      label: 'Hardware team',
-    },
-    { id: 'approved', type: 'end', outcome: 'approved' },
-    { id: 'rejected', type: 'end', outcome: 'rejected' },
-  ],
-  edges: [
-    { from: 'start', to: 'manager' },
-    { from: 'manager', to: 'team', when: 'approved' },
-    { from: 'manager', to: 'rejected', when: 'rejected' },
-    { from: 'team', to: 'approved', when: 'approved' },
-    { from: 'team', to: 'rejected', when: 'rejected' },
-  ],
-});
-
-const laptopForm = [
-  {
-    id: 'model',
-    type: 'choice',
-    label: { en: 'Model', id: 'Model' },
-    required: true,
-    options: [
-      { value: 'standard', label: { en: 'Standard' } },
-      { value: 'power', label: { en: 'Power user' } },
-    ],
-    default: 'standard',
-  },
-  {
-    id: 'reason',
-    type: 'long_text',
-    label: { en: 'Why a power laptop?' },
-    visibleWhen: { field: 'model', op: 'eq', value: 'power' },
-    requiredWhen: { field: 'model', op: 'eq', value: 'power' },
-  },
-];
-
 let categoryId: string;
 let flowId: string;
 
@@ -145,7 +101,7 @@ describe('the catalog', () => {
 
     const flow = await org.admin.api('POST', '/api/v1/flows', {
       name: `Laptop ${randomUUID()}`,
-      definition: twoLevels(),
+      definition: twoLevelFlow(hardware.id),
     });
     flowId = flow.body.id;
     expect((await org.admin.api('POST', `/api/v1/flows/${flowId}/versions/1/publish`)).status).toBe(200);
@@ -166,7 +122,7 @@ describe('the catalog', () => {
       name: { en: 'New laptop', id: 'Laptop baru' },
       description: { en: 'A laptop for work' },
       icon: 'mdi-laptop',
-      fields: laptopForm,
+      fields: laptopForm({ defaultModel: 'standard' }),
       fieldSetIds: [set.body.id],
       flowId,
       fulfilmentTeamId: hardware.id,

@@ -17,6 +17,7 @@ import { TENANT_FILTER } from '../../db/orm.js';
 import { hashPassword } from '../../api/platform/auth.js';
 import { type AxeFinding, ConsoleWatch, axe, browserTurn, launchChromium } from '../support/browser.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
+import { laptopForm, twoLevelFlow } from '../support/request-fixtures.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
@@ -105,50 +106,6 @@ afterAll(async () => {
   await releaseTurn?.();
 });
 
-const twoLevels = () => ({
-  nodes: [
-    { id: 'start', type: 'start' },
-    { id: 'manager', type: 'approval', label: 'Manager', approvers: [{ kind: 'manager' }], rule: { kind: 'any' } },
-    {
-      id: 'team',
-      type: 'approval',
-      label: 'Hardware team',
-      approvers: [{ kind: 'team', teamId: hardwareId }],
-      rule: { kind: 'n_of_m', n: 2 },
-    },
-    { id: 'approved', type: 'end', outcome: 'approved' },
-    { id: 'rejected', type: 'end', outcome: 'rejected' },
-  ],
-  edges: [
-    { from: 'start', to: 'manager' },
-    { from: 'manager', to: 'team', when: 'approved' },
-    { from: 'manager', to: 'rejected', when: 'rejected' },
-    { from: 'team', to: 'approved', when: 'approved' },
-    { from: 'team', to: 'rejected', when: 'rejected' },
-  ],
-});
-
-const laptopFields = [
-  {
-    id: 'model',
-    type: 'choice',
-    label: { en: 'Model', id: 'Model' },
-    required: true,
-    options: [
-      { value: 'standard', label: { en: 'Standard' } },
-      { value: 'power', label: { en: 'Power user' } },
-    ],
-  },
-  {
-    id: 'reason',
-    type: 'long_text',
-    label: { en: 'Why a power laptop?', id: 'Mengapa laptop bertenaga?' },
-    visibleWhen: { field: 'model', op: 'eq', value: 'power' },
-    requiredWhen: { field: 'model', op: 'eq', value: 'power' },
-  },
-  { id: 'quote', type: 'attachment', label: { en: 'Supplier quote', id: 'Penawaran pemasok' } },
-];
-
 describe('service requests in a browser', () => {
   it('has an admin publish a two-level flow and build an item with a conditional form', async () => {
     const admin = await newPage('admin');
@@ -162,7 +119,7 @@ describe('service requests in a browser', () => {
     await admin
       .getByTestId('flow-json')
       .locator('textarea')
-      .fill(JSON.stringify(twoLevels(), null, 2));
+      .fill(JSON.stringify(twoLevelFlow(hardwareId), null, 2));
     await admin.getByTestId('save-version').click();
     await admin.getByTestId('publish-2').click();
     await showsText(admin.getByTestId('versions').locator('[data-version="2"]'), 'Published');
@@ -183,7 +140,7 @@ describe('service requests in a browser', () => {
     await admin
       .getByTestId('item-fields')
       .locator('textarea')
-      .fill(JSON.stringify(laptopFields, null, 2));
+      .fill(JSON.stringify(laptopForm({ quote: true }), null, 2));
     // The live preview runs the conditions: the reason shows only for a power laptop.
     const preview = admin.getByTestId('preview');
     await preview.getByLabel('Model *').waitFor();

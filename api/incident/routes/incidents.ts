@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../../kernel/errors.js';
 import { type IncidentDto, type IncidentService, toDto } from '../service.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../../kernel/route.js';
-import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta, idempotencyKey } from '../../kernel/command-route.js';
+import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta } from '../../kernel/command-route.js';
 import * as S from '../schemas.js';
 import { exportIncidentsCsv } from '../export.js';
 
@@ -54,34 +54,19 @@ function sendIncident(ctx: AuthedContext, incident: IncidentDto): void {
 
 export function incidentRoutes(service: IncidentService): AnyRoute[] {
   return [
-    defineRoute({
-      method: 'post',
+    commands.creation({
       path: '/incidents',
       summary: 'Raise an incident (starts its workflow)',
-      tag: 'incidents',
       permission: 'incident.create',
       audit: 'incident.create',
       body: S.CreateIncidentBody,
-      headers: { 'Idempotency-Key': { description: 'Repeat-safe creation: the same key returns the first incident' } },
-      responses: {
-        201: { description: 'Created', schema: S.Incident },
-        200: { description: 'Replay of an earlier request with the same Idempotency-Key', schema: S.Incident },
-        422: { description: 'Invalid fields, or an Idempotency-Key reused with another body' },
+      responses: { 422: { description: 'Invalid fields, or an Idempotency-Key reused with another body' } },
+      create: async (ctx, body, key) => {
+        const { incident, replayed } = await service.create(ctx.state.em, ctx.state.principal, body, key);
+        return { ticket: incident, replayed };
       },
-      handler: async (c, { body }) => {
-        const ctx = authed(c);
-        const { incident, replayed } = await service.create(
-          ctx.state.em,
-          ctx.state.principal,
-          body,
-          idempotencyKey(ctx),
-        );
-        commands.noteChange(ctx, null, incident, { title: incident.title, replayed });
-        ctx.status = replayed ? 200 : 201;
-        if (replayed) ctx.set('Idempotent-Replayed', 'true');
-        ctx.set('Location', `/api/v1/incidents/${incident.key}`);
-        sendIncident(ctx, incident);
-      },
+      auditExtra: (body) => ({ title: body.title }),
+      location: (i) => `/api/v1/incidents/${i.key}`,
     }),
     defineRoute({
       method: 'get',

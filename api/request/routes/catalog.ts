@@ -3,10 +3,10 @@
  * (`catalog.manage`); people who may order browse what is offered to them in the portal.
  */
 import { z } from 'zod';
-import { CatalogCategory, FieldSet, User } from '../../../db/entities/index.js';
+import { type FieldSet, User } from '../../../db/entities/index.js';
 import { notFound } from '../../kernel/errors.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
-import { type Catalog, offeredTo, teamIdsOf } from '../catalog.js';
+import { type Catalog, categoryDto, offeredTo, teamIdsOf } from '../catalog.js';
 import * as S from '../schemas.js';
 
 const byId = { 404: { description: 'Not found in your organization' } } as const;
@@ -14,16 +14,6 @@ const invalid = { 422: { description: 'Invalid fields; a form or flow problem na
 const taken = { 409: { description: 'The key is taken (key_taken), or the record is in use (in_use)' } } as const;
 
 const fieldSetDto = (s: FieldSet) => ({ id: s.id, key: s.key, name: s.name, fields: s.fields, usedBy: 0 });
-const categoryDto = (c: CatalogCategory, items = 0) => ({
-  id: c.id,
-  key: c.key,
-  name: c.name,
-  description: c.description ?? null,
-  icon: c.icon ?? null,
-  sortOrder: c.sortOrder,
-  active: c.active,
-  items,
-});
 
 export function catalogRoutes(catalog: Catalog): AnyRoute[] {
   const tag = 'catalog';

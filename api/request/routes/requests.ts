@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { notFound } from '../../kernel/errors.js';
-import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta, idempotencyKey } from '../../kernel/command-route.js';
+import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta } from '../../kernel/command-route.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../../kernel/route.js';
 import type { RequestDto } from '../dto.js';
 import type { RequestService } from '../service.js';
@@ -36,35 +36,22 @@ const READ = ['request.read', 'request.read_own'] as const;
 
 export function requestRoutes(service: RequestService): AnyRoute[] {
   return [
-    defineRoute({
-      method: 'post',
+    commands.creation({
       path: '/requests',
       summary: 'Order a catalog item (starts the request workflow on the published flow version)',
-      tag: 'requests',
       permission: 'request.create',
       audit: 'request.create',
       body: S.CreateRequestBody,
-      headers: { 'Idempotency-Key': { description: 'Repeat-safe ordering: the same key returns the first request' } },
       responses: {
-        201: { description: 'Submitted', schema: S.ServiceRequest },
-        200: { description: 'Replay of an earlier order with the same Idempotency-Key', schema: S.ServiceRequest },
         409: { description: "The item's flow cannot run (item_unavailable)" },
         422: { description: 'Answers that need attention, each at answers.<fieldId>; an unknown item' },
       },
-      handler: async (c, { body }) => {
-        const ctx = authed(c);
-        const { request, replayed } = await service.submit(
-          ctx.state.em,
-          ctx.state.principal,
-          body,
-          idempotencyKey(ctx),
-        );
-        commands.noteChange(ctx, null, request, { item: body.item, replayed });
-        ctx.status = replayed ? 200 : 201;
-        if (replayed) ctx.set('Idempotent-Replayed', 'true');
-        ctx.set('Location', `/api/v1/requests/${request.key}`);
-        commands.send(ctx, request);
+      create: async (ctx, body, key) => {
+        const { request, replayed } = await service.submit(ctx.state.em, ctx.state.principal, body, key);
+        return { ticket: request, replayed };
       },
+      auditExtra: (body) => ({ item: body.item }),
+      location: (r) => `/api/v1/requests/${r.key}`,
     }),
     defineRoute({
       method: 'get',

@@ -1,7 +1,7 @@
 /** Small pieces the pages share: running an action with its error, the ticking clock. */
 import { type Ref, onBeforeUnmount, onMounted, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
-import { ApiError } from './api';
+import { ApiError, followEvents } from './api';
 import { ASSIGNABLE_ROLES } from './rules';
 import type { Person } from './types';
 
@@ -82,4 +82,19 @@ export function useNow(): Ref<number> {
     if (--users === 0 && timer) clearInterval(timer);
   });
   return now;
+}
+
+/**
+ * Loads a page's data when it opens and again whenever the live stream reports a change of the
+ * given ticket type (the server tells each person only of the changes they may see).
+ */
+export function useLiveLoad(load: () => Promise<unknown>, ticketType: string): void {
+  let stop: (() => void) | null = null;
+  onMounted(async () => {
+    await load();
+    stop = followEvents((type) => {
+      if (type === ticketType) void load();
+    });
+  });
+  onBeforeUnmount(() => stop?.());
 }
