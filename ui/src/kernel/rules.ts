@@ -27,3 +27,4 @@ export {
   type FormField,
 } from '../../../workflows/kernel/form.js';
 export { readyMadeFlows, validateFlow, type Flow } from '../../../workflows/kernel/flow.js';
+export { DEFAULT_ATTACHMENT_TYPES } from '../../../workflows/kernel/attachments.js';

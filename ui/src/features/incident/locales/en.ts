@@ -119,6 +119,11 @@ export const deskEn = {
     idle: 'Idle session ends after',
     absolute: 'Any session ends after',
     routing: 'Where unrouted incidents go',
+    attachments: 'Attachments',
+    attachmentsHelp:
+      'Files people attach to incidents, requests and forms: the largest size, and the kinds accepted (recognized by their content; programs, HTML and SVG are never accepted).',
+    maxMiB: 'Largest file (MiB)',
+    allowedTypes: 'Accepted kinds',
     routingHelp:
       'Incidents that name no team and whose category no team routes go to this team (and its assignment strategy).',
     defaultTeam: 'Default team',

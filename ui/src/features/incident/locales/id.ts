@@ -89,6 +89,11 @@ export const deskId: typeof deskEn = {
     idle: 'Sesi menganggur berakhir setelah',
     absolute: 'Setiap sesi berakhir setelah',
     routing: 'Tujuan insiden tanpa rute',
+    attachments: 'Lampiran',
+    attachmentsHelp:
+      'Berkas yang dilampirkan ke insiden, permintaan, dan formulir: ukuran terbesar dan jenis yang diterima (dikenali dari isinya; program, HTML, dan SVG tidak pernah diterima).',
+    maxMiB: 'Berkas terbesar (MiB)',
+    allowedTypes: 'Jenis yang diterima',
     routingHelp:
       'Insiden yang tidak menyebut tim dan kategorinya tidak dirutekan tim mana pun masuk ke tim ini (dan strategi penugasannya).',
     defaultTeam: 'Tim bawaan',
