@@ -151,6 +151,14 @@ describe('the catalog', () => {
     expect(agents.body.items.map((i: { key: string }) => i.key)).toEqual(['server-access']);
     expect((await org.requester.api('GET', '/api/v1/portal/catalog/server-access')).status).toBe(404);
     expect((await other.requester.api('GET', '/api/v1/portal/catalog')).body.items).toEqual([]);
+    // A person field finds people by name (or a whole address), and shows names only.
+    const found = await org.requester.api('GET', '/api/v1/portal/people?q=maya');
+    expect(found.body.items).toEqual([{ id: manager.id, displayName: 'Maya Manager' }]);
+    expect(
+      (await org.requester.api('GET', `/api/v1/portal/people?q=${encodeURIComponent(manager.email)}`)).body.items,
+    ).toHaveLength(1);
+    expect((await org.requester.api('GET', '/api/v1/portal/people?q=%40')).body.items).toEqual([]);
+    expect((await other.requester.api('GET', '/api/v1/portal/people?q=maya')).body.items).toEqual([]);
   });
 });
 

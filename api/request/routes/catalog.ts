@@ -258,7 +258,7 @@ export function catalogRoutes(catalog: Catalog): AnyRoute[] {
         200: {
           description: 'People',
           schema: z.object({
-            items: z.array(z.object({ id: z.string(), displayName: z.string(), email: z.string() })),
+            items: z.array(z.object({ id: z.string(), displayName: z.string() })),
           }),
         },
       },
@@ -267,10 +267,11 @@ export function catalogRoutes(catalog: Catalog): AnyRoute[] {
         const like = `%${query.q.replace(/[\\%_]/g, (x) => `\\${x}`)}%`;
         const people = await ctx.state.em.find(
           User,
-          { active: true, $or: [{ displayName: { $ilike: like } }, { email: { $ilike: like } }] },
+          { active: true, $or: [{ displayName: { $ilike: like } }, { email: query.q.toLowerCase() }] },
           { orderBy: { displayName: 'asc' }, limit: 20 },
         );
-        ctx.body = { items: people.map((p) => ({ id: p.id, displayName: p.displayName, email: p.email })) };
+        // Names only: ordering does not open the directory's addresses (a whole address typed finds its person).
+        ctx.body = { items: people.map((p) => ({ id: p.id, displayName: p.displayName })) };
       },
     }),
     defineRoute({
