@@ -179,6 +179,9 @@ describe('service requests in a browser', () => {
         buffer: Buffer.from('%PDF-1.4\n% a supplier quote\n'),
       });
     await requester.getByText('Attached: quote.pdf').waitFor();
+    // Field messages slide out when an answer fixes them: check the page once they have gone.
+    await requester.locator('.v-messages__message.slide-y-transition-leave-active').waitFor({ state: 'detached' });
+    await requester.waitForTimeout(400);
     await accessible(requester, 'order form on a phone');
     await requester.getByTestId('submit-order').click();
     await requester.waitForURL(/\/requests\/REQ-\d+$/);
