@@ -180,8 +180,12 @@ describe('service requests in a browser', () => {
       });
     await requester.getByText('Attached: quote.pdf').waitFor();
     // Field messages slide out when an answer fixes them: check the page once they have gone.
-    await requester.locator('.v-messages__message.slide-y-transition-leave-active').waitFor({ state: 'detached' });
-    await requester.waitForTimeout(400);
+    await requester
+      .locator('.slide-y-transition-leave-active')
+      .first()
+      .waitFor({ state: 'detached', timeout: 5000 })
+      .catch(() => undefined);
+    await requester.waitForTimeout(600);
     await accessible(requester, 'order form on a phone');
     await requester.getByTestId('submit-order').click();
     await requester.waitForURL(/\/requests\/REQ-\d+$/);
