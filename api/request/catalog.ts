@@ -20,7 +20,6 @@ import type { Em } from '../../db/orm.js';
 import { type Flow, validateFlow } from '../../workflows/kernel/flow.js';
 import { type Form, type FormField, checkForm } from '../../workflows/kernel/form.js';
 import { ROLES } from '../../workflows/kernel/vocabulary.js';
-import type { Principal } from '../kernel/context.js';
 import { AppError, type FieldError, notFound, validationFailed } from '../kernel/errors.js';
 import type * as S from './schemas.js';
 
@@ -55,12 +54,12 @@ function flowProblems(definition: Flow, form: Form): FieldError[] {
   }));
 }
 
-/** Whether the principal is someone the item is offered to (roles or teams; none: everyone). */
-export function offeredTo(item: CatalogItem, principal: Principal, teamIds: ReadonlySet<string>): boolean {
+/** Whether someone of this role and these teams is offered the item (roles or teams; none: everyone). */
+export function offeredTo(item: CatalogItem, role: string, teamIds: ReadonlySet<string>): boolean {
   const roles = item.audienceRoles;
   const teams = item.audienceTeamIds;
   if (!roles.length && !teams.length) return true;
-  return roles.includes(principal.role) || teams.some((t) => teamIds.has(t));
+  return roles.includes(role) || teams.some((t) => teamIds.has(t));
 }
 
 export async function teamIdsOf(em: Em, userId: string): Promise<Set<string>> {

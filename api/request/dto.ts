@@ -44,6 +44,9 @@ export class Names {
   }
 }
 
+/** Who reads a request: a signed-in principal, or the approver an e-mailed link speaks for. */
+export type Reader = Pick<Principal, 'userId' | 'role' | 'permissions'>;
+
 /** Who is looking: what they may do at a step depends on it. */
 export interface Viewer {
   userId: string;
@@ -60,7 +63,7 @@ function youMay(s: RequestStep, v: Viewer | null): StepDto['youMay'] {
   return [];
 }
 
-export async function viewerOf(em: Em, principal: Principal): Promise<Viewer> {
+export async function viewerOf(em: Em, principal: Reader): Promise<Viewer> {
   return {
     userId: principal.userId,
     teamIds: await teamIdsOf(em, principal.userId),
@@ -103,7 +106,7 @@ function referencesOf(rows: ServiceRequest[]): { users: string[]; teams: string[
   return { users, teams };
 }
 
-function commandsFor(r: ServiceRequest, principal: Principal): RequestDto['allowedCommands'] {
+function commandsFor(r: ServiceRequest, principal: Reader): RequestDto['allowedCommands'] {
   const out: RequestDto['allowedCommands'] = [];
   const terminal = TERMINAL_REQUEST_STATUSES.includes(r.status as RequestStatus);
   const own = r.requester.id === principal.userId;
@@ -116,7 +119,7 @@ function commandsFor(r: ServiceRequest, principal: Principal): RequestDto['allow
 }
 
 /** Requests as the caller sees them (a page at a time: lookups batched). */
-export async function requestDtos(em: Em, principal: Principal, rows: ServiceRequest[]): Promise<RequestDto[]> {
+export async function requestDtos(em: Em, principal: Reader, rows: ServiceRequest[]): Promise<RequestDto[]> {
   if (!rows.length) return [];
   const refs = referencesOf(rows);
   const items = await em.find(CatalogItem, { id: { $in: [...new Set(rows.map((r) => r.item.id))] } });
@@ -190,6 +193,6 @@ export async function requestDtos(em: Em, principal: Principal, rows: ServiceReq
   });
 }
 
-export async function requestDto(em: Em, principal: Principal, row: ServiceRequest): Promise<RequestDto> {
+export async function requestDto(em: Em, principal: Reader, row: ServiceRequest): Promise<RequestDto> {
   return (await requestDtos(em, principal, [row]))[0]!;
 }

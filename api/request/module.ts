@@ -47,7 +47,7 @@ export function requestModule(deps: {
       readOwn: 'request.read_own',
       // Approvers hear of the requests they are asked on (their inbox changes with them).
       participants: `(select coalesce(array_agg(a.user_id::text), '{}') from request_approvals a
-        where a.request_workflow_id = requests.workflow_id)`,
+        where a.organization_id = requests.organization_id and a.request_workflow_id = requests.workflow_id)`,
     },
     contract: {
       ServiceRequest: S.ServiceRequest,

@@ -1,8 +1,6 @@
 /**
- * Service request commands and reads. An order is checked against the item's form (the kernel's
- * evaluator: hidden fields dropped, conditional requiredness) and starts the request's workflow
- * with a snapshot of the item's published flow version and what the run reads (the requester's
- * teams, the calendars of the policies the flow names, the fulfilment team). Votes, tasks,
+ * Service request commands and reads. An order, checked and gathered by order.ts, starts the
+ * request's workflow with the snapshot of the item's published flow version. Votes, tasks,
  * cancellation, comments and ratings are updates of that workflow, which decides; reads come
  * from the read model (DESIGN rule 1).
  */
@@ -10,21 +8,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import {
-  Attachment,
-  CatalogItem,
-  RequestApproval,
-  RequestTask,
-  ServiceRequest,
-  SlaPolicy,
-  TeamMember,
-  User,
-} from '../../db/entities/index.js';
+import { RequestApproval, ServiceRequest, TeamMember, User } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
-import { type Flow, validateFlow } from '../../workflows/kernel/flow.js';
-import { type Answers, type Form, evaluateForm } from '../../workflows/kernel/form.js';
-import { ROLES } from '../../workflows/kernel/vocabulary.js';
-import { type RequestStep, type RunContext, tallyOf } from '../../workflows/request/engine.js';
+import { type RequestStep, tallyOf } from '../../workflows/request/engine.js';
 import {
   type NewRequest,
   type RequestSnapshot,
@@ -40,15 +26,14 @@ import {
   type RequestStatus,
 } from '../../workflows/request/messages.js';
 import { requestWorkflow } from '../../workflows/request/workflow.js';
-import { DIRECT_FLOW } from '../../workflows/request/path.js';
 import type { Actor } from '../../workflows/runtime/ticket-runtime.js';
 import type { Principal } from '../kernel/context.js';
-import { AppError, type FieldError, notFound, validationFailed } from '../kernel/errors.js';
+import { AppError, notFound, validationFailed } from '../kernel/errors.js';
 import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
 import { type CommandMeta, TicketDesk, actorOf } from '../kernel/tickets.js';
-import { DEFAULT_POLICY, policySnapshot } from '../platform/sla.js';
-import { Catalog, fieldSetsById, formOf, offeredTo, publishedVersion, teamIdsOf } from './catalog.js';
-import { Names, type RequestDto, requestDto, requestDtos, stepDto, stepsOf, viewerOf } from './dto.js';
+import { Catalog } from './catalog.js';
+import { type Reader, type RequestDto, requestDto, requestDtos, stepsOf } from './dto.js';
+import { attachFormFiles, prepareOrder } from './order.js';
 import { REQUEST_HISTORY } from './history-words.js';
 import type * as S from './schemas.js';
 
@@ -104,92 +89,6 @@ export class RequestService {
 
   // ---- ordering ----
 
-  /** The item a principal orders, active and offered to the requester, or 422 at `item`. */
-  private async orderable(em: Em, key: string, requester: User): Promise<CatalogItem> {
-    const item = await this.catalog.itemByKey(em, key);
-    const teams = await teamIdsOf(em, requester.id);
-    const principalLike = { role: requester.role } as Principal;
-    if (!item || !item.active || !offeredTo(item, principalLike, teams)) {
-      throw validationFailed(
-        [{ field: 'item', message: 'No catalog item with this key is offered to the requester' }],
-        'This item cannot be ordered',
-      );
-    }
-    return item;
-  }
-
-  /** Checks the answers against the item's form; answers as kept (visible fields only, defaults in). */
-  private async answersFor(
-    em: Em,
-    principal: Principal,
-    item: CatalogItem,
-    answers: Answers,
-  ): Promise<{ values: Answers; form: Form }> {
-    const form = formOf(item, await fieldSetsById(em, item.fieldSetIds));
-    const evaluated = evaluateForm(form, answers);
-    const errors: FieldError[] = evaluated.problems.map((p) => ({ field: `answers.${p.field}`, message: p.message }));
-    // A person picked in a user field must be someone in the organization.
-    for (const f of form.fields) {
-      const v = evaluated.values[f.id];
-      if (f.type !== 'user' || typeof v !== 'string' || errors.some((e) => e.field === `answers.${f.id}`)) continue;
-      const u = await em.findOne(User, { id: v });
-      if (!u || !u.active) errors.push({ field: `answers.${f.id}`, message: 'No active person with this id' });
-    }
-    // A file answer is a file the orderer uploaded for this form and no other request has.
-    for (const f of form.fields) {
-      const v = evaluated.values[f.id];
-      if (f.type !== 'attachment' || typeof v !== 'string' || errors.some((e) => e.field === `answers.${f.id}`))
-        continue;
-      const a = await em.findOne(Attachment, { id: v });
-      if (!a || a.uploadedBy.id !== principal.userId || (a.ticketWorkflowId && !a.ticketWorkflowId.includes('/REQ-')))
-        errors.push({ field: `answers.${f.id}`, message: 'Upload the file first (POST /attachments)' });
-    }
-    if (errors.length) throw validationFailed(errors, 'Some answers need attention');
-    return { values: evaluated.values, form };
-  }
-
-  /** The flow a new request of the item runs: its published version's snapshot, or straight to fulfilment. */
-  private async flowFor(
-    em: Em,
-    item: CatalogItem,
-    form: Form,
-  ): Promise<{ flow: Flow; flowId: string | null; version: number | null }> {
-    if (!item.flow) return { flow: DIRECT_FLOW, flowId: null, version: null };
-    const published = await publishedVersion(em, item.flow.id);
-    const problems = published ? validateFlow(published.definition, { form, roles: ROLES }) : [];
-    if (!published || problems.length) {
-      throw new AppError(
-        409,
-        'item_unavailable',
-        published
-          ? `This item's approval flow does not fit its form (${problems[0]!.nodeId}: ${problems[0]!.message}); the catalog manager must fix it`
-          : "This item's approval flow has no published version yet",
-      );
-    }
-    return { flow: published.definition, flowId: item.flow.id, version: published.version };
-  }
-
-  /** The calendars the run reads: the item's policy as the default, and each policy the flow names. */
-  private async policiesFor(em: Em, item: CatalogItem, flow: Flow): Promise<RunContext['policies']> {
-    const ids = new Set<string>();
-    for (const n of flow.nodes) {
-      if (n.type === 'approval' && n.deadline?.slaPolicyId) ids.add(n.deadline.slaPolicyId);
-      if (n.type === 'task' && n.slaPolicyId) ids.add(n.slaPolicyId);
-    }
-    if (item.slaPolicy) ids.add(item.slaPolicy.id);
-    const found = ids.size ? await em.find(SlaPolicy, { id: { $in: [...ids] } }) : [];
-    const out: RunContext['policies'] = {
-      default: { calendar: DEFAULT_POLICY.calendar, minutes: DEFAULT_POLICY.targets.P3.resolutionMinutes },
-    };
-    for (const p of found) {
-      const snap = policySnapshot(p);
-      if (!snap) continue;
-      out[p.id] = { calendar: snap.calendar, minutes: snap.targets.P3.resolutionMinutes };
-      if (p.id === item.slaPolicy?.id) out['default'] = out[p.id]!;
-    }
-    return out;
-  }
-
   /**
    * Orders a catalog item. With an Idempotency-Key, a repeat of the same order returns the first
    * request (`replayed: true`); the same key with other answers is refused.
@@ -200,28 +99,7 @@ export class RequestService {
     body: z.infer<typeof S.CreateRequestBody>,
     idempotencyKey: string | undefined,
   ): Promise<{ request: RequestDto; replayed: boolean }> {
-    const requesterId = body.requesterId ?? principal.userId;
-    if (requesterId !== principal.userId && !principal.permissions.has('request.read')) {
-      throw new AppError(403, 'forbidden', 'You may order for yourself only');
-    }
-    const requester = await em.findOne(User, { id: requesterId });
-    if (!requester || !requester.active) {
-      throw validationFailed([{ field: 'requesterId', message: 'No active user with this id' }]);
-    }
-    const item = await this.orderable(em, body.item, requester);
-    const { values, form } = await this.answersFor(em, principal, item, body.answers);
-    const { flow, flowId, version } = await this.flowFor(em, item, form);
-    const teamIds = [...(await teamIdsOf(em, requester.id))];
-    const context: RunContext = {
-      flow,
-      itemId: item.id,
-      requesterTeamIds: teamIds,
-      policies: await this.policiesFor(em, item, flow),
-      fulfilment: item.fulfilmentTeam ? { teamId: item.fulfilmentTeam.id, title: item.name.en } : null,
-    };
-    const slaPolicy = item.slaPolicy
-      ? policySnapshot(await em.findOneOrFail(SlaPolicy, { id: item.slaPolicy.id }))
-      : null;
+    const order = await prepareOrder(em, principal, this.catalog, body);
     const { ticket, replayed } = await this.desk.create(em, principal, body, idempotencyKey, {
       stored: async (number) => {
         const row = await em.findOne(ServiceRequest, { number }, { refresh: true });
@@ -231,15 +109,15 @@ export class RequestService {
         const request: NewRequest = {
           orgId: principal.orgId,
           number,
-          itemId: item.id,
-          title: item.name.en,
-          requesterId: requester.id,
+          itemId: order.item.id,
+          title: order.item.name.en,
+          requesterId: order.requester.id,
           createdBy: actorOf(principal),
-          answers: values,
-          flowId,
-          flowVersion: version,
-          context,
-          slaPolicy,
+          answers: order.values,
+          flowId: order.flowId,
+          flowVersion: order.flowVersion,
+          context: order.context,
+          slaPolicy: order.slaPolicy,
           ratingWindowMs: this.deps.ratingWindowMs,
         };
         return this.desk.start(
@@ -256,16 +134,7 @@ export class RequestService {
         return requestDto(em, principal, row);
       },
     });
-    // The files the answers name now belong to the request.
-    for (const f of form.fields) {
-      const v = values[f.id];
-      if (f.type !== 'attachment' || typeof v !== 'string') continue;
-      await em.execute(
-        `update attachments set ticket_workflow_id = ?, field_id = coalesce(field_id, ?)
-         where id = ? and organization_id = ? and ticket_workflow_id is null`,
-        [ticket.workflowId, f.id, v, principal.orgId],
-      );
-    }
+    await attachFormFiles(em, principal.orgId, order, ticket.workflowId);
     return { request: ticket, replayed };
   }
 
@@ -329,7 +198,7 @@ export class RequestService {
     );
   }
 
-  private async answer(em: Em, principal: Principal, number: number): Promise<RequestDto> {
+  private async answer(em: Em, principal: Reader, number: number): Promise<RequestDto> {
     return requestDto(em, principal, await em.findOneOrFail(ServiceRequest, { number }, { refresh: true }));
   }
 
@@ -348,7 +217,7 @@ export class RequestService {
 
   private async voteOn(
     em: Em,
-    principal: Principal,
+    reader: Reader,
     r: ServiceRequest,
     stepId: string,
     body: z.infer<typeof S.VoteBody>,
@@ -360,24 +229,20 @@ export class RequestService {
     if (body.decision === 'reject' && !body.comment) {
       throw validationFailed([{ field: 'comment', message: 'Say why you reject it (the requester reads this)' }]);
     }
-    const snapshot = await this.send(r.workflowId, actorOf(principal), updateId, voteUpdate, {
+    await this.send(r.workflowId, { userId: reader.userId, kind: 'user' }, updateId, voteUpdate, {
       stepId,
       decision: body.decision,
       comment: body.comment,
       channel,
     });
-    const step = snapshot.run.steps.find((s) => s.id === stepId)!;
-    const mine = step.approvers.find((a) => a.userId === principal.userId);
-    const names = await Names.load(
-      em,
-      step.approvers.flatMap((a) => [a.userId, a.onBehalfOf ?? '']),
-      [step.teamId ?? ''],
-    );
+    // The stored request is the one the vote produced (read-your-writes): its step says the rest.
+    const request = await this.answer(em, reader, r.number);
+    const step = request.steps.find((s) => s.id === stepId)!;
     return {
-      request: await this.answer(em, principal, r.number),
-      step: stepDto(step, names, await viewerOf(em, principal)),
-      tally: tallyOf(step).text,
-      onBehalfOf: mine?.onBehalfOf ?? null,
+      request,
+      step,
+      tally: step.tally?.text ?? '',
+      onBehalfOf: step.approvers.find((a) => a.userId === reader.userId)?.onBehalfOf ?? null,
     };
   }
 
@@ -416,15 +281,8 @@ export class RequestService {
     const r = await em.findOne(ServiceRequest, { workflowId: link.workflowId }, { refresh: true });
     const user = await em.findOne(User, { id: link.userId });
     if (!r || !user || !user.active) throw notFound('Request');
-    const principal = {
-      kind: 'user',
-      userId: user.id,
-      orgId: r.organization.id,
-      role: user.role,
-      permissions: new Set(),
-    } as unknown as Principal;
     // A fresh update id: a second use of the link is judged (and refused) by the workflow, not replayed.
-    return this.voteOn(em, principal, r, link.stepId, body, randomUUID(), 'link');
+    return this.voteOn(em, linkReader(user), r, link.stepId, body, randomUUID(), 'link');
   }
 
   /** What a signed approval link is about (no sign-in). */
@@ -435,7 +293,7 @@ export class RequestService {
     const step = stepsOf(r).find((s) => s.id === link.stepId);
     const me = step?.approvers.find((a) => a.userId === link.userId);
     if (!step || !me) throw notFound('Approval');
-    const dto = await requestDto(em, { userId: user.id, permissions: new Set() } as unknown as Principal, r);
+    const dto = await requestDto(em, linkReader(user), r);
     return {
       key: dto.key,
       title: dto.title,
@@ -448,103 +306,6 @@ export class RequestService {
       open: (step.status === 'open' || step.status === 'resolving') && me.state === 'pending',
       state: me.state,
       tally: tallyOf(step).text,
-    };
-  }
-
-  /** The caller's approvals: pending ones (the inbox) or those they decided. */
-  async approvals(em: Em, principal: Principal, q: z.infer<typeof S.ApprovalsQuery>) {
-    const states = q.state === 'pending' ? ['pending'] : ['approved', 'rejected', 'no_longer_required', 'delegated'];
-    const rows = await em.find(
-      RequestApproval,
-      { user: principal.userId, state: { $in: states as RequestApproval['state'][] } },
-      { orderBy: { askedAt: q.state === 'pending' ? 'asc' : 'desc' }, limit: q.limit },
-    );
-    const requests = rows.length
-      ? await em.find(ServiceRequest, { workflowId: { $in: [...new Set(rows.map((r) => r.requestWorkflowId))] } })
-      : [];
-    const byId = new Map(requests.map((r) => [r.workflowId, r]));
-    const items = await em.find(CatalogItem, { id: { $in: [...new Set(requests.map((r) => r.item.id))] } });
-    const itemById = new Map(items.map((i) => [i.id, i]));
-    const sets = await fieldSetsById(
-      em,
-      items.flatMap((i) => i.fieldSetIds),
-    );
-    const names = await Names.load(
-      em,
-      [...requests.map((r) => r.requester.id), ...rows.map((r) => r.onBehalfOf?.id ?? '')],
-      [],
-    );
-    return {
-      items: rows.flatMap((a) => {
-        const r = byId.get(a.requestWorkflowId);
-        if (!r) return [];
-        const step = stepsOf(r).find((s) => s.id === a.stepId);
-        const item = itemById.get(r.item.id);
-        return [
-          {
-            key: requestKey(r.number),
-            title: r.title,
-            stepId: a.stepId,
-            stepLabel: a.stepLabel ?? null,
-            requesterId: r.requester.id,
-            requesterName: names.user(r.requester.id),
-            onBehalfOf: a.onBehalfOf?.id ?? null,
-            onBehalfOfName: a.onBehalfOf ? names.user(a.onBehalfOf.id) : null,
-            state: a.state,
-            askedAt: a.askedAt.toISOString(),
-            decidedAt: a.decidedAt?.toISOString() ?? null,
-            comment: a.comment ?? null,
-            deadlineAt: a.deadlineAt?.toISOString() ?? null,
-            tally: step ? tallyOf(step).text : '',
-            answers: r.answers,
-            form: item ? formOf(item, sets) : { fields: [] },
-          },
-        ];
-      }),
-    };
-  }
-
-  /** Fulfilment tasks of the caller's teams (or one team). */
-  async tasks(em: Em, principal: Principal, q: z.infer<typeof S.TasksQuery>) {
-    const teams = q.teamId === 'mine' ? [...(await teamIdsOf(em, principal.userId))] : [q.teamId];
-    const rows = teams.length
-      ? await em.find(
-          RequestTask,
-          { team: { $in: teams }, state: q.state },
-          { orderBy: { openedAt: q.state === 'open' ? 'asc' : 'desc' }, limit: q.limit, populate: ['team'] },
-        )
-      : [];
-    const requests = rows.length
-      ? await em.find(ServiceRequest, { workflowId: { $in: [...new Set(rows.map((r) => r.requestWorkflowId))] } })
-      : [];
-    const byId = new Map(requests.map((r) => [r.workflowId, r]));
-    const names = await Names.load(
-      em,
-      requests.map((r) => r.requester.id),
-      [],
-    );
-    return {
-      items: rows.flatMap((t) => {
-        const r = byId.get(t.requestWorkflowId);
-        if (!r) return [];
-        return [
-          {
-            key: requestKey(r.number),
-            title: r.title,
-            stepId: t.stepId,
-            taskTitle: t.title,
-            teamId: t.team.id,
-            teamName: t.team.name,
-            state: t.state,
-            openedAt: t.openedAt.toISOString(),
-            dueAt: t.dueAt?.toISOString() ?? null,
-            doneAt: t.doneAt?.toISOString() ?? null,
-            doneBy: t.doneBy?.id ?? null,
-            note: t.note ?? null,
-            requesterName: names.user(r.requester.id),
-          },
-        ];
-      }),
     };
   }
 
@@ -601,15 +362,7 @@ export class RequestService {
     });
     return this.answer(em, principal, number);
   }
-
-  /** Requests in flight per version of a flow (for the flow's version list). */
-  static async inFlight(em: Em, orgId: string, flowId: string): Promise<Map<number, number>> {
-    const rows = await em.execute<{ v: number; n: string }[]>(
-      `select flow_version as v, count(*) as n from requests
-       where organization_id = ? and flow_id = ? and status not in ('completed', 'rejected', 'cancelled')
-       group by flow_version`,
-      [orgId, flowId],
-    );
-    return new Map(rows.map((r) => [Number(r.v), Number(r.n)]));
-  }
 }
+
+/** The approver an e-mailed link speaks for: they read the request as one asked on it. */
+const linkReader = (user: User): Reader => ({ userId: user.id, role: user.role, permissions: new Set() });

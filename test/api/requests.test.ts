@@ -9,12 +9,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { createSmtpMailer } from '../../deploy/mailer.js';
-import { Team, TeamMember, User } from '../../db/entities/index.js';
-import { TENANT_FILTER } from '../../db/orm.js';
-import { hashPassword } from '../../api/platform/auth.js';
-import { startStack, http, PASSWORD, type Stack, type TestOrg, type Http } from '../support/stack.js';
+import { startStack, http, type Stack, type TestOrg, type Http } from '../support/stack.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
-import { laptopForm, twoLevelFlow } from '../support/request-fixtures.js';
+import { addHardwareTeam, laptopForm, twoLevelFlow } from '../support/request-fixtures.js';
 
 let stack: Stack;
 let smtp: SmtpSink;
@@ -38,38 +35,17 @@ beforeAll(async () => {
   smtp = await startSmtpSink();
   stack = await startStack({ mailer: createSmtpMailer(smtp.url, 'requests@lintas.test') });
   [org, other] = await Promise.all([stack.createOrg(), stack.createOrg()]);
-  // People beyond the stack's: a manager (a team lead) and a hardware team of three.
-  const em = stack.orm.em.fork();
-  em.setFilterParams(TENANT_FILTER, { orgId: org.id });
-  const hash = await hashPassword(PASSWORD, 12);
-  const mk = (name: string, role: User['role']) =>
-    em.create(User, {
-      organization: org.id,
-      email: `${name.split(' ')[0]!.toLowerCase()}@${org.slug}.test`,
-      displayName: name,
-      role,
-      active: true,
-      passwordHash: hash,
-    });
-  const mgr = mk('Maya Manager', 'team_lead');
-  const people = ['Ana', 'Budi', 'Citra'].map((n) => mk(n, 'agent'));
-  const team = em.create(Team, { organization: org.id, name: 'Hardware' });
-  await em.flush();
-  for (const p of people) em.create(TeamMember, { organization: org.id, team, user: p });
-  await em.flush();
+  const added = await addHardwareTeam(stack, org);
   const signIn = async (email: string) => {
     const r = await stack.login(email);
     if (r.status !== 200 || !r.body.accessToken) throw new Error(`sign-in of ${email}: ${JSON.stringify(r.body)}`);
     return http(stack.baseUrl, r.body.accessToken as string);
   };
-  manager = { id: mgr.id, email: mgr.email, api: await signIn(mgr.email) };
+  manager = { ...added.manager, api: await signIn(added.manager.email) };
   hardware = {
-    id: team.id,
-    members: await Promise.all(people.map(async (p) => ({ id: p.id, email: p.email, api: await signIn(p.email) }))),
+    id: added.teamId,
+    members: await Promise.all(added.members.map(async (p) => ({ ...p, api: await signIn(p.email) }))),
   };
-  expect(
-    (await org.admin.api('PATCH', `/api/v1/admin/users/${org.requester.id}`, { managerId: manager.id })).status,
-  ).toBe(200);
 }, 120_000);
 
 afterAll(async () => {

@@ -12,12 +12,9 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { createSmtpMailer } from '../../deploy/mailer.js';
-import { Team, TeamMember, User } from '../../db/entities/index.js';
-import { TENANT_FILTER } from '../../db/orm.js';
-import { hashPassword } from '../../api/platform/auth.js';
 import { type AxeFinding, ConsoleWatch, axe, browserTurn, launchChromium } from '../support/browser.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
-import { laptopForm, twoLevelFlow } from '../support/request-fixtures.js';
+import { addHardwareTeam, laptopForm, twoLevelFlow } from '../support/request-fixtures.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
@@ -70,30 +67,10 @@ beforeAll(async () => {
   smtp = await startSmtpSink();
   stack = await startStack({ app: { uiDir }, mailer: createSmtpMailer(smtp.url, 'requests@lintas.test') });
   org = await stack.createOrg();
-  const em = stack.orm.em.fork();
-  em.setFilterParams(TENANT_FILTER, { orgId: org.id });
-  const hash = await hashPassword(PASSWORD, 12);
-  const mk = (name: string, role: User['role']) =>
-    em.create(User, {
-      organization: org.id,
-      email: `${name.split(' ')[0]!.toLowerCase()}@${org.slug}.test`,
-      displayName: name,
-      role,
-      active: true,
-      passwordHash: hash,
-    });
-  const manager = mk('Maya Manager', 'team_lead');
-  const members = ['Ana', 'Budi', 'Citra'].map((n) => mk(n, 'agent'));
-  const team = em.create(Team, { organization: org.id, name: 'Hardware' });
-  await em.flush();
-  for (const m of members) em.create(TeamMember, { organization: org.id, team, user: m });
-  await em.flush();
-  hardwareId = team.id;
-  people.manager = { id: manager.id, email: manager.email };
-  people.ana = { id: members[0]!.id, email: members[0]!.email };
-  people.budi = { id: members[1]!.id, email: members[1]!.email };
-  people.citra = { id: members[2]!.id, email: members[2]!.email };
-  await org.admin.api('PATCH', `/api/v1/admin/users/${org.requester.id}`, { managerId: manager.id });
+  const added = await addHardwareTeam(stack, org);
+  hardwareId = added.teamId;
+  people.manager = added.manager;
+  [people.ana, people.budi, people.citra] = added.members;
   browser = await launchChromium();
 }, 420_000);
 

@@ -1,4 +1,13 @@
-/** The catalog pieces the request tests share: a two-level flow and a laptop form with a condition. */
+/** What the request tests share: a two-level flow, a laptop form with a condition, the hardware team. */
+import { hashPassword } from '../../api/platform/auth.js';
+import { Team, TeamMember, User } from '../../db/entities/index.js';
+import { TENANT_FILTER } from '../../db/orm.js';
+import { PASSWORD, type Stack, type TestOrg } from './stack.js';
+
+export interface Someone {
+  id: string;
+  email: string;
+}
 
 /** The manager approves, then 2 of 3 of a team; either rejection rejects. */
 export const twoLevelFlow = (teamId: string) => ({
@@ -46,3 +55,39 @@ export const laptopForm = (o: { defaultModel?: string; quote?: boolean } = {}) =
   },
   ...(o.quote ? [{ id: 'quote', type: 'attachment', label: { en: 'Supplier quote', id: 'Penawaran pemasok' } }] : []),
 ];
+
+/**
+ * People beyond a test organization's own: Maya Manager (a team lead, the requester's manager) and
+ * the Hardware team of three agents, Ana, Budi and Citra (e-mail: first name @ the org's domain).
+ */
+export async function addHardwareTeam(
+  stack: Stack,
+  org: TestOrg,
+): Promise<{ manager: Someone; members: [Someone, Someone, Someone]; teamId: string }> {
+  const em = stack.orm.em.fork();
+  em.setFilterParams(TENANT_FILTER, { orgId: org.id });
+  const hash = await hashPassword(PASSWORD, 12);
+  const mk = (name: string, role: User['role']) =>
+    em.create(User, {
+      organization: org.id,
+      email: `${name.split(' ')[0]!.toLowerCase()}@${org.slug}.test`,
+      displayName: name,
+      role,
+      active: true,
+      passwordHash: hash,
+    });
+  const manager = mk('Maya Manager', 'team_lead');
+  const members = ['Ana', 'Budi', 'Citra'].map((n) => mk(n, 'agent'));
+  const team = em.create(Team, { organization: org.id, name: 'Hardware' });
+  await em.flush();
+  for (const m of members) em.create(TeamMember, { organization: org.id, team, user: m });
+  await em.flush();
+  const set = await org.admin.api('PATCH', `/api/v1/admin/users/${org.requester.id}`, { managerId: manager.id });
+  if (set.status !== 200) throw new Error(`setting the requester's manager answered ${set.status}`);
+  const someone = (u: User): Someone => ({ id: u.id, email: u.email });
+  return {
+    manager: someone(manager),
+    members: members.map(someone) as [Someone, Someone, Someone],
+    teamId: team.id,
+  };
+}

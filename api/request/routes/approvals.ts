@@ -16,6 +16,7 @@ import type { AuditLog } from '../../platform/audit.js';
 import { auditContext } from '../../platform/auth.js';
 import { AppError } from '../../kernel/errors.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
+import { approvalsOf, tasksOf } from '../queues.js';
 import type { RequestService } from '../service.js';
 import * as S from '../schemas.js';
 
@@ -50,7 +51,7 @@ export function approvalRoutes(service: RequestService, orm: Orm, audit: AuditLo
       responses: { 200: { description: 'Approvals', schema: S.ApprovalList } },
       handler: async (c, { query }) => {
         const ctx = authed(c);
-        ctx.body = await service.approvals(ctx.state.em, ctx.state.principal, query);
+        ctx.body = await approvalsOf(ctx.state.em, ctx.state.principal, query);
       },
     }),
     defineRoute({
@@ -144,7 +145,7 @@ export function approvalRoutes(service: RequestService, orm: Orm, audit: AuditLo
       responses: { 200: { description: 'Tasks', schema: S.TaskList } },
       handler: async (c, { query }) => {
         const ctx = authed(c);
-        ctx.body = await service.tasks(ctx.state.em, ctx.state.principal, query);
+        ctx.body = await tasksOf(ctx.state.em, ctx.state.principal, query);
       },
     }),
   ];

@@ -229,7 +229,7 @@ export function catalogRoutes(catalog: Catalog): AnyRoute[] {
         const active = await catalog.categories(em, true);
         const shown = new Set(active.map((cat) => cat.id));
         const items = (await catalog.items(em, { active: true, categoryId: query.categoryId })).filter((i) => {
-          if (!shown.has(i.category.id) || !offeredTo(i, principal, teams)) return false;
+          if (!shown.has(i.category.id) || !offeredTo(i, principal.role, teams)) return false;
           const hay = [i.name.en, i.name.id, i.description?.en, i.description?.id, i.key]
             .filter(Boolean)
             .join(' ')
@@ -286,7 +286,7 @@ export function catalogRoutes(catalog: Catalog): AnyRoute[] {
         const ctx = authed(c);
         const { em, principal } = ctx.state;
         const item = await catalog.itemByKey(em, params.key);
-        if (!item || !item.active || !offeredTo(item, principal, await teamIdsOf(em, principal.userId))) {
+        if (!item || !item.active || !offeredTo(item, principal.role, await teamIdsOf(em, principal.userId))) {
           throw notFound('Catalog item');
         }
         ctx.body = (await catalog.dtos(em, [item]))[0];

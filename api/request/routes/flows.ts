@@ -13,7 +13,7 @@ import { AppError, notFound } from '../../kernel/errors.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
 import { text, uuid } from '../../kernel/schemas.js';
 import type { Catalog } from '../catalog.js';
-import { RequestService } from '../service.js';
+import { inFlight } from '../queues.js';
 
 const Problem = z.object({ nodeId: z.string(), code: z.string(), message: z.string() });
 const Version = z.object({
@@ -40,7 +40,7 @@ const problemsOf = (definition: Flow) => validateFlow(definition, { roles: ROLES
 
 async function dtoOf(em: Em, flow: ApprovalFlow): Promise<z.infer<typeof FlowDto>> {
   const versions = await em.find(FlowVersion, { flow: flow.id }, { orderBy: { version: 'desc' } });
-  const running = await RequestService.inFlight(em, flow.organization.id, flow.id);
+  const running = await inFlight(em, flow.organization.id, flow.id);
   return {
     id: flow.id,
     name: flow.name,
