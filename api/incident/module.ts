@@ -10,7 +10,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { ratingRoutes } from './routes/ratings.js';
 import * as S from './schemas.js';
 import { IncidentService } from './service.js';
-import { notFound } from '../kernel/errors.js';
+import { ownNumber } from '../kernel/command-route.js';
 import { isTerminal } from '../../workflows/kernel/incident-lifecycle.js';
 import { parseTicketReference, parseTicketWorkflowId } from '../../workflows/kernel/ticket-types.js';
 
@@ -49,9 +49,11 @@ export function incidentModule(deps: {
       path: 'incidents',
       type: 'incident',
       async ticket(em, principal, key) {
-        const ref = parseTicketReference('incident', key);
-        if (!ref || (ref.orgSlug && ref.orgSlug !== principal.orgSlug)) throw notFound('Incident');
-        const i = await service.load(em, principal, ref.number);
+        const i = await service.load(
+          em,
+          principal,
+          ownNumber(principal, parseTicketReference('incident', key), 'Incident'),
+        );
         return {
           workflowId: i.workflowId,
           open: !isTerminal(i.status) && principal.permissions.has('incident.comment'),

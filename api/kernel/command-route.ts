@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { Requirement } from '../../workflows/kernel/permissions.js';
 import type { AuditNote } from './context.js';
-import { AppError } from './errors.js';
+import { AppError, notFound } from './errors.js';
+import type { Principal } from './context.js';
 import { type AnyRoute, type AuthedContext, type ResponseSpec, authed, defineRoute } from './route.js';
 import type { CommandMeta } from './tickets.js';
 
@@ -62,6 +63,24 @@ export const COMMAND_HEADERS = {
   'If-Match': { description: 'Expected revision, e.g. "3"' },
   'Idempotency-Key': { description: 'Makes a resent command a no-op that returns the first outcome' },
 };
+
+/**
+ * The ticket number a reference names in the caller's organization. A reference with another
+ * organization's slug is a 404, exactly like a number that does not exist (`noun`: "Incident").
+ */
+export function ownNumber(
+  principal: Principal,
+  ref: { orgSlug: string | null; number: number } | null,
+  noun: string,
+): number {
+  if (!ref || (ref.orgSlug && ref.orgSlug !== principal.orgSlug)) throw notFound(noun);
+  return ref.number;
+}
+
+/** What every ticket route hands its service: the request's EntityManager, the caller, the number. */
+export function ticketTarget(ctx: AuthedContext, ref: { orgSlug: string | null; number: number }, noun: string) {
+  return [ctx.state.em, ctx.state.principal, ownNumber(ctx.state.principal, ref, noun)] as const;
+}
 
 /** What the API answers about any ticket: its workflow id and revision at least. */
 export interface TicketLike {

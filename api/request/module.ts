@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { CatalogItem, RequestTask, ServiceRequest } from '../../db/entities/index.js';
 import { parseTicketReference } from '../../workflows/kernel/ticket-types.js';
 import { TERMINAL_REQUEST_STATUSES } from '../../workflows/request/messages.js';
-import { notFound } from '../kernel/errors.js';
+import { ownNumber } from '../kernel/command-route.js';
 import type { Orm } from '../../db/orm.js';
 import type { ApiModule } from '../kernel/modules.js';
 import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
@@ -65,9 +65,11 @@ export function requestModule(deps: {
       path: 'requests',
       type: 'request',
       async ticket(em, principal, key) {
-        const ref = parseTicketReference('request', key);
-        if (!ref || (ref.orgSlug && ref.orgSlug !== principal.orgSlug)) throw notFound('Request');
-        const r = await service.load(em, principal, ref.number);
+        const r = await service.load(
+          em,
+          principal,
+          ownNumber(principal, parseTicketReference('request', key), 'Request'),
+        );
         return { workflowId: r.workflowId, open: !TERMINAL_REQUEST_STATUSES.includes(r.status) };
       },
       async readable(em, principal, workflowId) {

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { notFound } from '../../kernel/errors.js';
 import { type IncidentDto, type IncidentService, toDto } from '../service.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../../kernel/route.js';
-import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta } from '../../kernel/command-route.js';
+import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta, ticketTarget } from '../../kernel/command-route.js';
 import * as S from '../schemas.js';
 import { exportIncidentsCsv } from '../export.js';
 
@@ -34,19 +33,8 @@ const commands = new TicketCommandRoutes<IncidentDto>({
   responses: { ...byKey, ...conflict },
 });
 
-/**
- * The incident number a reference names in the caller's organization. A workflow id of another
- * organization is a 404, exactly like a number that does not exist.
- */
-function own(ctx: AuthedContext, ref: { orgSlug: string | null; number: number }): number {
-  if (ref.orgSlug && ref.orgSlug !== ctx.state.principal.orgSlug) throw notFound('Incident');
-  return ref.number;
-}
-
-/** What every incident route hands the service: the request's EntityManager, the caller, the number. */
-function target(ctx: AuthedContext, ref: { orgSlug: string | null; number: number }) {
-  return [ctx.state.em, ctx.state.principal, own(ctx, ref)] as const;
-}
+const target = (ctx: AuthedContext, ref: { orgSlug: string | null; number: number }) =>
+  ticketTarget(ctx, ref, 'Incident');
 
 function sendIncident(ctx: AuthedContext, incident: IncidentDto): void {
   commands.send(ctx, incident);

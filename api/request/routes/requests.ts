@@ -5,8 +5,7 @@
  * once with its reason (403 not_an_approver, 409 already_voted / step_closed).
  */
 import { z } from 'zod';
-import { notFound } from '../../kernel/errors.js';
-import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta } from '../../kernel/command-route.js';
+import { COMMAND_HEADERS, TicketCommandRoutes, commandMeta, ticketTarget } from '../../kernel/command-route.js';
 import { type AnyRoute, type AuthedContext, authed, defineRoute } from '../../kernel/route.js';
 import type { RequestDto } from '../dto.js';
 import type { RequestService } from '../service.js';
@@ -25,12 +24,8 @@ const commands = new TicketCommandRoutes<RequestDto>({
   responses: { ...byKey, ...refused },
 });
 
-function own(ctx: AuthedContext, ref: { orgSlug: string | null; number: number }): number {
-  if (ref.orgSlug && ref.orgSlug !== ctx.state.principal.orgSlug) throw notFound('Request');
-  return ref.number;
-}
 const target = (ctx: AuthedContext, ref: { orgSlug: string | null; number: number }) =>
-  [ctx.state.em, ctx.state.principal, own(ctx, ref)] as const;
+  ticketTarget(ctx, ref, 'Request');
 
 const READ = ['request.read', 'request.read_own'] as const;
 
