@@ -46,6 +46,7 @@ export async function approvalsOf(em: Em, principal: Principal, q: z.infer<typeo
         {
           key: requestKey(r.number),
           title: r.title,
+          itemName: item?.name ?? { en: r.title },
           stepId: a.stepId,
           stepLabel: a.stepLabel ?? null,
           requesterId: r.requester.id,

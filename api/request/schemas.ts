@@ -257,6 +257,7 @@ export const VoteAnswer = z.object({
 export const ApprovalRow = z.object({
   key: z.string(),
   title: z.string(),
+  itemName: LocalizedOut.describe("the item's name in both languages (title is the English one)"),
   stepId: z.string(),
   stepLabel: z.string().nullable(),
   requesterId: uuid,
@@ -315,6 +316,7 @@ export const TasksQuery = z.strictObject({
 export const LinkInfo = z.object({
   key: z.string(),
   title: z.string(),
+  itemName: LocalizedOut,
   stepId: z.string(),
   stepLabel: z.string().nullable(),
   approverName: z.string(),

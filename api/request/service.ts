@@ -297,6 +297,7 @@ export class RequestService {
     return {
       key: dto.key,
       title: dto.title,
+      itemName: dto.itemName,
       stepId: step.id,
       stepLabel: step.label,
       approverName: user.displayName,

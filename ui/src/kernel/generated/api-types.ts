@@ -5,6 +5,11 @@
 export type ApprovalRow = {
   key: string;
   title: string;
+  /** the item's name in both languages (title is the English one) */
+  itemName: {
+    en: string;
+    id?: string;
+  };
   stepId: string;
   stepLabel: string | null;
   requesterId: string;
@@ -195,6 +200,10 @@ export type IncidentPage = {
 export type LinkInfo = {
   key: string;
   title: string;
+  itemName: {
+    en: string;
+    id?: string;
+  };
   stepId: string;
   stepLabel: string | null;
   approverName: string;

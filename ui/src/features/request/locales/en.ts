@@ -51,6 +51,7 @@ export const requestEn = {
       completed: 'Completed',
       cancelled: 'Cancelled',
     },
+    approvalStep: 'Approval',
     answers: 'Your answers',
     answersOf: 'Answers',
     path: 'Approval path',

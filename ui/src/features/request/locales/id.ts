@@ -55,6 +55,7 @@ export const requestId: Shape<typeof requestEn> = {
       completed: 'Selesai',
       cancelled: 'Dibatalkan',
     },
+    approvalStep: 'Persetujuan',
     answers: 'Jawaban Anda',
     answersOf: 'Jawaban',
     path: 'Alur persetujuan',
