@@ -43,8 +43,9 @@ function uiBoundaries() {
   const blocks = [];
   for (const depth of [0, 1, 2, 3]) {
     const server = {
-      regex: `^(\\.\\./){${depth + 2}}(?!workflows/kernel/)`,
-      message: 'The web app shares only workflows/kernel with the server (and the generated API types).',
+      regex: `^(\\.\\./){${depth + 2}}(?!workflows/kernel/|designer/)`,
+      message:
+        'The web app shares only workflows/kernel with the server (and the generated API types); the designer is its own folder.',
     };
     blocks.push({ files: [`ui/src/${'*/'.repeat(depth)}*.{ts,vue}`], rules: restrict([server]) });
     if (depth === 0) continue;
@@ -53,6 +54,32 @@ function uiBoundaries() {
       message: "The web app's kernel serves the shell and every feature; it imports neither.",
     };
     blocks.push({ files: [`ui/src/kernel/${'*/'.repeat(depth - 1)}*.{ts,vue}`], rules: restrict([server, shell]) });
+  }
+  return blocks;
+}
+
+/**
+ * The designer (designer/) is part of the web app: from outside its folder it imports the pure
+ * kernel, the web app's kernel and the session store; only its canvas/ adapter imports Vue Flow.
+ */
+function designerBoundaries() {
+  const blocks = [];
+  for (const depth of [0, 1, 2]) {
+    const outside = {
+      regex: `^(\\.\\./){${depth + 1}}(?!workflows/kernel/|ui/src/kernel/|ui/src/app/stores/)`,
+      message: 'The designer imports from outside only workflows/kernel, ui/src/kernel and the session store.',
+    };
+    const vueFlow = { regex: '^@vue-flow/', message: 'Only designer/canvas (the adapter) imports Vue Flow.' };
+    blocks.push({
+      files: [`designer/${'*/'.repeat(depth)}*.{ts,vue}`],
+      ignores: ['designer/canvas/**'],
+      rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [outside, vueFlow] }] },
+    });
+    if (depth === 1)
+      blocks.push({
+        files: ['designer/canvas/*.{ts,vue}'],
+        rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [outside] }] },
+      });
   }
   return blocks;
 }
@@ -66,14 +93,14 @@ export default tseslint.config(
       'db/migrations/**',
       'ui/dist/**',
       'ui/src/kernel/generated/**',
-      'designer/**',
       'coverage/**',
     ],
   },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    ignores: ['ui/**'],
+    // The web app's own files are typed by ui/tsconfig.json (vue-tsc); of the designer, its pure model and adapter are in the root project.
+    ignores: ['ui/**', 'designer/{nodes,panels,locales}/**', 'designer/*.ts', 'designer/canvas/connect-check.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -139,9 +166,9 @@ export default tseslint.config(
     },
   },
   // The web app: Vue's recommended rules for single-file components, TypeScript inside them.
-  ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['ui/**/*.vue'] })),
+  ...pluginVue.configs['flat/recommended'].map((c) => ({ ...c, files: ['ui/**/*.vue', 'designer/**/*.vue'] })),
   {
-    files: ['ui/**/*.vue', 'ui/**/*.ts'],
+    files: ['ui/**/*.vue', 'ui/**/*.ts', 'designer/**/*.vue', 'designer/**/*.ts'],
     languageOptions: {
       parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.vue'], sourceType: 'module' },
       globals: { window: 'readonly', document: 'readonly', localStorage: 'readonly', navigator: 'readonly' },
@@ -158,4 +185,5 @@ export default tseslint.config(
     },
   },
   ...uiBoundaries(),
+  ...designerBoundaries(),
 );

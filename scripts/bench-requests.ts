@@ -53,7 +53,7 @@ try {
       ],
     },
   });
-  await admin('POST', `/flows/${flow.id}/versions/1/publish`);
+  await admin('POST', `/flows/${flow.id}/publish`, { revision: 1 });
   const cat = await admin<{ id: string }>('POST', '/catalog/categories', {
     key: `bench-${Date.now()}`,
     name: { en: 'Bench' },

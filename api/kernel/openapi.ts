@@ -73,6 +73,7 @@ export function buildOpenApi(
       ...(paths[path] ?? {}),
       [r.method]: {
         summary: r.summary,
+        ...(r.description ? { description: r.description } : {}),
         tags: [r.tag],
         operationId: `${r.method}${path.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ''))}`,
         security: authed ? [{ bearer: [] }, { apiKey: [] }] : [],

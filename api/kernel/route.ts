@@ -24,6 +24,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   /** Koa-style path relative to the router prefix, e.g. `/incidents/:key`. */
   path: string;
   summary: string;
+  /** The longer explanation in the OpenAPI document (what is refused and why). */
+  description?: string;
   tag: string;
   /** What the caller needs: `public`, `authenticated`, a permission, or any of several. */
   permission: Requirement;

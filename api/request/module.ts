@@ -51,6 +51,7 @@ export function requestModule(deps: {
     },
     contract: {
       ServiceRequest: S.ServiceRequest,
+      RequestFlow: S.RequestFlow,
       RequestPage: S.RequestPage,
       CatalogItem: S.CatalogItem,
       PortalCatalog: S.PortalCatalog,

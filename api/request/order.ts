@@ -82,7 +82,7 @@ async function flowFor(
  */
 async function policiesFor(
   em: Em,
-  item: CatalogItem,
+  item: CatalogItem | null,
   flow: Flow,
 ): Promise<{ policies: RunContext['policies']; slaPolicy: SlaPolicySnapshot | null }> {
   const ids = new Set<string>();
@@ -90,7 +90,7 @@ async function policiesFor(
     if (n.type === 'approval' && n.deadline?.slaPolicyId) ids.add(n.deadline.slaPolicyId);
     if (n.type === 'task' && n.slaPolicyId) ids.add(n.slaPolicyId);
   }
-  if (item.slaPolicy) ids.add(item.slaPolicy.id);
+  if (item?.slaPolicy) ids.add(item.slaPolicy.id);
   const found = ids.size ? await em.find(SlaPolicy, { id: { $in: [...ids] } }) : [];
   const policies: RunContext['policies'] = {
     default: { calendar: DEFAULT_POLICY.calendar, minutes: DEFAULT_POLICY.targets.P3.resolutionMinutes },
@@ -100,7 +100,7 @@ async function policiesFor(
     const snap = policySnapshot(p);
     if (!snap) continue;
     policies[p.id] = { calendar: snap.calendar, minutes: snap.targets.P3.resolutionMinutes };
-    if (p.id === item.slaPolicy?.id) {
+    if (p.id === item?.slaPolicy?.id) {
       policies['default'] = policies[p.id]!;
       slaPolicy = snap;
     }
@@ -133,21 +133,29 @@ export async function prepareOrder(
   }
   const { values, form } = await answersFor(em, principal, item, body.answers);
   const { flow, flowId, version } = await flowFor(em, item, form);
+  const { context, slaPolicy } = await runContextFor(em, item, flow, teams);
+  return { requester, item, form, values, flowId, flowVersion: version, slaPolicy, context };
+}
+
+/**
+ * What a run of `flow` reads for an order of `item` by someone in `teams`: the calendars, the
+ * fulfilment team. Shared by orders and the designer's dry run, so a try reads what a request would.
+ */
+export async function runContextFor(
+  em: Em,
+  item: CatalogItem | null,
+  flow: Flow,
+  teams: ReadonlySet<string>,
+): Promise<{ context: RunContext; slaPolicy: SlaPolicySnapshot | null }> {
   const { policies, slaPolicy } = await policiesFor(em, item, flow);
   return {
-    requester,
-    item,
-    form,
-    values,
-    flowId,
-    flowVersion: version,
     slaPolicy,
     context: {
       flow,
-      itemId: item.id,
+      itemId: item?.id ?? '',
       requesterTeamIds: [...teams],
       policies,
-      fulfilment: item.fulfilmentTeam ? { teamId: item.fulfilmentTeam.id, title: item.name.en } : null,
+      fulfilment: item?.fulfilmentTeam ? { teamId: item.fulfilmentTeam.id, title: item.name.en } : null,
     },
   };
 }

@@ -328,3 +328,25 @@ export const LinkInfo = z.object({
   state: z.enum(APPROVER_STATES),
   tally: z.string(),
 });
+
+/** A request's flow as it travels: the graph of its version, the edges taken, its steps. */
+export const RequestFlow = z.object({
+  key: z.string(),
+  flowId: z.uuid().nullable(),
+  flowName: z.string().nullable(),
+  version: z.number().int().nullable(),
+  status: z.enum(REQUEST_STATUSES),
+  definition: z.unknown().describe('the flow graph the request runs (its version snapshot)'),
+  traversals: z.record(z.string(), z.number().int()).describe('edges taken (from>to>when) and how often'),
+  steps: z.array(
+    z.object({
+      stepId: z.string(),
+      nodeId: z.string(),
+      kind: z.string(),
+      status: z.string(),
+      label: z.string().nullable(),
+    }),
+  ),
+  waitingOn: z.array(z.string()).describe('the nodes whose steps are open'),
+  source: z.enum(['workflow', 'record']).describe('a workflow query, or the stored record when it could not answer'),
+});

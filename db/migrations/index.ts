@@ -6,6 +6,7 @@ import { Migration20261202070000 } from './Migration20261202070000.js';
 import { Migration20261202080000 } from './Migration20261202080000.js';
 import { Migration20261202090000 } from './Migration20261202090000.js';
 import { Migration20261202100000 } from './Migration20261202100000.js';
+import { Migration20261203000000 } from './Migration20261203000000.js';
 import { Migration20261124153040 } from './Migration20261124153040.js';
 import { Migration20261124165159 } from './Migration20261124165159.js';
 import { Migration20261124185553 } from './Migration20261124185553.js';
@@ -38,4 +39,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261202080000', class: Migration20261202080000 },
   { name: 'Migration20261202090000', class: Migration20261202090000 },
   { name: 'Migration20261202100000', class: Migration20261202100000 },
+  { name: 'Migration20261203000000', class: Migration20261203000000 },
 ];

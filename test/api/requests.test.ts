@@ -80,7 +80,7 @@ describe('the catalog', () => {
       definition: twoLevelFlow(hardware.id),
     });
     flowId = flow.body.id;
-    expect((await org.admin.api('POST', `/api/v1/flows/${flowId}/versions/1/publish`)).status).toBe(200);
+    expect((await org.admin.api('POST', `/api/v1/flows/${flowId}/publish`, { revision: 1 })).status).toBe(200);
 
     // A condition on a field the form does not have is refused, at the node.
     const bad = await org.admin.api('POST', '/api/v1/catalog/items', {
@@ -317,8 +317,9 @@ describe('flow versions', () => {
         { from: 'manager', to: 'rejected', when: 'rejected' },
       ],
     };
-    await org.admin.api('POST', `/api/v1/flows/${flowId}/versions`, { definition: v2 });
-    const published = await org.admin.api('POST', `/api/v1/flows/${flowId}/versions/2/publish`);
+    const saved = await org.admin.api('PUT', `/api/v1/flows/${flowId}/draft`, { definition: v2, revision: 1 });
+    expect(saved.status).toBe(200);
+    const published = await org.admin.api('POST', `/api/v1/flows/${flowId}/publish`, { revision: 2 });
     expect(published.status).toBe(200);
     const second = await org.requester.api('POST', '/api/v1/requests', {
       item: 'laptop',

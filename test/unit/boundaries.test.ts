@@ -17,7 +17,7 @@ function sources(dir: string): string[] {
 }
 
 describe('import boundaries', () => {
-  it('the web app reaches outside ui/src only into workflows/kernel', () => {
+  it('the web app reaches outside ui/src only into workflows/kernel and the designer', () => {
     const files = sources(uiSrc);
     expect(files.length).toBeGreaterThan(20);
     const outside: string[] = [];
@@ -27,6 +27,7 @@ describe('import boundaries', () => {
         const target = relative(root, resolve(dirname(file), m[1]!));
         if (target.startsWith('ui/src/')) continue;
         if (target.startsWith('workflows/kernel/')) kernel++;
+        else if (target.startsWith('designer/')) continue;
         else outside.push(`${relative(root, file)} → ${target}`);
       }
     }
@@ -53,5 +54,25 @@ describe('import boundaries', () => {
       }
     }
     expect(crossing).toEqual([]);
+  });
+
+  it('the designer reaches outside its folder only into workflows/kernel, the web app kernel and the session store; only its canvas imports Vue Flow', () => {
+    const files = sources(join(root, 'designer'));
+    expect(files.length).toBeGreaterThan(15);
+    const wrong: string[] = [];
+    for (const file of files) {
+      const rel = relative(root, file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+        const spec = m[1]!;
+        if (spec.startsWith('@vue-flow/') && !rel.startsWith('designer/canvas/')) wrong.push(`${rel} → ${spec}`);
+        if (!spec.startsWith('.')) continue;
+        const target = relative(root, resolve(dirname(file), spec));
+        const allowed = ['designer/', 'workflows/kernel/', 'ui/src/kernel/', 'ui/src/app/stores/'].some((p) =>
+          target.startsWith(p),
+        );
+        if (!allowed) wrong.push(`${rel} → ${target}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 });

@@ -247,7 +247,7 @@ describe('recording service request histories', () => {
       }),
       201,
     );
-    ok(await a('POST', `/api/v1/flows/${flow.id}/versions/1/publish`));
+    ok(await a('POST', `/api/v1/flows/${flow.id}/publish`, { revision: 1 }));
     const cat = ok(await a('POST', '/api/v1/catalog/categories', { key: 'things', name: { en: 'Things' } }), 201);
     item = 'monitor';
     ok(

@@ -146,29 +146,54 @@ export const FlowEdgeSchema = z.strictObject({
 });
 export type FlowEdge = z.infer<typeof FlowEdgeSchema>;
 
+/** Where the designer drew a node (canvas units); the interpreter never reads it. */
+const Position = z.strictObject({
+  x: z.number().min(-1_000_000).max(1_000_000),
+  y: z.number().min(-1_000_000).max(1_000_000),
+});
+
 export const FlowSchema = z.strictObject({
   nodes: z.array(FlowNodeSchema).min(2).max(200),
   edges: z.array(FlowEdgeSchema).max(400),
+  /** The drawing: each node's position by id (nodes without one are laid out by the designer). */
+  layout: z.record(NodeId, Position).optional(),
 });
 export type Flow = z.infer<typeof FlowSchema>;
 
-/** The flows an organization starts with (as data, like any other; each validates). */
 export { type FlowContext, type FlowProblem, validateFlow } from './flow-check.js';
 
-export function readyMadeFlows(fulfilmentTeamId: string): { key: string; name: string; flow: Flow }[] {
+export interface ReadyMadeFlow {
+  key: string;
+  name: string;
+  flow: Flow;
+}
+
+/**
+ * The flows an organization starts from. `teamId` stands in for every team a template names (the
+ * fulfilment team, and the finance, security and legal reviewers until the owner picks theirs).
+ */
+export function readyMadeFlows(teamId: string): ReadyMadeFlow[] {
   const start = { id: 'start', type: 'start' } as const;
   const manager: FlowNode = {
     id: 'manager',
     type: 'approval',
+    label: "Manager's approval",
     approvers: [{ kind: 'manager' }],
     rule: { kind: 'any' },
     allowDelegation: true,
   };
-  const fulfil = { id: 'fulfil', type: 'task', teamId: fulfilmentTeamId, title: 'Fulfil the request' } as const;
+  const fulfil = { id: 'fulfil', type: 'task', teamId, title: 'Fulfil the request', label: 'Fulfilment' } as const;
   const ends = [
-    { id: 'completed', type: 'end', outcome: 'completed' },
-    { id: 'rejected', type: 'end', outcome: 'rejected' },
+    { id: 'completed', type: 'end', outcome: 'completed', label: 'Done' },
+    { id: 'rejected', type: 'end', outcome: 'rejected', label: 'Rejected' },
   ] as const;
+  const review = (id: string, label: string): FlowNode => ({
+    id,
+    type: 'approval',
+    label,
+    approvers: [{ kind: 'team', teamId }],
+    rule: { kind: 'any' },
+  });
   return [
     {
       key: 'no-approval',
@@ -204,7 +229,8 @@ export function readyMadeFlows(fulfilmentTeamId: string): { key: string; name: s
           {
             id: 'team',
             type: 'approval',
-            approvers: [{ kind: 'team', teamId: fulfilmentTeamId }],
+            label: 'Two of the team',
+            approvers: [{ kind: 'team', teamId }],
             rule: { kind: 'n_of_m', n: 2 },
           },
           fulfil,
@@ -216,6 +242,63 @@ export function readyMadeFlows(fulfilmentTeamId: string): { key: string; name: s
           { from: 'manager', to: 'rejected', when: 'rejected' },
           { from: 'team', to: 'fulfil', when: 'approved' },
           { from: 'team', to: 'rejected', when: 'rejected' },
+          { from: 'fulfil', to: 'completed' },
+        ],
+      },
+    },
+    {
+      key: 'manager-then-finance',
+      name: 'The manager, then finance above a cost',
+      flow: {
+        nodes: [
+          start,
+          manager,
+          {
+            id: 'costly',
+            type: 'condition',
+            label: 'Costs more than 1000?',
+            subject: { kind: 'answer', fieldId: 'cost' },
+            op: 'gt',
+            value: 1000,
+          },
+          review('finance', 'Finance approval'),
+          fulfil,
+          ...ends,
+        ],
+        edges: [
+          { from: 'start', to: 'manager' },
+          { from: 'manager', to: 'costly', when: 'approved' },
+          { from: 'manager', to: 'rejected', when: 'rejected' },
+          { from: 'costly', to: 'finance', when: 'true' },
+          { from: 'costly', to: 'fulfil', when: 'false' },
+          { from: 'finance', to: 'fulfil', when: 'approved' },
+          { from: 'finance', to: 'rejected', when: 'rejected' },
+          { from: 'fulfil', to: 'completed' },
+        ],
+      },
+    },
+    {
+      key: 'security-legal',
+      name: 'Security and legal review in parallel',
+      flow: {
+        nodes: [
+          start,
+          { id: 'split', type: 'split', label: 'Both reviews' },
+          review('security', 'Security review'),
+          review('legal', 'Legal review'),
+          { id: 'join', type: 'join', label: 'Both approved', split: 'split', mode: 'all' },
+          fulfil,
+          ...ends,
+        ],
+        edges: [
+          { from: 'start', to: 'split' },
+          { from: 'split', to: 'security' },
+          { from: 'split', to: 'legal' },
+          { from: 'security', to: 'join', when: 'approved' },
+          { from: 'security', to: 'rejected', when: 'rejected' },
+          { from: 'legal', to: 'join', when: 'approved' },
+          { from: 'legal', to: 'rejected', when: 'rejected' },
+          { from: 'join', to: 'fulfil' },
           { from: 'fulfil', to: 'completed' },
         ],
       },

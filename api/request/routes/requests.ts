@@ -105,6 +105,19 @@ export function requestRoutes(service: RequestService): AnyRoute[] {
     }),
     defineRoute({
       method: 'get',
+      path: '/requests/:key/flow',
+      summary: 'The flow the request runs, with the path taken and the step it waits on (the live overlay)',
+      tag: 'requests',
+      permission: READ,
+      params: S.RequestKeyParams,
+      responses: { 200: { description: 'The flow as travelled', schema: S.RequestFlow }, ...byKey },
+      handler: async (c, { params }) => {
+        const ctx = authed(c);
+        ctx.body = await service.flowOf(...target(ctx, params.key));
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/requests/:key/state',
       summary: 'Live state from the request workflow (a Temporal query)',
       tag: 'requests',

@@ -4,6 +4,8 @@ import { deskEn } from '../features/incident/locales/en';
 import { deskId } from '../features/incident/locales/id';
 import { requestEn } from '../features/request/locales/en';
 import { requestId } from '../features/request/locales/id';
+import { designerEn } from '../../../designer/locales/en';
+import { designerId } from '../../../designer/locales/id';
 import { en } from './locales/en';
 import { id } from './locales/id';
 
@@ -16,7 +18,10 @@ export const i18n = createI18n({
   locale:
     (localStorage.getItem('lintas.locale') as Locale | null) ?? (navigator.language.startsWith('id') ? 'id' : 'en'),
   fallbackLocale: 'en',
-  messages: { en: { ...en, ...deskEn, ...requestEn }, id: { ...id, ...deskId, ...requestId } },
+  messages: {
+    en: { ...en, ...deskEn, ...requestEn, ...designerEn },
+    id: { ...id, ...deskId, ...requestId, ...designerId },
+  },
 });
 
 export function setLocale(locale: Locale) {

@@ -10,6 +10,8 @@ export interface Problem {
   errors?: { field: string; message: string }[];
   /** For 503s of commands: whether it was applied (`not_applied`) or may still be (`unknown`). */
   outcome?: 'not_applied' | 'unknown';
+  /** For `draft_conflict`: the draft as it now stands. */
+  current?: unknown;
 }
 
 export class ApiError extends Error {

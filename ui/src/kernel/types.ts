@@ -21,3 +21,4 @@ export type ApprovalRow = Api.ApprovalRow;
 export type TaskRow = Api.TaskRow;
 export type ApprovalLinkInfo = Api.LinkInfo;
 export type VoteAnswer = Api.VoteAnswer;
+export type RequestFlow = Api.RequestFlow;

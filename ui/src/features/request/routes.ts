@@ -34,6 +34,19 @@ export const requestRoutes: RouteRecordRaw[] = [
     path: '/admin/flows',
     name: 'admin-flows',
     component: () => import('./pages/AdminFlows.vue'),
-    meta: { auth: true, admin: 'nav.flows', permission: 'flow.design' },
+    meta: { auth: true, admin: 'nav.flows', permission: 'flow.read' },
+  },
+  {
+    // The designer is its own chunk, loaded when a flow is opened (designer/, on Vue Flow).
+    path: '/admin/flows/:id/design',
+    name: 'flow-designer',
+    component: () => import('../../../../designer/DesignerPage.vue'),
+    meta: { auth: true, permission: 'flow.read' },
+  },
+  {
+    path: '/requests/:key/flow',
+    name: 'request-flow',
+    component: () => import('../../../../designer/LiveFlowPage.vue'),
+    meta: { auth: true },
   },
 ];

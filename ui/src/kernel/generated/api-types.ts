@@ -238,6 +238,29 @@ export type ProblemDetails = {
   }[];
 };
 
+export type RequestFlow = {
+  key: string;
+  flowId: string | null;
+  flowName: string | null;
+  version: number | null;
+  status: "submitted" | "pending_approval" | "approved" | "rejected" | "in_progress" | "completed" | "cancelled";
+  /** the flow graph the request runs (its version snapshot) */
+  definition: unknown;
+  /** edges taken (from>to>when) and how often */
+  traversals: Record<string, number>;
+  steps: ({
+    stepId: string;
+    nodeId: string;
+    kind: string;
+    status: string;
+    label: string | null;
+  })[];
+  /** the nodes whose steps are open */
+  waitingOn: string[];
+  /** a workflow query, or the stored record when it could not answer */
+  source: "workflow" | "record";
+};
+
 export type RequestPage = {
   items: ServiceRequest[];
   total: number;
