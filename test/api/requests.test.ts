@@ -342,6 +342,27 @@ describe('flow versions', () => {
     });
     expect(v.body.request.steps.map((s: { id: string }) => s.id)).toEqual(['manager', 'team']);
 
+    // The live overlay: the v1 request on its own version's graph, the path taken, waiting at the team.
+    const live = await waitFor(
+      'the team asked',
+      () => org.requester.api('GET', `/api/v1/requests/${first.body.key}/flow`),
+      (x) => x.body.waitingOn?.includes('team'),
+    );
+    expect(live.body).toMatchObject({ version: 1, source: 'workflow', status: 'pending_approval' });
+    expect(live.body.definition.nodes.map((n: { id: string }) => n.id)).toContain('team');
+    expect(Object.keys(live.body.traversals).sort()).toEqual(['manager>team>approved', 'start>manager>']);
+    expect((await other.requester.api('GET', `/api/v1/requests/${first.body.key}/flow`)).status).toBe(404);
+
+    // What-if: under the v2 drawing (the manager alone), the v1 request would not have gone to the team.
+    const whatIf = await org.admin.api('POST', `/api/v1/flows/${flowId}/what-if`, {});
+    expect(whatIf.status).toBe(200);
+    const differs = whatIf.body.differs.find((d: { key: string }) => d.key === first.body.key);
+    expect(differs).toMatchObject({ version: 1, at: 1 });
+    expect(differs.actual.map((x: { nodeId: string }) => x.nodeId)).toEqual(['manager', 'team']);
+    expect(differs.draft[0].nodeId).toBe('manager');
+    expect(differs.draft.map((x: { nodeId: string }) => x.nodeId)).not.toContain('team');
+    expect(whatIf.body.differs.some((d: { key: string }) => d.key === second.body.key)).toBe(false);
+
     // The requester cancels the v2 one; another requester cannot even see it.
     const cancel = await org.requester.api('POST', `/api/v1/requests/${second.body.key}/cancel`, {
       reason: 'Not needed',

@@ -518,4 +518,162 @@ describe('the request workflow', () => {
     const hooks = await em.find(TicketEvent, { ticketWorkflowId: s.workflowId, type: 'webhook' });
     expect(hooks.map((e) => e.data['ok'])).toEqual([true]);
   }, 90_000);
+
+  it("the designer's dry run takes the path, asks the people and sets the deadlines the workflow does", async () => {
+    // Manager (away, with a delegate) → cost > 1000? → 2 of the team with an escalating deadline →
+    // fulfilment. Driven by votes in the order the dry run votes (the first still asked answers).
+    const em = orm.em.fork();
+    em.setFilterParams(TENANT_FILTER, { orgId: org.id });
+    const boss = em.create(User, {
+      organization: org,
+      email: `boss-${randomUUID().slice(0, 6)}@${org.slug}.test`,
+      displayName: 'Boss',
+      role: 'team_lead',
+      passwordHash: 'x',
+      active: true,
+    });
+    const deputy = em.create(User, {
+      organization: org,
+      email: `deputy-${randomUUID().slice(0, 6)}@${org.slug}.test`,
+      displayName: 'Deputy',
+      role: 'agent',
+      passwordHash: 'x',
+      active: true,
+    });
+    await em.flush();
+    const now = await env.currentTimeMs();
+    boss.outOfOfficeFrom = new Date(now - HOUR);
+    boss.outOfOfficeUntil = new Date(now + 30 * DAY);
+    boss.delegate = em.getReference(User, deputy.id);
+    const asker = em.create(User, {
+      organization: org,
+      email: `asker-${randomUUID().slice(0, 6)}@${org.slug}.test`,
+      displayName: 'Asker',
+      role: 'requester',
+      passwordHash: 'x',
+      active: true,
+      manager: boss,
+    });
+    await em.flush();
+    const flow = FlowSchema.parse({
+      nodes: [
+        { id: 'start', type: 'start' },
+        { id: 'mgr', type: 'approval', approvers: [{ kind: 'manager' }], rule: { kind: 'any' }, allowDelegation: true },
+        { id: 'costly', type: 'condition', subject: { kind: 'answer', fieldId: 'cost' }, op: 'gt', value: 1000 },
+        {
+          id: 'finance',
+          type: 'approval',
+          approvers: [{ kind: 'team', teamId: team.id }],
+          rule: { kind: 'n_of_m', n: 2 },
+          deadline: { businessMinutes: 120, outcome: 'escalate', escalateTo: manager.id },
+        },
+        { id: 'fulfil', type: 'task', teamId: team.id, title: 'Buy it' },
+        { id: 'done', type: 'end', outcome: 'completed' },
+        { id: 'no', type: 'end', outcome: 'rejected' },
+      ],
+      edges: [
+        { from: 'start', to: 'mgr' },
+        { from: 'mgr', to: 'costly', when: 'approved' },
+        { from: 'mgr', to: 'no', when: 'rejected' },
+        { from: 'costly', to: 'finance', when: 'true' },
+        { from: 'costly', to: 'fulfil', when: 'false' },
+        { from: 'finance', to: 'fulfil', when: 'approved' },
+        { from: 'finance', to: 'no', when: 'rejected' },
+        { from: 'fulfil', to: 'done' },
+      ],
+    });
+    const answers = { cost: 1500 };
+    n += 1;
+    const h = await env.client.workflow.start(requestWorkflow, {
+      workflowId: ticketWorkflowId(org.slug, 'request', n),
+      taskQueue,
+      args: [
+        {
+          kind: 'new',
+          request: {
+            orgId: org.id,
+            number: n,
+            itemId: item.id,
+            title: `Dry ${n}`,
+            requesterId: asker.id,
+            createdBy: { userId: asker.id, kind: 'user' },
+            answers,
+            flowId: null,
+            flowVersion: 1,
+            context: context(flow),
+            slaPolicy: null,
+            ratingWindowMs: 7 * DAY,
+          },
+        },
+      ],
+    });
+    let s = await h.executeUpdate(openRequestUpdate);
+    const startedAt = Date.parse(s.createdAt);
+
+    const { dryRun } = await import('../../workflows/request/simulate.js');
+    const { resolveApprovers } = await import('../../activities/request/approvers.js');
+    const dry = await dryRun({
+      ctx: context(flow),
+      answers,
+      startAt: startedAt,
+      decisions: {},
+      resolve: (node, a, at) =>
+        resolveApprovers(em, {
+          orgId: org.id,
+          requesterId: asker.id,
+          answers: a,
+          sources: node.approvers,
+          allowDelegation: node.allowDelegation ?? false,
+          at,
+        }),
+    });
+
+    // Drive the workflow the way the dry run decided: each open approval answered by its first pending approver.
+    for (let guard = 0; guard < 10; guard++) {
+      s = await until(h, (x) => x.status === 'completed' || x.run.steps.some((st) => st.status === 'open'));
+      const open = s.run.steps.find((st) => st.status === 'open');
+      if (!open) break;
+      if (open.kind === 'task') {
+        s = await h.executeUpdate(taskUpdate, {
+          args: [{ actor: { userId: members[0]!.id, kind: 'user' }, stepId: open.id, note: null }],
+        });
+        continue;
+      }
+      const who = open.approvers.find((a) => a.state === 'pending')!;
+      s = await h.executeUpdate(voteUpdate, {
+        args: [
+          {
+            actor: { userId: who.userId, kind: 'user' },
+            stepId: open.id,
+            decision: 'approve',
+            comment: null,
+            channel: 'app',
+          },
+        ],
+      });
+    }
+    expect(s.status).toBe('completed');
+    expect(dry.outcome).toBe('completed');
+    // The same edges, the same steps, the same people asked (the delegate for the away manager), the same deadline.
+    expect(Object.keys(s.run.traversals).sort()).toEqual([...new Set(dry.edges)].sort());
+    expect(dry.steps.map((x) => x.nodeId)).toEqual(s.run.steps.map((x) => x.nodeId));
+    expect(dry.steps.map((x) => x.asked)).toEqual(
+      s.run.steps.map((x) => x.approvers.map((a) => ({ userId: a.userId, onBehalfOf: a.onBehalfOf }))),
+    );
+    expect(dry.steps[0]!.asked).toEqual([{ userId: deputy.id, onBehalfOf: boss.id }]);
+    // Each deadline is 2 business hours on the calendar after its step opened (the workflow's steps
+    // open when the votes came; the dry run's at its simulated time).
+    const { addBusinessTime } = await import('../../workflows/kernel/business-calendar.js');
+    const due = (x: { openedAt: string }) =>
+      new Date(addBusinessTime(officeHours, Date.parse(x.openedAt), 2 * HOUR)).toISOString();
+    expect(dry.steps[1]!.deadlineAt).toBe(due(dry.steps[1]!));
+    // (the workflow's clock starts when those asked are found, a moment after the step opened)
+    const late = Date.parse(s.run.steps[1]!.deadlineAt!) - Date.parse(due(s.run.steps[1]!));
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThan(5_000);
+    expect(dry.steps.map((x) => !!x.deadlineAt)).toEqual(s.run.steps.map((x) => !!x.deadlineAt));
+    expect(dry.steps.map((x) => x.answeredBy.map((a) => a.userId))).toEqual(
+      s.run.steps.map((x) => x.approvers.filter((a) => a.state === 'approved').map((a) => a.userId)),
+    );
+  }, 60_000);
 });

@@ -121,7 +121,8 @@ export async function dryRun(input: DryRunInput): Promise<DryRunResult> {
     // What the engine asked for is done first, as the workflow's activities would.
     const e = pending.shift();
     if (e) {
-      if (e.kind === 'notify') result.notifications.push({ nodeId: e.nodeId, to: e.to, template: e.template, at: iso(now) });
+      if (e.kind === 'notify')
+        result.notifications.push({ nodeId: e.nodeId, to: e.to, template: e.template, at: iso(now) });
       else if (e.kind === 'resolve') {
         const found = await input.resolve(e.node, run!.answers, now);
         take(approversFound(run!, ctx, e.stepId, found.approvers, found.recheckAt, now));
@@ -149,7 +150,9 @@ export async function dryRun(input: DryRunInput): Promise<DryRunResult> {
         take(deadlinePassed(run!, ctx, s.id, now));
         continue;
       }
-      const who = s.approvers.find((a) => a.state === 'pending');
+      // After an escalation the person it was handed to answers; otherwise those asked, in order.
+      const pending = s.approvers.filter((a) => a.state === 'pending');
+      const who = pending.find((a) => a.userId === s.escalatedTo) ?? pending[0];
       if (!who) {
         result.stuck = `no_one_to_answer:${s.id}`;
         break;
