@@ -51,3 +51,18 @@ export const ProblemDetails = z.object({
   requestId: z.string(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
+
+type WithoutDefaults<T extends z.ZodRawShape> = {
+  [K in keyof T]: T[K] extends z.ZodDefault<infer Inner> ? Inner : T[K];
+};
+
+/**
+ * The patch of a create body: every field optional and none filled in by a default (a plain
+ * `.partial()` keeps the defaults, so a patch naming one field would reset the others).
+ */
+export function patchOf<T extends z.ZodRawShape>(body: z.ZodObject<T>) {
+  const shape = Object.fromEntries(
+    Object.entries(body.shape).map(([k, v]) => [k, v instanceof z.ZodDefault ? v.unwrap() : v]),
+  ) as WithoutDefaults<T>;
+  return z.strictObject(shape).partial();
+}

@@ -7,7 +7,7 @@ import { ROLES } from '../../workflows/kernel/vocabulary.js';
 import { REQUEST_STATUSES } from '../../workflows/request/messages.js';
 import { REQUEST_TASK_STATES } from '../../db/entities/request/request.js';
 import { SlaView } from '../platform/sla.js';
-import { csv, intParam, text, uuid } from '../kernel/schemas.js';
+import { csv, intParam, patchOf, text, uuid } from '../kernel/schemas.js';
 
 export { Timeline, TimelineEntry } from '../kernel/schemas.js';
 
@@ -31,7 +31,7 @@ export const CategoryBody = z.strictObject({
   sortOrder: z.number().int().min(0).max(10_000).default(0),
   active: z.boolean().default(true),
 });
-export const CategoryPatch = CategoryBody.partial();
+export const CategoryPatch = patchOf(CategoryBody);
 
 export const Category = z.object({
   id: uuid,
@@ -49,7 +49,7 @@ export const FieldSetBody = z.strictObject({
   name: text(120).min(1),
   fields: z.array(FormFieldSchema).min(1).max(50),
 });
-export const FieldSetPatch = FieldSetBody.partial();
+export const FieldSetPatch = patchOf(FieldSetBody);
 export const FieldSet = z.object({
   id: uuid,
   key: z.string(),
@@ -73,7 +73,7 @@ export const ItemBody = z.strictObject({
   slaPolicyId: uuid.nullable().default(null),
   active: z.boolean().default(true),
 });
-export const ItemPatch = ItemBody.partial();
+export const ItemPatch = patchOf(ItemBody);
 
 const LocalizedOut = z.object({ en: z.string(), id: z.string().optional() });
 export const CatalogItem = z.object({

@@ -14,6 +14,8 @@ export const designerEn = {
     remove: 'Delete',
     autoLayout: 'Tidy up the layout',
     fit: 'Fit to view',
+    zoomIn: 'Zoom in',
+    zoomOut: 'Zoom out',
     import: 'Import JSON',
     export: 'Export JSON',
     save: 'Save draft',

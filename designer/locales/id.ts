@@ -18,6 +18,8 @@ export const designerId: Shape<typeof designerEn> = {
     remove: 'Hapus',
     autoLayout: 'Rapikan tata letak',
     fit: 'Muat ke layar',
+    zoomIn: 'Perbesar',
+    zoomOut: 'Perkecil',
     import: 'Impor JSON',
     export: 'Ekspor JSON',
     save: 'Simpan draf',

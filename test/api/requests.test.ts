@@ -107,6 +107,13 @@ describe('the catalog', () => {
 
     expect(item.body).toMatchObject({ flowVersion: 1, flowName: expect.stringContaining('Laptop') });
     expect(item.body.form.fields.map((f: { id: string }) => f.id)).toEqual(['model', 'reason', 'cost_centre']);
+    // A patch changes what it names only: the form, the icon, the flow and the team stay.
+    const patched = await org.admin.api('PATCH', `/api/v1/catalog/items/${item.body.id}`, {
+      description: { en: 'A laptop for work, with its charger' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ icon: 'mdi-laptop', flowId, fulfilmentTeamId: hardware.id, active: true });
+    expect(patched.body.form.fields.map((f: { id: string }) => f.id)).toEqual(['model', 'reason', 'cost_centre']);
 
     expect(
       (await org.requester.api('POST', '/api/v1/catalog/categories', { key: 'x', name: { en: 'X' } })).status,

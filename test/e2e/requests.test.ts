@@ -90,17 +90,23 @@ describe('service requests in a browser', () => {
     await admin.getByTestId('admin-menu').waitFor();
     await admin.getByTestId('nav-drawer').getByRole('link', { name: 'Approval flows' }).click();
     await admin.waitForURL(/\/admin\/flows$/);
+    await accessible(admin, 'admin flows');
     await admin.getByTestId('flow-name').locator('input').fill('Laptop approval');
     await admin.getByTestId('new-flow').click();
-    await admin.getByTestId('versions').locator('[data-version="1"]').waitFor();
+    // The new flow opens in the designer; the two-level chain comes in as JSON (one undoable step).
+    await admin.waitForURL(/\/admin\/flows\/[\w-]+\/design$/);
+    await admin.getByTestId('import').click();
     await admin
-      .getByTestId('flow-json')
+      .getByTestId('import-json')
       .locator('textarea')
       .fill(JSON.stringify(twoLevelFlow(hardwareId), null, 2));
-    await admin.getByTestId('save-version').click();
-    await admin.getByTestId('publish-2').click();
-    await showsText(admin.getByTestId('versions').locator('[data-version="2"]'), 'Published');
-    await accessible(admin, 'admin flows');
+    await admin.getByTestId('import-go').click();
+    await admin.getByTestId('dirty').waitFor();
+    await admin.getByTestId('publish').click();
+    await admin.getByTestId('publish-confirm').click();
+    await showsText(admin.getByRole('status'), 'Published as version 1');
+    await admin.getByTestId('back-to-flows').click();
+    await showsText(admin.getByTestId('flow-list').locator('[data-flow="Laptop approval"]'), 'v1');
 
     await admin.getByTestId('nav-drawer').getByRole('link', { name: 'Catalog & forms' }).click();
     await admin.waitForURL(/\/admin\/catalog$/);
@@ -124,7 +130,7 @@ describe('service requests in a browser', () => {
     expect(await preview.locator('[data-field="reason"]').count()).toBe(0);
     await pickAnswer(admin, preview, 'model', 'Power user');
     await preview.getByLabel('Why a power laptop? *').waitFor();
-    await choose(admin, 'item-flow', 'Laptop approval (v2)');
+    await choose(admin, 'item-flow', 'Laptop approval (v1)');
     await choose(admin, 'item-team', 'Hardware');
     await accessible(admin, 'admin catalog item');
     if (shots) await admin.screenshot({ path: `${shots}/admin-catalog-item.png` });

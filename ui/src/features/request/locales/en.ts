@@ -42,6 +42,7 @@ export const requestEn = {
     noFields: 'This item asks nothing: ordering it is enough.',
   },
   request: {
+    onFlow: 'See it on its flow (v{v})',
     status: {
       submitted: 'Submitted',
       pending_approval: 'Waiting for approval',

@@ -46,6 +46,7 @@ export const requestId: Shape<typeof requestEn> = {
     noFields: 'Item ini tidak menanyakan apa pun: cukup pesan.',
   },
   request: {
+    onFlow: 'Lihat pada alurnya (v{v})',
     status: {
       submitted: 'Terkirim',
       pending_approval: 'Menunggu persetujuan',
