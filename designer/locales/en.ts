@@ -20,7 +20,6 @@ export const designerEn = {
     export: 'Export JSON',
     save: 'Save draft',
     publish: 'Publish',
-    saveAndPublish: 'Save and publish',
     cancel: 'Cancel',
     restore: 'Restore',
     discard: 'Discard',
@@ -34,6 +33,8 @@ export const designerEn = {
     noPublishRight: 'You may edit this flow but not publish it',
     nothingToPublish: 'The draft is the published version',
     reloaded: 'Reloaded the saved draft (revision {r})',
+    changedBeforePublish:
+      '{name} saved the draft (revision {r}) after you opened it; it is shown now. Check it, then publish again.',
     leaveUnsaved: 'This flow has unsaved changes. Leave without saving?',
     backupFound: 'Unsaved changes from {at} were kept in this browser.',
     backupOlder: 'These changes were made on an older revision: compare before saving.',
@@ -226,6 +227,11 @@ export const designerEn = {
         ok: 'answered',
         failed: 'failed',
         withdrawn: 'withdrawn',
+      },
+      reason: {
+        no_approver: 'no one to ask: check the approvers (a requester without a manager, an empty team)',
+        deadline: 'its deadline passed',
+        withdrawn: 'no longer needed',
       },
       asked: 'Asked',
       for: 'for {name}',

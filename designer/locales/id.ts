@@ -24,7 +24,6 @@ export const designerId: Shape<typeof designerEn> = {
     export: 'Ekspor JSON',
     save: 'Simpan draf',
     publish: 'Terbitkan',
-    saveAndPublish: 'Simpan dan terbitkan',
     cancel: 'Batal',
     restore: 'Pulihkan',
     discard: 'Buang',
@@ -38,6 +37,8 @@ export const designerId: Shape<typeof designerEn> = {
     noPublishRight: 'Anda boleh menyunting alur ini tetapi tidak menerbitkannya',
     nothingToPublish: 'Draf sama dengan versi yang terbit',
     reloaded: 'Draf tersimpan dimuat ulang (revisi {r})',
+    changedBeforePublish:
+      '{name} menyimpan draf (revisi {r}) setelah Anda membukanya; kini ditampilkan. Periksa, lalu terbitkan lagi.',
     leaveUnsaved: 'Alur ini punya perubahan yang belum disimpan. Tinggalkan tanpa menyimpan?',
     backupFound: 'Perubahan yang belum disimpan dari {at} disimpan di peramban ini.',
     backupOlder: 'Perubahan ini dibuat pada revisi lama: bandingkan sebelum menyimpan.',
@@ -230,6 +231,11 @@ export const designerId: Shape<typeof designerEn> = {
         ok: 'dijawab',
         failed: 'gagal',
         withdrawn: 'ditarik',
+      },
+      reason: {
+        no_approver: 'tidak ada yang bisa ditanya: periksa penyetuju (pemohon tanpa atasan, tim kosong)',
+        deadline: 'tenggatnya lewat',
+        withdrawn: 'tidak diperlukan lagi',
       },
       asked: 'Ditanya',
       for: 'mewakili {name}',

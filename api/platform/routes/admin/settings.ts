@@ -41,34 +41,40 @@ export function adminSettingsRoutes(): AnyRoute[] {
       responses: { 200: { description: 'Settings now in force', schema: OrgSettings } },
       handler: async (c, { body }) => {
         const ctx = authed(c);
-        const { em, principal } = ctx.state;
-        const org = await em.findOneOrFail(Organization, { id: principal.orgId });
-        const before = settingsOf(org.settings);
-        let notifications = before.notifications;
-        if (body.notifications) {
-          try {
-            notifications = mergeChannels(before.notifications, body.notifications);
-          } catch (err) {
-            throw new AppError(422, 'validation_failed', 'A new webhook needs its secret', [
-              { field: 'body.notifications.webhooks', message: (err as Error).message },
-            ]);
+        const { principal } = ctx.state;
+        // Saves of different sections at once are taken one at a time (the row locked, read
+        // again): each merges into what the one before stored instead of overwriting it.
+        const { org, before, after } = await ctx.state.em.transactional(async (em) => {
+          await em.execute('select id from organizations where id = ? for update', [principal.orgId]);
+          const org = await em.findOneOrFail(Organization, { id: principal.orgId }, { refresh: true });
+          const before = settingsOf(org.settings);
+          let notifications = before.notifications;
+          if (body.notifications) {
+            try {
+              notifications = mergeChannels(before.notifications, body.notifications);
+            } catch (err) {
+              throw new AppError(422, 'validation_failed', 'A new webhook needs its secret', [
+                { field: 'body.notifications.webhooks', message: (err as Error).message },
+              ]);
+            }
           }
-        }
-        const after = OrgSettings.parse({
-          mfa: { ...before.mfa, ...body.mfa },
-          password: { ...before.password, ...body.password },
-          session: { ...before.session, ...body.session },
-          priorityMatrix: body.priorityMatrix ?? before.priorityMatrix,
-          notifications,
-          routing: { ...before.routing, ...body.routing },
-          attachments: { ...before.attachments, ...body.attachments },
+          const after = OrgSettings.parse({
+            mfa: { ...before.mfa, ...body.mfa },
+            password: { ...before.password, ...body.password },
+            session: { ...before.session, ...body.session },
+            priorityMatrix: body.priorityMatrix ?? before.priorityMatrix,
+            notifications,
+            routing: { ...before.routing, ...body.routing },
+            attachments: { ...before.attachments, ...body.attachments },
+          });
+          const fallback = after.routing.defaultTeamId;
+          if (fallback && fallback !== before.routing.defaultTeamId && !(await em.findOne(Team, { id: fallback }))) {
+            throw validationFailed([{ field: 'body.routing.defaultTeamId', message: 'No such team' }]);
+          }
+          org.settings = { ...(org.settings ?? {}), ...after };
+          await em.flush();
+          return { org, before, after };
         });
-        const fallback = after.routing.defaultTeamId;
-        if (fallback && fallback !== before.routing.defaultTeamId && !(await em.findOne(Team, { id: fallback }))) {
-          throw validationFailed([{ field: 'body.routing.defaultTeamId', message: 'No such team' }]);
-        }
-        org.settings = { ...(org.settings ?? {}), ...after };
-        await em.flush();
         const shown = (s: OrgSettings) => ({ ...s, notifications: redactChannels(s.notifications) });
         ctx.state.audit = { targetType: 'organization', targetId: org.id, before: shown(before), after: shown(after) };
         ctx.body = shown(after);

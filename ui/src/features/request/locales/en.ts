@@ -218,7 +218,7 @@ export const requestEn = {
   },
   flows: {
     title: 'Approval flows',
-    help: 'Each flow is drawn in the designer: its draft is saved as you go and published as a numbered version; requests keep the version they started with.',
+    help: 'Each flow is drawn in the designer: its draft is saved when you save it (Ctrl+S) and published as a numbered version; requests keep the version they started with.',
     newFlow: 'New flow',
     name: 'Name',
     published: 'Published',

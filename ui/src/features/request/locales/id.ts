@@ -222,7 +222,7 @@ export const requestId: Shape<typeof requestEn> = {
   },
   flows: {
     title: 'Alur persetujuan',
-    help: 'Setiap alur digambar di perancang: drafnya disimpan sambil jalan dan diterbitkan sebagai versi bernomor; permintaan tetap pada versi awalnya.',
+    help: 'Setiap alur digambar di perancang: drafnya disimpan saat Anda menyimpannya (Ctrl+S) dan diterbitkan sebagai versi bernomor; permintaan tetap pada versi awalnya.',
     newFlow: 'Alur baru',
     name: 'Nama',
     published: 'Terbit',
