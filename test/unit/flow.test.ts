@@ -237,7 +237,13 @@ describe('flow validation', () => {
 
   it('ships ready-made flows that are flows like any other and validate', () => {
     const flows = readyMadeFlows(TEAM);
-    expect(flows.map((f) => f.key)).toEqual(['no-approval', 'manager', 'manager-then-team']);
+    expect(flows.map((f) => f.key)).toEqual([
+      'no-approval',
+      'manager',
+      'manager-then-team',
+      'manager-then-finance',
+      'security-legal',
+    ]);
     for (const { flow } of flows) {
       expect(FlowSchema.parse(flow)).toEqual(flow);
       expect(validateFlow(flow, { form })).toEqual([]);
