@@ -181,7 +181,12 @@ const context = (flow: Flow, over: Partial<RunContext> = {}): RunContext => ({
   ...over,
 });
 
-async function submit(flow: Flow, over: Partial<RunContext> = {}, answers: NewRequest['answers'] = {}) {
+async function submit(
+  flow: Flow,
+  over: Partial<RunContext> = {},
+  answers: NewRequest['answers'] = {},
+  asker: User = requester,
+) {
   n += 1;
   const handle = await env.client.workflow.start(requestWorkflow, {
     workflowId: ticketWorkflowId(org.slug, 'request', n),
@@ -194,8 +199,8 @@ async function submit(flow: Flow, over: Partial<RunContext> = {}, answers: NewRe
           number: n,
           itemId: item.id,
           title: `Laptop ${n}`,
-          requesterId: requester.id,
-          createdBy: { userId: requester.id, kind: 'user' },
+          requesterId: asker.id,
+          createdBy: { userId: asker.id, kind: 'user' },
           answers,
           flowId: null,
           flowVersion: 1,
@@ -583,31 +588,8 @@ describe('the request workflow', () => {
       ],
     });
     const answers = { cost: 1500 };
-    n += 1;
-    const h = await env.client.workflow.start(requestWorkflow, {
-      workflowId: ticketWorkflowId(org.slug, 'request', n),
-      taskQueue,
-      args: [
-        {
-          kind: 'new',
-          request: {
-            orgId: org.id,
-            number: n,
-            itemId: item.id,
-            title: `Dry ${n}`,
-            requesterId: asker.id,
-            createdBy: { userId: asker.id, kind: 'user' },
-            answers,
-            flowId: null,
-            flowVersion: 1,
-            context: context(flow),
-            slaPolicy: null,
-            ratingWindowMs: 7 * DAY,
-          },
-        },
-      ],
-    });
-    let s = await h.executeUpdate(openRequestUpdate);
+    const h = await submit(flow, {}, answers, asker);
+    let s = await h.query(requestStateQuery);
     const startedAt = Date.parse(s.createdAt);
 
     const { dryRun } = await import('../../workflows/request/simulate.js');
