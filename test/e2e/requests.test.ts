@@ -90,6 +90,7 @@ describe('service requests in a browser', () => {
     await admin.getByTestId('admin-menu').waitFor();
     await admin.getByTestId('nav-drawer').getByRole('link', { name: 'Approval flows' }).click();
     await admin.waitForURL(/\/admin\/flows$/);
+    await admin.getByTestId('no-flows').waitFor();
     await accessible(admin, 'admin flows');
     await admin.getByTestId('flow-name').locator('input').fill('Laptop approval');
     await admin.getByTestId('new-flow').click();
