@@ -1,5 +1,5 @@
 /** The flow as the API answers it (GET /flows/:id), as the designer reads it. */
-import type { Flow } from '../workflows/kernel/flow.js';
+import type { Flow, FlowProblem } from '../workflows/kernel/flow.js';
 
 export interface Person {
   id: string;
@@ -23,7 +23,7 @@ export interface FlowDto {
   draft: {
     definition: Flow;
     revision: number;
-    problems: { nodeId: string; code: string; message: string }[];
+    problems: FlowProblem[];
     savedAt: string;
     savedBy: Person | null;
   };

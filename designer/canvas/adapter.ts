@@ -5,7 +5,15 @@
  */
 import type { Connection, Edge, Node, NodeChange } from '@vue-flow/core';
 import type { FlowNode } from '../../workflows/kernel/flow.js';
-import { type DesignDoc, type Outcome, type Point, canConnect, edgeKey, exitsOf } from '../model/document.js';
+import {
+  type ConnectRefusal,
+  type DesignDoc,
+  type Outcome,
+  type Point,
+  canConnect,
+  edgeKey,
+  exitsOf,
+} from '../model/document.js';
 
 /** How a node or an edge is marked: the path a run took, where it waits, a diff. */
 export type Mark = 'taken' | 'waiting' | 'added' | 'removed' | 'changed' | 'moved';
@@ -87,8 +95,12 @@ export function canvasEdges(
 /** A connection drawn on the canvas as the edit it asks for; null where the rules refuse it. */
 export function connectionOf(doc: DesignDoc, c: Connection): { from: string; when: Outcome | null; to: string } | null {
   const when = whenOf(c.sourceHandle);
-  return canConnect(doc, c.source, when, c.target) ? null : { from: c.source, when, to: c.target };
+  return refusalOf(doc, c) ? null : { from: c.source, when, to: c.target };
 }
+
+/** Why the rules refuse a connection drawn on the canvas (null: they allow it). */
+export const refusalOf = (doc: DesignDoc, c: Connection): ConnectRefusal | null =>
+  canConnect(doc, c.source, whenOf(c.sourceHandle), c.target);
 
 /** Where dragged nodes ended up, and whether the drag is over (a drag is one undo step). */
 export function movesOf(changes: NodeChange[]): { places: Record<string, Point>; dragging: boolean } | null {

@@ -9,8 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { type AxeFinding, ConsoleWatch, axe, browserTurn, launchChromium } from '../support/browser.js';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { type AxeFinding, BrowserPages, axe, browserTurn, launchChromium, signInAs } from '../support/browser.js';
 import { addHardwareTeam } from '../support/request-fixtures.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -28,22 +28,15 @@ let flowId = '';
 let itemId = '';
 let owner: Page;
 let firstKey = '';
-const contexts: BrowserContext[] = [];
-const consoleWatch = new ConsoleWatch();
+const pages = new BrowserPages(
+  () => browser,
+  () => stack.baseUrl,
+);
+const consoleWatch = pages.consoleWatch;
 const axeReport: Record<string, AxeFinding[]> = {};
 
-async function newPage(label: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.baseUrl, viewport, locale: 'en-US' });
-  contexts.push(context);
-  return consoleWatch.watch(await context.newPage(), label);
-}
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-}
+const newPage = (label: string, viewport = { width: 1440, height: 900 }) => pages.page(label, viewport);
+const signIn = (page: Page, email: string) => signInAs(page, email, PASSWORD);
 const shot = async (page: Page, name: string) => {
   if (shots) await page.screenshot({ path: `${shots}/${name}.png` });
 };
@@ -99,7 +92,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   writeFileSync(reportFile, JSON.stringify({ axe: axeReport, consoleErrors: consoleWatch.errors }, null, 2));
-  for (const c of contexts) await c.close().catch(() => undefined);
+  await pages.closeAll();
   await browser?.close();
   await stack?.stop();
   await releaseTurn?.();

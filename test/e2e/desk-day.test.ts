@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../api/platform/auth.js';
 import { User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
-import { type AxeFinding, ConsoleWatch, axe, browserTurn, launchChromium } from '../support/browser.js';
+import { type AxeFinding, BrowserPages, signInAs, axe, browserTurn, launchChromium } from '../support/browser.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
@@ -24,32 +24,19 @@ let releaseTurn: (() => Promise<void>) | undefined;
 let org: TestOrg;
 let browser: Browser;
 let auditorEmail = '';
-const contexts: BrowserContext[] = [];
-const consoleWatch = new ConsoleWatch();
+const pages = new BrowserPages(
+  () => browser,
+  () => stack.baseUrl,
+);
+const consoleWatch = pages.consoleWatch;
 const axeReport: Record<string, AxeFinding[]> = {};
 const hookCalls: { body: string; signature: string }[] = [];
 let hooks: Server;
 
-async function newContext(viewport = { width: 1366, height: 900 }) {
-  const context = await browser.newContext({
-    baseURL: stack.baseUrl,
-    viewport,
-    locale: 'en-US',
-    acceptDownloads: true,
-  });
-  contexts.push(context);
-  return context;
-}
-async function newPage(label: string, viewport?: { width: number; height: number }): Promise<Page> {
-  return consoleWatch.watch(await (await newContext(viewport)).newPage(), label);
-}
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-}
+const newContext = (viewport?: { width: number; height: number }) => pages.context(viewport, { acceptDownloads: true });
+const newPage = (label: string, viewport?: { width: number; height: number }) =>
+  pages.page(label, viewport, { acceptDownloads: true });
+const signIn = (page: Page, email: string) => signInAs(page, email, PASSWORD);
 const accessible = async (page: Page, name: string) => void (axeReport[name] = await axe(page));
 const raise = async (body: Record<string, unknown>) => {
   const res = await org.agent.api('POST', '/api/v1/incidents', { title: 'Something broke', ...body });
@@ -91,7 +78,7 @@ beforeAll(async () => {
 }, 420_000); // includes waiting for the other browser suite's turn
 
 afterAll(async () => {
-  for (const c of contexts) await c.close().catch(() => undefined);
+  await pages.closeAll();
   await browser?.close();
   await stack?.stop();
   await new Promise((ok) => hooks?.close(ok));

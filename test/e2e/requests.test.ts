@@ -10,9 +10,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { createSmtpMailer } from '../../deploy/mailer.js';
-import { type AxeFinding, ConsoleWatch, axe, browserTurn, launchChromium } from '../support/browser.js';
+import { type AxeFinding, BrowserPages, axe, browserTurn, launchChromium, signInAs } from '../support/browser.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
 import { addHardwareTeam, laptopForm, twoLevelFlow } from '../support/request-fixtures.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
@@ -27,8 +27,11 @@ let smtp: SmtpSink;
 let releaseTurn: (() => Promise<void>) | undefined;
 let org: TestOrg;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const consoleWatch = new ConsoleWatch();
+const pages = new BrowserPages(
+  () => browser,
+  () => stack.baseUrl,
+);
+const consoleWatch = pages.consoleWatch;
 const axeReport: Record<string, AxeFinding[]> = {};
 const people: Record<'manager' | 'ana' | 'budi' | 'citra', { id: string; email: string }> = {} as never;
 let hardwareId = '';
@@ -36,18 +39,8 @@ let key = '';
 let requester: Page;
 const shots = process.env['LINTAS_SHOTS'];
 
-async function newPage(label: string, viewport = { width: 1366, height: 900 }): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.baseUrl, viewport, locale: 'en-US' });
-  contexts.push(context);
-  return consoleWatch.watch(await context.newPage(), label);
-}
-async function signIn(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-}
+const newPage = (label: string, viewport?: { width: number; height: number }) => pages.page(label, viewport);
+const signIn = (page: Page, email: string) => signInAs(page, email, PASSWORD);
 const accessible = async (page: Page, name: string) => void (axeReport[name] = await axe(page));
 const showsText = (el: Locator, text: string) => el.filter({ hasText: text }).waitFor({ timeout: LIVE_MS });
 async function choose(page: Page, testId: string, option: string) {
@@ -76,7 +69,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   writeFileSync(reportFile, JSON.stringify({ axe: axeReport, consoleErrors: consoleWatch.errors }, null, 2));
-  for (const c of contexts) await c.close().catch(() => undefined);
+  await pages.closeAll();
   await browser?.close();
   await stack?.stop();
   await smtp?.close();

@@ -10,8 +10,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { type AxeFinding, ConsoleWatch, axe, browserTurn, launchChromium } from '../support/browser.js';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { type AxeFinding, BrowserPages, signInAs, axe, browserTurn, launchChromium } from '../support/browser.js';
 import { mailedToken, totp } from '../support/problems.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -23,8 +23,11 @@ let stack: Stack;
 let releaseTurn: (() => Promise<void>) | undefined;
 let org: TestOrg;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-const consoleWatch = new ConsoleWatch();
+const pages = new BrowserPages(
+  () => browser,
+  () => stack.baseUrl,
+);
+const consoleWatch = pages.consoleWatch;
 const axeReport: Record<string, AxeFinding[]> = {};
 let adminSecret = '';
 let adminRecoveryCodes: string[] = [];
@@ -34,27 +37,16 @@ let agent: Page;
 let recoveryCodes: string[] = [];
 let admin: Page;
 
-async function newPage(
-  label: string,
-  viewport = { width: 1366, height: 900 },
-  timezoneId = 'America/New_York',
-): Promise<Page> {
-  const context = await browser.newContext({ baseURL: stack.baseUrl, viewport, locale: 'en-US', timezoneId });
-  contexts.push(context);
-  return consoleWatch.watch(await context.newPage(), label);
-}
+const newPage = (label: string, viewport = { width: 1366, height: 900 }, timezoneId = 'America/New_York') =>
+  pages.page(label, viewport, { timezoneId });
 
 /** Records the page's axe findings under a name (the last test fails on serious or critical ones). */
 async function accessible(page: Page, name: string) {
   axeReport[name] = await axe(page);
 }
 
-async function signInWithPassword(page: Page, email: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('E-mail').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+/** Signs in with the password (the app then asks for the second factor, or to enrol one). */
+const signInWithPassword = (page: Page, email: string) => signInAs(page, email, PASSWORD, false);
 
 /** Waits until the element shows the text (a live change may take a moment). */
 const showsText = (el: Locator, text: string) => el.filter({ hasText: text }).waitFor({ timeout: LIVE_MS });
@@ -82,7 +74,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   writeFileSync(reportFile, JSON.stringify({ axe: axeReport, consoleErrors: consoleWatch.errors }, null, 2));
-  for (const c of contexts) await c.close().catch(() => undefined);
+  await pages.closeAll();
   await browser?.close();
   await stack?.stop();
   await releaseTurn?.();

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { type Browser, type Page, chromium, selectors } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page, chromium, selectors } from 'playwright-core';
 import { TEST_DATABASE_URL, chromiumPath } from './env.js';
 
 /**
@@ -85,4 +85,44 @@ export async function axe(page: Page): Promise<AxeFinding[]> {
       summary: v.nodes[0] && v.nodes[0].failureSummary,
       html: v.nodes[0] && v.nodes[0].html.slice(0, 300),
     })))`) as Promise<AxeFinding[]>;
+}
+
+/**
+ * The pages of one browser test file: each in a context of its own (its own session), watched for
+ * console errors, all closed at the end.
+ */
+export class BrowserPages {
+  readonly contexts: BrowserContext[] = [];
+  constructor(
+    private readonly browser: () => Browser,
+    private readonly baseUrl: () => string,
+    readonly consoleWatch: ConsoleWatch = new ConsoleWatch(),
+  ) {}
+  async context(
+    viewport = { width: 1366, height: 900 },
+    options: { timezoneId?: string; acceptDownloads?: boolean } = {},
+  ): Promise<BrowserContext> {
+    const context = await this.browser().newContext({ baseURL: this.baseUrl(), viewport, locale: 'en-US', ...options });
+    this.contexts.push(context);
+    return context;
+  }
+  async page(
+    label: string,
+    viewport?: { width: number; height: number },
+    options?: { timezoneId?: string; acceptDownloads?: boolean },
+  ): Promise<Page> {
+    return this.consoleWatch.watch(await (await this.context(viewport, options)).newPage(), label);
+  }
+  async closeAll(): Promise<void> {
+    for (const c of this.contexts) await c.close().catch(() => undefined);
+  }
+}
+
+/** Signs in on the sign-in page with e-mail and password; `wait`: until the app has left it. */
+export async function signInAs(page: Page, email: string, password: string, wait = true): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  if (wait) await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
 }

@@ -1,7 +1,8 @@
 /**
  * The designer's pure parts (issue 14): the command history (undo / redo, grouping), the document
  * edits and the connection rules the canvas enforces while dragging, copy / paste, auto-layout,
- * the Vue Flow adapter, and the diff drawn on the canvas.
+ * the Vue Flow adapter, the diff drawn on the canvas, and the findings and changes worded in
+ * English and Bahasa Indonesia.
  */
 import { describe, expect, it } from '@jest/globals';
 import { canvasEdges, canvasNodes, connectionOf, movesOf, selectionOf, whenOf } from '../../designer/canvas/adapter.js';
@@ -25,7 +26,11 @@ import {
 } from '../../designer/model/document.js';
 import { History } from '../../designer/model/history.js';
 import { autoLayout } from '../../designer/model/layout.js';
-import { FlowSchema, readyMadeFlows, validateFlow } from '../../workflows/kernel/flow.js';
+import { type Words, pathText, problemText, schemaText, valueText } from '../../designer/model/words.js';
+import { designerEn } from '../../designer/locales/en.js';
+import { designerId } from '../../designer/locales/id.js';
+import { type Flow, FlowSchema, readyMadeFlows, validateFlow } from '../../workflows/kernel/flow.js';
+import type { Form } from '../../workflows/kernel/form.js';
 
 const TEAM = '00000000-0000-4000-8000-000000000001';
 const flows = readyMadeFlows(TEAM);
@@ -263,5 +268,125 @@ describe('the diff drawn on the canvas', () => {
     expect(c.diff.nodes.changed[0]!.changes).toEqual([
       { path: 'rule', before: { kind: 'n_of_m', n: 2 }, after: { kind: 'all' } },
     ]);
+  });
+});
+
+describe("findings and changes in the reader's language", () => {
+  /** A translator over the designer's locale: nested keys, `{name}` filled in (as vue-i18n does). */
+  const wordsIn = (locale: typeof designerEn, labels: Record<string, string> = {}): Words => {
+    const lookup = (key: string): unknown =>
+      key.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], locale);
+    const t = (key: string, params: Record<string, unknown> = {}) =>
+      String(lookup(key) ?? key).replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? `{${k}}`));
+    return {
+      t,
+      te: (key) => typeof lookup(key) === 'string',
+      nodeName: (id) => labels[id] ?? id,
+      entityName: (key, id) => (key === 'teamId' && id === TEAM ? 'Hardware' : undefined),
+    };
+  };
+  const en = wordsIn(designerEn, { manager: 'Line manager', fulfil: 'Prepare it' });
+  const id = wordsIn(designerId as typeof designerEn, { manager: 'Line manager', fulfil: 'Prepare it' });
+
+  /** Broken variants of a good flow, each making the validator find something else. */
+  const broken = (): { flow: Flow; form?: Form }[] => {
+    const good = () => structuredClone(managerFlow);
+    const form: Form = {
+      fields: [
+        { id: 'cost', type: 'number', label: { en: 'Cost' }, required: false },
+        { id: 'when', type: 'text', label: { en: 'When' }, required: false },
+      ],
+    } as Form;
+    const out: { flow: Flow; form?: Form }[] = [];
+    const add = (change: (f: Flow) => void, withForm = false) => {
+      const f = good();
+      change(f);
+      out.push(withForm ? { flow: f, form } : { flow: f });
+    };
+    add((f) => f.nodes.push({ id: 'start2', type: 'start' }));
+    add((f) => f.nodes.push({ id: 'manager', type: 'end', outcome: 'approved' }));
+    add((f) => f.edges.push({ from: 'fulfil', to: 'ghost' }));
+    add((f) => f.edges.push({ ...f.edges.find((e) => e.from === 'fulfil')! }));
+    add((f) => f.edges.push({ from: 'fulfil', to: 'start' }));
+    add((f) => (f.edges = f.edges.filter((e) => !(e.from === 'manager' && e.when === 'rejected'))));
+    add((f) => (f.edges.find((e) => e.from === 'fulfil')!.when = 'ok'));
+    add((f) => f.nodes.push({ id: 'lonely', type: 'task', teamId: TEAM, title: 'Nobody' }));
+    add((f) => f.nodes.push({ id: 'j', type: 'join', split: 'manager', mode: 'all' }));
+    add((f) => f.nodes.push({ id: 'w', type: 'wait', untilField: 'when' }), true);
+    add((f) => {
+      f.nodes.push({
+        id: 'c',
+        type: 'condition',
+        subject: { kind: 'answer', fieldId: 'cost' },
+        op: 'contains',
+        value: 'x',
+      });
+      f.nodes.push({ id: 'c2', type: 'condition', subject: { kind: 'catalog_item' }, op: 'gt', value: 1 });
+    }, true);
+    add((f) => {
+      const m = f.nodes.find((n) => n.id === 'manager')!;
+      if (m.type === 'approval') m.deadline = { businessMinutes: 60, outcome: 'escalate' };
+      f.nodes.push({
+        id: 'role',
+        type: 'approval',
+        approvers: [{ kind: 'role', role: 'astronaut' }],
+        rule: { kind: 'any' },
+      });
+    });
+    return out;
+  };
+
+  it('words every finding of the validator in English and Bahasa Indonesia, from its code, naming nodes by label', () => {
+    const codes = new Set<string>();
+    for (const { flow, form } of broken())
+      for (const p of validateFlow(flow, { roles: ['agent'], form })) {
+        const variant = p.params['variant'];
+        const key = `designer.problem.${p.code}${variant ? `_${String(variant)}` : ''}`;
+        codes.add(key);
+        expect([key, en.te(key), id.te(key)]).toEqual([key, true, true]);
+        for (const text of [problemText(p, en), problemText(p, id)]) expect(text).not.toMatch(/\{\w+\}/);
+      }
+    // The broken flows between them make the validator say a good part of what it can.
+    expect(codes.size).toBeGreaterThanOrEqual(15);
+    const unreachable = validateFlow({
+      ...managerFlow,
+      nodes: [...managerFlow.nodes, { id: 'lonely', type: 'task', teamId: TEAM, title: 'x', label: 'Order it' }],
+    }).find((p) => p.code === 'unreachable')!;
+    const named = wordsIn(designerEn, { lonely: 'Order it' });
+    expect(problemText(unreachable, named)).toBe('Nothing leads to Order it');
+    expect(problemText(unreachable, wordsIn(designerId as typeof designerEn, { lonely: 'Order it' }))).toBe(
+      'Tidak ada yang menuju Order it',
+    );
+    // A code no text knows keeps the validator's English.
+    expect(problemText({ nodeId: 'x', code: 'new_code', message: 'Something new', params: {} }, en)).toBe(
+      'Something new',
+    );
+  });
+
+  it('has every text of the findings, refusals, schema and field names in both languages', () => {
+    for (const part of ['problem', 'schema', 'refused', 'field', 'fieldType'] as const)
+      expect(Object.keys(designerId.designer[part]).sort()).toEqual(Object.keys(designerEn.designer[part]).sort());
+  });
+
+  it('reads a diff in words: field paths by name, kinds and ids by name, lists joined', () => {
+    expect(pathText('rule.n', en)).toBe('Rule › How many');
+    expect(pathText('approvers.0.kind', id)).toBe('Pemberi persetujuan › #1 › Jenis');
+    expect(valueText({ kind: 'n_of_m', n: 2 }, en)).toBe('N of them approve, How many: 2');
+    expect(valueText({ kind: 'all' }, id)).toBe(valueText({ kind: 'all' }, wordsIn(designerId as typeof designerEn)));
+    expect(valueText(TEAM, en, 'teamId')).toBe('Hardware');
+    expect(valueText(true, id)).toBe('ya');
+    expect(valueText(['a', 'b'], en)).toBe('a, b');
+    expect(valueText(undefined, en)).toBe('—');
+  });
+
+  it('words what the schema refuses at its place in the node', () => {
+    const parsed = FlowSchema.safeParse({
+      ...managerFlow,
+      nodes: managerFlow.nodes.map((n) => (n.type === 'approval' ? { ...n, approvers: [] } : n)),
+    });
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error!.issues[0]!;
+    expect(schemaText(issue, en)).toBe('Approvers: too short or too few (at least 1)');
+    expect(schemaText(issue, id)).toBe('Pemberi persetujuan: terlalu pendek atau terlalu sedikit (paling sedikit 1)');
   });
 });

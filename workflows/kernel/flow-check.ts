@@ -3,14 +3,20 @@
  * five passes over one index of the graph — its shape (nodes, edges, exits), its paths (reach),
  * joins against their splits, cycles, and what the nodes refer to (form fields, roles, webhooks).
  */
-import { type Form, comparisonProblem } from './form.js';
+import { type Form, comparisonIssue } from './form.js';
 import type { Flow, FlowEdge, FlowNode, FlowNodeType } from './flow.js';
 
 export interface FlowProblem {
   /** The node the problem is at (or an edge's source). */
   nodeId: string;
   code: string;
+  /** In English, for the API and logs; people read it in their language from `code` and `params`. */
   message: string;
+  /**
+   * What the message names, for a translation of `code` (node ids under `node`, `to`, `split`…;
+   * `variant` where one code has more than one wording).
+   */
+  params: Record<string, string | number>;
 }
 
 /** What the validator needs to know of the world: the item's form, the roles there are. */
@@ -40,7 +46,7 @@ interface Graph {
   out: Map<string, FlowEdge[]>;
   incoming: Map<string, FlowEdge[]>;
   starts: FlowNode[];
-  at: (nodeId: string, code: string, message: string) => void;
+  at: (nodeId: string, code: string, message: string, params?: FlowProblem['params']) => void;
 }
 
 /** The node ids reached from `from` by `next`, breadth first. */
@@ -63,7 +69,7 @@ const forward = (g: Graph) => (id: string) => (g.out.get(id) ?? []).map((e) => e
 function indexGraph(flow: Flow, at: Graph['at']): Graph {
   const nodes = new Map<string, FlowNode>();
   for (const n of flow.nodes) {
-    if (nodes.has(n.id)) at(n.id, 'duplicate_node', `Two nodes have the id '${n.id}'`);
+    if (nodes.has(n.id)) at(n.id, 'duplicate_node', `Two nodes have the id '${n.id}'`, { node: n.id });
     nodes.set(n.id, n);
   }
   const starts = flow.nodes.filter((n) => n.type === 'start');
@@ -72,19 +78,27 @@ function indexGraph(flow: Flow, at: Graph['at']): Graph {
       starts[1]?.id ?? flow.nodes[0]!.id,
       'start_count',
       `A flow has exactly one start (this one has ${starts.length})`,
+      { n: starts.length },
     );
-  if (!flow.nodes.some((n) => n.type === 'end')) at(flow.nodes[0]!.id, 'no_end', 'A flow needs at least one end');
+  if (!flow.nodes.some((n) => n.type === 'end')) at(flow.nodes[0]!.id, 'no_end', 'A flow needs at least one end', {});
 
   const out = new Map<string, FlowEdge[]>();
   const incoming = new Map<string, FlowEdge[]>();
   const seen = new Set<string>();
   for (const e of flow.edges) {
     if (!nodes.has(e.from) || !nodes.has(e.to)) {
-      at(e.from, 'dangling_edge', `An edge from '${e.from}' to '${e.to}' names a node that does not exist`);
+      at(e.from, 'dangling_edge', `An edge from '${e.from}' to '${e.to}' names a node that does not exist`, {
+        node: e.from,
+        to: e.to,
+      });
       continue;
     }
     const key = `${e.from}→${e.to}→${e.when ?? ''}`;
-    if (seen.has(key)) at(e.from, 'duplicate_edge', `The edge from '${e.from}' to '${e.to}' is there twice`);
+    if (seen.has(key))
+      at(e.from, 'duplicate_edge', `The edge from '${e.from}' to '${e.to}' is there twice`, {
+        node: e.from,
+        to: e.to,
+      });
     seen.add(key);
     out.set(e.from, [...(out.get(e.from) ?? []), e]);
     incoming.set(e.to, [...(incoming.get(e.to) ?? []), e]);
@@ -99,30 +113,42 @@ function checkExits({ flow, out, incoming, at }: Graph): void {
     const exits = out.get(n.id) ?? [];
     const outcomes = OUTCOMES[n.type];
     if (n.type === 'start' && (incoming.get(n.id) ?? []).length)
-      at(n.id, 'edge_into_start', 'Nothing leads back into the start');
+      at(n.id, 'edge_into_start', 'Nothing leads back into the start', { node: n.id });
     if (n.type === 'end') {
-      if (exits.length) at(n.id, 'edge_from_end', 'An end has no way out');
+      if (exits.length) at(n.id, 'edge_from_end', 'An end has no way out', { node: n.id });
       continue;
     }
     if (outcomes) {
       for (const o of outcomes)
-        if (!exits.some((e) => e.when === o)) at(n.id, 'outcome_missing', `'${n.id}' has no way to go when ${o}`);
+        if (!exits.some((e) => e.when === o))
+          at(n.id, 'outcome_missing', `'${n.id}' has no way to go when ${o}`, { node: n.id, outcome: o });
       for (const e of exits)
         if (!e.when || !outcomes.includes(e.when))
           at(
             n.id,
             'bad_outcome',
             `An edge from '${n.id}' must say which outcome it follows (${outcomes.join(' or ')})`,
+            { node: n.id, variant: 'label', outcomes: outcomes.join(' / ') },
           );
       for (const o of outcomes)
         if (exits.filter((e) => e.when === o).length > 1)
-          at(n.id, 'outcome_twice', `'${n.id}' goes two ways when ${o}`);
+          at(n.id, 'outcome_twice', `'${n.id}' goes two ways when ${o}`, { node: n.id, outcome: o });
     } else if (n.type === 'split') {
-      if (exits.length < 2) at(n.id, 'split_lanes', `A split needs at least two lanes ('${n.id}' has ${exits.length})`);
-      if (exits.some((e) => e.when)) at(n.id, 'bad_outcome', 'The lanes of a split follow no outcome');
+      if (exits.length < 2)
+        at(n.id, 'split_lanes', `A split needs at least two lanes ('${n.id}' has ${exits.length})`, {
+          node: n.id,
+          n: exits.length,
+        });
+      if (exits.some((e) => e.when))
+        at(n.id, 'bad_outcome', 'The lanes of a split follow no outcome', { node: n.id, variant: 'split' });
     } else {
-      if (exits.length !== 1) at(n.id, 'one_exit', `'${n.id}' needs exactly one way on (it has ${exits.length})`);
-      if (exits.some((e) => e.when)) at(n.id, 'bad_outcome', `'${n.id}' has no outcomes to follow`);
+      if (exits.length !== 1)
+        at(n.id, 'one_exit', `'${n.id}' needs exactly one way on (it has ${exits.length})`, {
+          node: n.id,
+          n: exits.length,
+        });
+      if (exits.some((e) => e.when))
+        at(n.id, 'bad_outcome', `'${n.id}' has no outcomes to follow`, { node: n.id, variant: 'none' });
     }
   }
 }
@@ -137,8 +163,8 @@ function checkPaths(g: Graph): void {
   const ends = flow.nodes.filter((n) => n.type === 'end').map((n) => n.id);
   const toEnd = walk(ends, (id) => (incoming.get(id) ?? []).map((e) => e.from));
   for (const n of flow.nodes) {
-    if (starts.length && !reachable.has(n.id)) at(n.id, 'unreachable', `Nothing leads to '${n.id}'`);
-    else if (!toEnd.has(n.id)) at(n.id, 'no_way_to_end', `From '${n.id}' no path reaches an end`);
+    if (starts.length && !reachable.has(n.id)) at(n.id, 'unreachable', `Nothing leads to '${n.id}'`, { node: n.id });
+    else if (!toEnd.has(n.id)) at(n.id, 'no_way_to_end', `From '${n.id}' no path reaches an end`, { node: n.id });
   }
 }
 
@@ -149,7 +175,10 @@ function checkJoins(g: Graph): void {
     if (j.type !== 'join') continue;
     const split = nodes.get(j.split);
     if (!split || split.type !== 'split') {
-      at(j.id, 'join_without_split', `The join '${j.id}' names '${j.split}', which is not a split`);
+      at(j.id, 'join_without_split', `The join '${j.id}' names '${j.split}', which is not a split`, {
+        node: j.id,
+        split: j.split,
+      });
       continue;
     }
     const lanes = (out.get(split.id) ?? []).length;
@@ -164,7 +193,11 @@ function checkJoins(g: Graph): void {
         return n?.type === 'end' && n.outcome !== 'rejected';
       });
       if (!laneNodes.has(j.id) || bypass)
-        at(j.id, 'lane_lost', `The lane of '${split.id}' through '${lane.to}' goes on without arriving at '${j.id}'`);
+        at(j.id, 'lane_lost', `The lane of '${split.id}' through '${lane.to}' goes on without arriving at '${j.id}'`, {
+          node: j.id,
+          split: split.id,
+          to: lane.to,
+        });
     }
     const strays = (incoming.get(j.id) ?? []).filter((e) => !inLanes.has(e.from)).length;
     if (strays)
@@ -172,10 +205,17 @@ function checkJoins(g: Graph): void {
         j.id,
         'join_mismatch',
         `${strays} way${strays === 1 ? '' : 's'} into '${j.id}' come${strays === 1 ? 's' : ''} from outside the lanes of '${split.id}'`,
+        { node: j.id, split: split.id, n: strays },
       );
     if (j.mode === 'n' && (j.n === undefined || j.n > lanes))
-      at(j.id, 'join_count', `The join '${j.id}' waits for ${j.n ?? '?'} of ${lanes} lanes`);
-    if (j.mode !== 'n' && j.n !== undefined) at(j.id, 'join_count', `Only a join of mode 'n' takes a count`);
+      at(j.id, 'join_count', `The join '${j.id}' waits for ${j.n ?? '?'} of ${lanes} lanes`, {
+        node: j.id,
+        variant: 'over',
+        n: j.n ?? '?',
+        of: lanes,
+      });
+    if (j.mode !== 'n' && j.n !== undefined)
+      at(j.id, 'join_count', `Only a join of mode 'n' takes a count`, { node: j.id, variant: 'mode' });
   }
 }
 
@@ -192,7 +232,9 @@ function checkCycles({ flow, nodes, at }: Graph): void {
     for (const m of unbounded.get(id) ?? []) {
       if (state.get(m) === 'open' && !reported.has(m)) {
         reported.add(m);
-        at(m, 'unbounded_cycle', `A loop through '${m}' has no limit: give one of its edges maxTraversals`);
+        at(m, 'unbounded_cycle', `A loop through '${m}' has no limit: give one of its edges maxTraversals`, {
+          node: m,
+        });
       } else if (!state.has(m)) dfs(m);
     }
     state.set(id, 'done');
@@ -203,54 +245,94 @@ function checkCycles({ flow, nodes, at }: Graph): void {
 /** What nodes refer to: approver rules that can be met, roles, form fields of fitting types, webhooks. */
 function checkReferences({ flow, nodes, at }: Graph, ctx: FlowContext): void {
   const fields = new Map((ctx.form?.fields ?? []).map((f) => [f.id, f]));
-  const needField = (nodeId: string, fieldId: string, types: readonly string[], what: string) => {
+  const needField = (
+    nodeId: string,
+    fieldId: string,
+    types: readonly string[],
+    what: { text: string; variant: string },
+  ) => {
     const f = fields.get(fieldId);
     if (!ctx.form) return;
-    if (!f) at(nodeId, 'unknown_field', `'${nodeId}' refers to '${fieldId}', which the form does not have`);
+    if (!f)
+      at(nodeId, 'unknown_field', `'${nodeId}' refers to '${fieldId}', which the form does not have`, {
+        node: nodeId,
+        field: fieldId,
+      });
     else if (!types.includes(f.type))
-      at(nodeId, 'field_type', `'${nodeId}': '${fieldId}' is a ${f.type} field, not ${what}`);
+      at(nodeId, 'field_type', `'${nodeId}': '${fieldId}' is a ${f.type} field, not ${what.text}`, {
+        node: nodeId,
+        field: fieldId,
+        type: f.type,
+        variant: what.variant,
+      });
   };
   for (const n of flow.nodes) {
     if (n.type === 'approval') {
       const m = countableApprovers(n);
       if (n.rule.kind === 'n_of_m' && m !== null && n.rule.n > m)
-        at(n.id, 'rule_unmeetable', `'${n.id}' asks ${n.rule.n} of ${m} named approvers`);
+        at(n.id, 'rule_unmeetable', `'${n.id}' asks ${n.rule.n} of ${m} named approvers`, {
+          node: n.id,
+          n: n.rule.n,
+          of: m,
+        });
       for (const a of n.approvers) {
-        if (a.kind === 'field') needField(n.id, a.fieldId, ['user'], 'a person');
+        if (a.kind === 'field') needField(n.id, a.fieldId, ['user'], { text: 'a person', variant: 'person' });
         if (a.kind === 'role' && ctx.roles && !ctx.roles.includes(a.role))
-          at(n.id, 'unknown_role', `'${n.id}': there is no role '${a.role}'`);
+          at(n.id, 'unknown_role', `'${n.id}': there is no role '${a.role}'`, { node: n.id, role: a.role });
       }
       if (n.deadline?.outcome === 'escalate' && !n.deadline.escalateTo)
-        at(n.id, 'escalation_target', `'${n.id}' escalates at its deadline but names no one to escalate to`);
+        at(n.id, 'escalation_target', `'${n.id}' escalates at its deadline but names no one to escalate to`, {
+          node: n.id,
+          variant: 'missing',
+        });
       if (n.deadline && n.deadline.outcome !== 'escalate' && n.deadline.escalateTo)
-        at(n.id, 'escalation_target', `'${n.id}': only an escalating deadline names someone`);
+        at(n.id, 'escalation_target', `'${n.id}': only an escalating deadline names someone`, {
+          node: n.id,
+          variant: 'extra',
+        });
     }
     if (n.type === 'condition') {
       if (n.subject.kind === 'answer' && ctx.form) {
-        const p = comparisonProblem(
+        const p = comparisonIssue(
           { field: n.subject.fieldId, op: n.op, value: n.value },
           fields.get(n.subject.fieldId),
         );
-        if (p) at(n.id, 'bad_condition', `'${n.id}': ${p}`);
+        if (p)
+          at(n.id, 'bad_condition', `'${n.id}': ${p.message}`, {
+            ...p.params,
+            node: n.id,
+            variant: p.reason,
+          });
       }
       if (n.subject.kind === 'webhook') {
         const hook = nodes.get(n.subject.nodeId);
         if (!hook || hook.type !== 'webhook')
-          at(n.id, 'bad_condition', `'${n.id}' reads the answer of '${n.subject.nodeId}', which is not a webhook`);
+          at(n.id, 'bad_condition', `'${n.id}' reads the answer of '${n.subject.nodeId}', which is not a webhook`, {
+            node: n.id,
+            variant: 'not_webhook',
+            to: n.subject.nodeId,
+          });
       }
       if (
         (n.subject.kind === 'requester_team' || n.subject.kind === 'catalog_item') &&
         !['eq', 'ne', 'in'].includes(n.op)
       )
-        at(n.id, 'bad_condition', `'${n.id}': compare the ${n.subject.kind.replace('_', ' ')} with eq, ne or in`);
+        at(n.id, 'bad_condition', `'${n.id}': compare the ${n.subject.kind.replace('_', ' ')} with eq, ne or in`, {
+          node: n.id,
+          variant: 'equality',
+          subject: n.subject.kind,
+        });
     }
     if (n.type === 'wait') {
       if ((n.minutes === undefined) === (n.untilField === undefined))
-        at(n.id, 'wait_kind', `'${n.id}' waits either a number of minutes or until a date field`);
-      if (n.untilField) needField(n.id, n.untilField, ['date', 'datetime'], 'a date');
+        at(n.id, 'wait_kind', `'${n.id}' waits either a number of minutes or until a date field`, { node: n.id });
+      if (n.untilField) needField(n.id, n.untilField, ['date', 'datetime'], { text: 'a date', variant: 'date' });
     }
     if (n.type === 'set_field' && ctx.form && !fields.has(n.field))
-      at(n.id, 'unknown_field', `'${n.id}' refers to '${n.field}', which the form does not have`);
+      at(n.id, 'unknown_field', `'${n.id}' refers to '${n.field}', which the form does not have`, {
+        node: n.id,
+        field: n.field,
+      });
   }
 }
 
@@ -264,7 +346,7 @@ function checkReferences({ flow, nodes, at }: Graph, ctx: FlowContext): void {
  */
 export function validateFlow(flow: Flow, ctx: FlowContext = {}): FlowProblem[] {
   const problems: FlowProblem[] = [];
-  const g = indexGraph(flow, (nodeId, code, message) => problems.push({ nodeId, code, message }));
+  const g = indexGraph(flow, (nodeId, code, message, params = {}) => problems.push({ nodeId, code, message, params }));
   checkExits(g);
   checkPaths(g);
   checkJoins(g);

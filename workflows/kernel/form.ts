@@ -125,23 +125,49 @@ function fieldsOf(c: FormCondition): Comparison[] {
 }
 
 /** Whether a comparison's value fits its field and operator (null when it does). */
-export function comparisonProblem(c: Comparison, field: FormField | undefined): string | null {
-  if (!field) return `no field '${c.field}'`;
-  if (!OPERATORS_BY_TYPE[field.type].includes(c.op)) return `'${c.op}' does not apply to a ${field.type} field`;
-  if (UNARY.includes(c.op)) return c.value === undefined ? null : `'${c.op}' takes no value`;
-  if (c.value === undefined) return `'${c.op}' needs a value`;
-  if (field.type === 'number' && typeof c.value !== 'number') return `'${field.id}' is a number`;
-  if (c.op === 'in' && !Array.isArray(c.value)) return `'in' takes a list`;
+/** Why a comparison does not fit its field: a stable reason, what it names, and the English text. */
+export interface ComparisonIssue {
+  reason:
+    | 'no_field'
+    | 'op_type'
+    | 'no_value_taken'
+    | 'value_needed'
+    | 'not_number'
+    | 'list_needed'
+    | 'not_option'
+    | 'not_date';
+  params: Record<string, string>;
+  message: string;
+}
+
+export function comparisonIssue(c: Comparison, field: FormField | undefined): ComparisonIssue | null {
+  const issue = (reason: ComparisonIssue['reason'], message: string, params: Record<string, string> = {}) => ({
+    reason,
+    message,
+    params: { field: c.field, op: c.op, ...params },
+  });
+  if (!field) return issue('no_field', `no field '${c.field}'`);
+  if (!OPERATORS_BY_TYPE[field.type].includes(c.op))
+    return issue('op_type', `'${c.op}' does not apply to a ${field.type} field`, { type: field.type });
+  if (UNARY.includes(c.op)) return c.value === undefined ? null : issue('no_value_taken', `'${c.op}' takes no value`);
+  if (c.value === undefined) return issue('value_needed', `'${c.op}' needs a value`);
+  if (field.type === 'number' && typeof c.value !== 'number') return issue('not_number', `'${field.id}' is a number`);
+  if (c.op === 'in' && !Array.isArray(c.value)) return issue('list_needed', `'in' takes a list`);
   if (field.options && (field.type === 'choice' || field.type === 'multi_choice')) {
     const allowed = new Set(field.options.map((o) => o.value));
     const values = Array.isArray(c.value) ? c.value : [String(c.value)];
     const unknown = values.find((v) => !allowed.has(v));
-    if (unknown !== undefined) return `'${unknown}' is not an option of '${field.id}'`;
+    if (unknown !== undefined)
+      return issue('not_option', `'${unknown}' is not an option of '${field.id}'`, { value: unknown });
   }
   if ((field.type === 'date' || field.type === 'datetime') && Number.isNaN(Date.parse(String(c.value))))
-    return `'${String(c.value)}' is not a date`;
+    return issue('not_date', `'${String(c.value)}' is not a date`, { value: String(c.value) });
   return null;
 }
+
+/** The English text of why a comparison does not fit its field (null: it fits). */
+export const comparisonProblem = (c: Comparison, field: FormField | undefined): string | null =>
+  comparisonIssue(c, field)?.message ?? null;
 
 /**
  * The problems of a form definition: duplicate ids, choices without options, bad bounds, patterns

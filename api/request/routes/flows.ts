@@ -26,7 +26,12 @@ import { Names } from '../dto.js';
 import { runContextFor } from '../order.js';
 import { inFlight } from '../queues.js';
 
-const Problem = z.object({ nodeId: z.string(), code: z.string(), message: z.string() });
+const Problem = z.object({
+  nodeId: z.string(),
+  code: z.string(),
+  message: z.string().describe('in English; `code` and `params` are stable, for a translation'),
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+});
 const Person = z.object({ id: uuid, name: z.string() }).nullable();
 const Version = z.object({
   version: z.number().int(),
