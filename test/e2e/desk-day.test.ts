@@ -13,7 +13,15 @@ import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../api/platform/auth.js';
 import { User } from '../../db/entities/index.js';
 import { TENANT_FILTER } from '../../db/orm.js';
-import { type AxeFinding, BrowserPages, signInAs, axe, browserTurn, launchChromium } from '../support/browser.js';
+import {
+  type AxeFinding,
+  BrowserPages,
+  menuClosed,
+  signInAs,
+  axe,
+  browserTurn,
+  launchChromium,
+} from '../support/browser.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
@@ -47,6 +55,7 @@ const raise = async (body: Record<string, unknown>) => {
 async function choose(page: Page, testId: string, option: string) {
   await page.getByTestId(testId).click();
   await page.getByRole('option', { name: option, exact: true }).click();
+  await menuClosed(page);
 }
 
 beforeAll(async () => {

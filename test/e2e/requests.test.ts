@@ -12,7 +12,15 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createSmtpMailer } from '../../deploy/mailer.js';
-import { type AxeFinding, BrowserPages, axe, browserTurn, launchChromium, signInAs } from '../support/browser.js';
+import {
+  type AxeFinding,
+  BrowserPages,
+  menuClosed,
+  axe,
+  browserTurn,
+  launchChromium,
+  signInAs,
+} from '../support/browser.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
 import { addHardwareTeam, laptopForm, twoLevelFlow } from '../support/request-fixtures.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
@@ -46,6 +54,7 @@ const showsText = (el: Locator, text: string) => el.filter({ hasText: text }).wa
 async function choose(page: Page, testId: string, option: string) {
   await page.getByTestId(testId).click();
   await page.getByRole('option', { name: option, exact: true }).click();
+  await menuClosed(page);
 }
 /** Picks an option of a form's choice field (the field by its id). */
 async function pickAnswer(page: Page, scope: Locator, fieldId: string, option: string) {

@@ -126,3 +126,17 @@ export async function signInAs(page: Page, email: string, password: string, wait
   await page.getByRole('button', { name: 'Sign in' }).click();
   if (wait) await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
 }
+
+/**
+ * Waits until a Vuetify menu chosen from has closed (on a loaded machine its closing transition
+ * can outlast the next click, whose target the still-open list then covers); Escape if it stays.
+ */
+export async function menuClosed(page: Page): Promise<void> {
+  const list = page.locator('.v-overlay--active [role="listbox"]');
+  try {
+    await list.first().waitFor({ state: 'hidden', timeout: 3000 });
+  } catch {
+    await page.keyboard.press('Escape');
+    await list.first().waitFor({ state: 'hidden' });
+  }
+}
