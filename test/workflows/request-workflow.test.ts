@@ -43,6 +43,7 @@ import {
 import { requestWorkflow } from '../../workflows/request/workflow.js';
 import { ticketWorkflowId } from '../../workflows/kernel/ticket-types.js';
 import { TEST_DATABASE_URL, temporalTestServer, workflowBundlePath } from '../support/env.js';
+import { eventually } from '../support/problems.js';
 import { type SmtpSink, startSmtpSink } from '../support/smtp.js';
 
 const MIN = 60_000;
@@ -520,8 +521,12 @@ describe('the request workflow', () => {
     expect(JSON.parse(mine[0]!.body)).toMatchObject({ request: s.key, answers: { qty: 2 } });
     const em = orm.em.fork();
     em.setFilterParams(TENANT_FILTER, { orgId: org.id });
-    const hooks = await em.find(TicketEvent, { ticketWorkflowId: s.workflowId, type: 'webhook' });
-    expect(hooks.map((e) => e.data['ok'])).toEqual([true]);
+    // The timeline is a projection the workflow writes after the step; it may land just after.
+    await eventually(async () => {
+      em.clear();
+      const hooks = await em.find(TicketEvent, { ticketWorkflowId: s.workflowId, type: 'webhook' });
+      expect(hooks.map((e) => e.data['ok'])).toEqual([true]);
+    }, 10_000);
   }, 90_000);
 
   it("the designer's dry run takes the path, asks the people and sets the deadlines the workflow does", async () => {
