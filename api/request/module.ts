@@ -10,6 +10,7 @@ import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
 import type { AuditLog } from '../platform/audit.js';
 import { approvalRoutes } from './routes/approvals.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { flowTrialRoutes } from './routes/flow-trials.js';
 import { flowRoutes } from './routes/flows.js';
 import { requestRoutes } from './routes/requests.js';
 import * as S from './schemas.js';
@@ -36,6 +37,7 @@ export function requestModule(deps: {
     routes: [
       ...catalogRoutes(service.catalog),
       ...flowRoutes(service.catalog),
+      ...flowTrialRoutes(),
       ...requestRoutes(service),
       ...approvalRoutes(service, deps.orm, deps.audit, deps.linkSecret),
     ],
