@@ -99,8 +99,13 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
-    // The web app's own files are typed by ui/tsconfig.json (vue-tsc); of the designer, its pure model and adapter are in the root project.
-    ignores: ['ui/**', 'designer/{nodes,panels,locales}/**', 'designer/*.ts', 'designer/canvas/connect-check.ts'],
+    // The web app's own files are typed by ui/tsconfig.json (vue-tsc); of the designer, its pure model and adapter are in the root project (its composables use the web app's kernel, so they are the web app's).
+    ignores: [
+      'ui/**',
+      'designer/{nodes,panels,locales,composables}/**',
+      'designer/*.ts',
+      'designer/canvas/connect-check.ts',
+    ],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

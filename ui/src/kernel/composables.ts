@@ -68,6 +68,12 @@ export function useAction() {
   return { error, notice, busy, run };
 }
 
+/** A moment as the reader writes it (their language's date and time); '' for none. */
+export function useWhen(): (iso: string | null | undefined) => string {
+  const { locale } = useI18n();
+  return (iso) => (iso ? new Date(iso).toLocaleString(locale.value) : '');
+}
+
 // One timer for every countdown on the page.
 const now = ref(Date.now());
 let users = 0;
