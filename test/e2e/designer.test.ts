@@ -7,10 +7,17 @@
  * overwrite; the designer is checked with axe-core and at phone width.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { type AxeFinding, BrowserPages, axe, browserTurn, launchChromium, signInAs } from '../support/browser.js';
+import {
+  type AxeFinding,
+  BrowserPages,
+  axe,
+  browserTurn,
+  endBrowserSuite,
+  launchChromium,
+  signInAs,
+} from '../support/browser.js';
 import { addHardwareTeam } from '../support/request-fixtures.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -90,13 +97,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 420_000);
 
-afterAll(async () => {
-  writeFileSync(reportFile, JSON.stringify({ axe: axeReport, consoleErrors: consoleWatch.errors }, null, 2));
-  await pages.closeAll();
-  await browser?.close();
-  await stack?.stop();
-  await releaseTurn?.();
-});
+afterAll(() => endBrowserSuite({ pages, browser, stack, releaseTurn, report: { file: reportFile, axe: axeReport } }));
 
 describe('the flow designer in a browser', () => {
   it('builds a two-level chain with a condition by drag and drop and keyboard, fixing what the badges show', async () => {

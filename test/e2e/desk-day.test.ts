@@ -20,6 +20,7 @@ import {
   signInAs,
   axe,
   browserTurn,
+  endBrowserSuite,
   launchChromium,
 } from '../support/browser.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
@@ -86,13 +87,9 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 420_000); // includes waiting for the other browser suite's turn
 
-afterAll(async () => {
-  await pages.closeAll();
-  await browser?.close();
-  await stack?.stop();
-  await new Promise((ok) => hooks?.close(ok));
-  await releaseTurn?.();
-});
+afterAll(() =>
+  endBrowserSuite({ pages, browser, stack, releaseTurn, more: () => new Promise((ok) => hooks?.close(ok)) }),
+);
 
 describe('defects a new desk found', () => {
   it('keeps one session across four tabs opened at once (no sign-out, no reuse alarm)', async () => {

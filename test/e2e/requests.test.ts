@@ -8,7 +8,6 @@
  * requester sees every step live and rates it. Every page is checked with axe-core.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { createSmtpMailer } from '../../deploy/mailer.js';
@@ -18,6 +17,7 @@ import {
   menuClosed,
   axe,
   browserTurn,
+  endBrowserSuite,
   launchChromium,
   signInAs,
 } from '../support/browser.js';
@@ -76,14 +76,16 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 420_000);
 
-afterAll(async () => {
-  writeFileSync(reportFile, JSON.stringify({ axe: axeReport, consoleErrors: consoleWatch.errors }, null, 2));
-  await pages.closeAll();
-  await browser?.close();
-  await stack?.stop();
-  await smtp?.close();
-  await releaseTurn?.();
-});
+afterAll(() =>
+  endBrowserSuite({
+    pages,
+    browser,
+    stack,
+    releaseTurn,
+    report: { file: reportFile, axe: axeReport },
+    more: async () => smtp?.close(),
+  }),
+);
 
 describe('service requests in a browser', () => {
   it('has an admin publish a two-level flow and build an item with a conditional form', async () => {

@@ -8,10 +8,17 @@
  * violation) and no page may log an error.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { type AxeFinding, BrowserPages, signInAs, axe, browserTurn, launchChromium } from '../support/browser.js';
+import {
+  type AxeFinding,
+  BrowserPages,
+  signInAs,
+  axe,
+  browserTurn,
+  endBrowserSuite,
+  launchChromium,
+} from '../support/browser.js';
 import { mailedToken, totp } from '../support/problems.js';
 import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -72,13 +79,7 @@ beforeAll(async () => {
   browser = await launchChromium();
 }, 420_000); // includes waiting for the other browser suite's turn
 
-afterAll(async () => {
-  writeFileSync(reportFile, JSON.stringify({ axe: axeReport, consoleErrors: consoleWatch.errors }, null, 2));
-  await pages.closeAll();
-  await browser?.close();
-  await stack?.stop();
-  await releaseTurn?.();
-});
+afterAll(() => endBrowserSuite({ pages, browser, stack, releaseTurn, report: { file: reportFile, axe: axeReport } }));
 
 describe('the service desk in a browser', () => {
   it('shows an accessible sign-in page and refuses a wrong password', async () => {

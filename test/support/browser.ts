@@ -2,7 +2,7 @@
  * The browser side of the end-to-end tests: Debian's Chromium driven by playwright-core, a watch
  * on every page for console errors, and axe-core run inside the page for accessibility.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { type Browser, type BrowserContext, type Page, chromium, selectors } from 'playwright-core';
@@ -139,4 +139,28 @@ export async function menuClosed(page: Page): Promise<void> {
     await page.keyboard.press('Escape');
     await list.first().waitFor({ state: 'hidden' });
   }
+}
+
+/**
+ * Ends a browser test file: writes its report when it keeps one (axe findings and console errors),
+ * closes its pages, Chromium and the stack, then whatever else it started (`more`), and gives the
+ * browser suites' turn back.
+ */
+export async function endBrowserSuite(s: {
+  pages: BrowserPages;
+  browser: Browser | undefined;
+  stack: { stop(): Promise<void> } | undefined;
+  releaseTurn: (() => Promise<void>) | undefined;
+  report?: { file: string; axe: Record<string, AxeFinding[]> };
+  more?: () => Promise<unknown>;
+}): Promise<void> {
+  if (s.report) {
+    const { file, axe: found } = s.report;
+    writeFileSync(file, JSON.stringify({ axe: found, consoleErrors: s.pages.consoleWatch.errors }, null, 2));
+  }
+  await s.pages.closeAll();
+  await s.browser?.close();
+  await s.stack?.stop();
+  await s.more?.();
+  await s.releaseTurn?.();
 }

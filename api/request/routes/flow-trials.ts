@@ -141,15 +141,8 @@ async function dryRunDto(
   );
   return {
     ...r,
-    steps: r.steps.map((s) => ({
-      stepId: s.stepId,
-      nodeId: s.nodeId,
-      kind: s.kind,
-      label: s.label,
-      status: s.status,
-      reason: s.reason,
-      openedAt: s.openedAt,
-      closedAt: s.closedAt,
+    steps: r.steps.map(({ teamId, escalatedTo, ...s }) => ({
+      ...s,
       asked: s.asked.map((a) => ({
         userId: a.userId,
         name: names.user(a.userId),
@@ -157,10 +150,8 @@ async function dryRunDto(
         onBehalfOfName: a.onBehalfOf ? names.user(a.onBehalfOf) : null,
       })),
       answeredBy: s.answeredBy.map((a) => ({ ...a, name: names.user(a.userId) })),
-      deadlineAt: s.deadlineAt,
-      escalatedTo: s.escalatedTo ? { id: s.escalatedTo, name: names.user(s.escalatedTo) } : null,
-      team: s.teamId ? { id: s.teamId, name: names.team(s.teamId) ?? 'Unknown' } : null,
-      dueAt: s.dueAt,
+      escalatedTo: escalatedTo ? { id: escalatedTo, name: names.user(escalatedTo) } : null,
+      team: teamId ? { id: teamId, name: names.team(teamId) ?? 'Unknown' } : null,
     })),
     answerProblems,
   };
