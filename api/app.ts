@@ -22,6 +22,7 @@ import { AppError, titleFor } from './kernel/errors.js';
 import { readiness } from './platform/health.js';
 import { incidentModule } from './incident/module.js';
 import { requestModule } from './request/module.js';
+import { cmdbModule } from './cmdb/module.js';
 import { type ApiModule, RecordReferences } from './kernel/modules.js';
 import { buildOpenApi } from './kernel/openapi.js';
 import { uniqueViolation } from './kernel/unique-constraints.js';
@@ -139,6 +140,7 @@ export function createApp(deps: AppDeps) {
       temporalTimeouts: deps.temporalTimeouts,
       linkSecret: deps.jwtSecret,
     }),
+    cmdbModule(),
   ];
   const routes: AnyRoute[] = [
     ...authRoutes(auth, account),

@@ -71,6 +71,16 @@ export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   request_tasks_pkey: { internal: 'projection upsert by revision' },
   attachments_pkey: { internal: 'generated UUID' },
   attachment_chunks_pkey: { internal: 'numbered by the one upload that writes them' },
+  cmdb_classes_organization_id_key_unique: taken('key_taken', 'A class with this key exists', 'key'),
+  cmdb_items_serial_unique: taken('identifier_taken', 'Another CI has this serial number', 'serialNumber'),
+  cmdb_items_asset_tag_unique: taken('identifier_taken', 'Another CI has this asset tag', 'assetTag'),
+  cmdb_items_hostname_unique: taken('identifier_taken', 'Another CI has this hostname', 'hostname'),
+  cmdb_groups_organization_id_ci_id_name_unique: taken('name_taken', 'This CI has a group with this name', 'name'),
+  cmdb_classes_pkey: { internal: 'generated UUID' },
+  cmdb_items_pkey: { internal: 'generated UUID' },
+  cmdb_groups_pkey: { internal: 'generated UUID' },
+  cmdb_relations_pkey: { internal: 'generated UUID' },
+  cmdb_revisions_pkey: { internal: 'counter upsert' },
   mikro_orm_migrations_pkey: { internal: 'the migrator' },
 };
 

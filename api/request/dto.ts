@@ -4,7 +4,8 @@
  * as of now and what the caller may do. Lookups are batched per page.
  */
 import type { z } from 'zod';
-import { CatalogItem, FlowVersion, type ServiceRequest, Team, User } from '../../db/entities/index.js';
+import { CatalogItem, FlowVersion, type ServiceRequest } from '../../db/entities/index.js';
+import { Names } from '../kernel/names.js';
 import type { Em } from '../../db/orm.js';
 import type { Flow } from '../../workflows/kernel/flow.js';
 import { type RequestStep, tallyOf } from '../../workflows/request/engine.js';
@@ -20,29 +21,6 @@ export type RequestDto = z.infer<typeof S.ServiceRequest>;
 type StepDto = z.infer<typeof S.Step>;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
-
-/** Names of people and teams, looked up once for a page. */
-export class Names {
-  private constructor(
-    private readonly users: Map<string, string>,
-    private readonly teams: Map<string, string>,
-  ) {}
-
-  static async load(em: Em, userIds: Iterable<string>, teamIds: Iterable<string>): Promise<Names> {
-    const u = [...new Set(userIds)].filter(Boolean);
-    const t = [...new Set(teamIds)].filter(Boolean);
-    const users = u.length ? await em.find(User, { id: { $in: u } }) : [];
-    const teams = t.length ? await em.find(Team, { id: { $in: t } }) : [];
-    return new Names(new Map(users.map((x) => [x.id, x.displayName])), new Map(teams.map((x) => [x.id, x.name])));
-  }
-
-  user(id: string | null | undefined): string {
-    return id ? (this.users.get(id) ?? 'Unknown') : '';
-  }
-  team(id: string | null | undefined): string | null {
-    return id ? (this.teams.get(id) ?? null) : null;
-  }
-}
 
 /** Who reads a request: a signed-in principal, or the approver an e-mailed link speaks for. */
 export type Reader = Pick<Principal, 'userId' | 'role' | 'permissions'>;

@@ -10,7 +10,8 @@ import { tallyOf } from '../../workflows/request/engine.js';
 import { requestKey } from '../../workflows/request/messages.js';
 import type { Principal } from '../kernel/context.js';
 import { fieldSetsById, formOf, teamIdsOf } from './catalog.js';
-import { Names, stepsOf } from './dto.js';
+import { Names } from '../kernel/names.js';
+import { stepsOf } from './dto.js';
 import type * as S from './schemas.js';
 
 /** The caller's approvals: pending ones (the inbox) or those they decided. */

@@ -1,4 +1,5 @@
 import { CannedReply, Category } from './incident/desk.js';
+import { CiClass, CiRelation, CmdbRevision, ConfigurationItem, RedundancyGroup } from './cmdb/cmdb.js';
 import { ApprovalFlow, FlowVersion } from './kernel/flow.js';
 import { Attachment, AttachmentChunk } from './kernel/attachment.js';
 import { InboxItem } from './kernel/inbox.js';
@@ -24,6 +25,11 @@ import { User } from './kernel/user.js';
 
 export {
   ApiKey,
+  CiClass,
+  CiRelation,
+  CmdbRevision,
+  ConfigurationItem,
+  RedundancyGroup,
   Attachment,
   AttachmentChunk,
   CatalogCategory,
@@ -94,6 +100,11 @@ export const ENTITIES = [
   RequestTask,
   Attachment,
   AttachmentChunk,
+  CiClass,
+  ConfigurationItem,
+  RedundancyGroup,
+  CiRelation,
+  CmdbRevision,
 ];
 
 /**

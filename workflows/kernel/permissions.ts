@@ -22,7 +22,8 @@ export const PERMISSIONS = {
   'change.write': 'Raise and edit changes',
   'change.approve': 'Vote on changes as a CAB member',
   'cmdb.read': 'Read configuration items',
-  'cmdb.write': 'Edit configuration items',
+  'cmdb.write': 'Edit configuration items and their relations',
+  'cmdb.classes': 'Define CI classes and their attributes',
   'flow.read': 'Read approval flows',
   'flow.design': 'Draft approval flows',
   'flow.publish': 'Publish approval flows',
@@ -75,7 +76,7 @@ export const DEFAULT_GRANTS: Record<Role, readonly Permission[]> = {
     'sla.manage',
     'user.read',
   ],
-  team_lead: [...AGENT, 'incident.history'],
+  team_lead: [...AGENT, 'incident.history', 'cmdb.write'],
   agent: AGENT,
   cab_member: [
     'incident.read',
@@ -106,6 +107,8 @@ export const DEFAULT_GRANTS: Record<Role, readonly Permission[]> = {
     'incident.comment',
     'request.create',
     'request.read',
+    'cmdb.read',
+    'cmdb.write',
     'user.read',
   ],
 };

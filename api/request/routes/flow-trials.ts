@@ -16,7 +16,7 @@ import { validationFailed } from '../../kernel/errors.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
 import { text, uuid } from '../../kernel/schemas.js';
 import { fieldSetsById, formOf, teamIdsOf } from '../catalog.js';
-import { Names } from '../dto.js';
+import { Names } from '../../kernel/names.js';
 import { FlowIdParams as IdParams, atNodes, loadFlow, problemsOf, refuseProblems } from '../flows.js';
 import { runContextFor } from '../order.js';
 

@@ -14,7 +14,7 @@ import { AppError } from '../../kernel/errors.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
 import { text, uuid } from '../../kernel/schemas.js';
 import type { Catalog } from '../catalog.js';
-import { Names } from '../dto.js';
+import { Names } from '../../kernel/names.js';
 import { FlowIdParams as IdParams, atNodes, loadFlow, problemsOf, refuseProblems } from '../flows.js';
 import { inFlight } from '../queues.js';
 

@@ -155,7 +155,11 @@ export const AuditEntrySchema = defineEntity({
   name: 'AuditEntry',
   tableName: 'audit_log',
   uniques: [{ properties: ['organization', 'seq'] }],
-  indexes: [{ properties: ['organization', 'at'] }, { properties: ['organization', 'action'] }],
+  indexes: [
+    { properties: ['organization', 'at'] },
+    { properties: ['organization', 'action'] },
+    { name: 'audit_log_by_target', properties: ['organization', 'targetType', 'targetId'] },
+  ],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     organization: () => p.manyToOne(Organization),

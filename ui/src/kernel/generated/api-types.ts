@@ -78,6 +78,82 @@ export type CatalogItem = {
   updatedAt: string;
 };
 
+export type CiClass = {
+  key: string;
+  name: {
+    en: string;
+    id?: string;
+  };
+  parent: string | null;
+  /** comes with Lintas (cannot be removed; attributes may be added) */
+  shipped: boolean;
+  own: unknown[];
+  attributes: unknown[];
+  /** CIs of exactly this class */
+  items: number;
+};
+
+export type CiRelation = {
+  id: string;
+  type: "hosted_on" | "depends_on" | "uses" | "supports" | "contains" | "connects_to";
+  from: {
+    id: string;
+    name: string;
+    classKey: string;
+  };
+  to: {
+    id: string;
+    name: string;
+    classKey: string;
+  };
+  /** from reads to this way: "hosted on" */
+  reading: string;
+  /** to reads from this way: "hosts" */
+  inverse: string;
+  group: {
+    id: string;
+    name: string;
+    minUp: number;
+  } | null;
+  validFrom: string;
+  validTo: string | null;
+  note: string | null;
+};
+
+export type ConfigurationItem = {
+  id: string;
+  name: string;
+  classKey: string;
+  className: {
+    en: string;
+    id?: string;
+  };
+  status: "planned" | "ordered" | "in_stock" | "in_use" | "maintenance" | "retired" | "disposed";
+  statusChangedAt: string;
+  version: string | null;
+  description: string | null;
+  owner: {
+    id: string;
+    name: string;
+  } | null;
+  ownerTeam: {
+    id: string;
+    name: string;
+  } | null;
+  location: string | null;
+  criticality: "low" | "medium" | "high" | "critical";
+  serialNumber: string | null;
+  assetTag: string | null;
+  hostname: string | null;
+  warrantyEnd: string | null;
+  supportEnd: string | null;
+  licenceExpiry: string | null;
+  attributes: Record<string, unknown>;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
 export type DirectoryTeam = {
   id: string;
   name: string;
@@ -100,6 +176,75 @@ export type FieldSet = {
   fields: unknown[];
   /** items that include it */
   usedBy: number;
+};
+
+export type Impact = {
+  at: string;
+  failed: ({
+    ci: {
+      id: string;
+      name: string;
+      classKey: string;
+      className: {
+        en: string;
+        id?: string;
+      };
+      criticality: "low" | "medium" | "high" | "critical";
+      status: "planned" | "ordered" | "in_stock" | "in_use" | "maintenance" | "retired" | "disposed";
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+      ownerTeam: {
+        id: string;
+        name: string;
+      } | null;
+      /** a business or technical service */
+      service: boolean;
+    };
+    grade: "at_risk" | "degraded" | "down";
+  })[];
+  affected: ({
+    ci: {
+      id: string;
+      name: string;
+      classKey: string;
+      className: {
+        en: string;
+        id?: string;
+      };
+      criticality: "low" | "medium" | "high" | "critical";
+      status: "planned" | "ordered" | "in_stock" | "in_use" | "maintenance" | "retired" | "disposed";
+      owner: {
+        id: string;
+        name: string;
+      } | null;
+      ownerTeam: {
+        id: string;
+        name: string;
+      } | null;
+      /** a business or technical service */
+      service: boolean;
+    };
+    grade: "at_risk" | "degraded" | "down";
+    depth: number;
+    /** why: a relation (type, from) or a group (group, down, members, needs) */
+    rule: Record<string, unknown>;
+    /** the rule in English */
+    reason: string;
+    path: {
+      id: string;
+      name: string;
+    }[];
+  })[];
+  /** affected in all (the list may stop at limit) */
+  total: number;
+  /** affected services in all */
+  services: number;
+  cycles: {
+    id: string;
+    name: string;
+  }[][];
 };
 
 export type Incident = {
@@ -235,6 +380,18 @@ export type ProblemDetails = {
   errors?: {
     field: string;
     message: string;
+  }[];
+};
+
+export type RedundancyGroup = {
+  id: string;
+  ciId: string;
+  name: string;
+  minUp: number;
+  members: {
+    id: string;
+    name: string;
+    classKey: string;
   }[];
 };
 

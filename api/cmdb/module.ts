@@ -1,0 +1,30 @@
+/** The CMDB module (issue 15): classes, configuration items, relations and groups, history, impact. */
+import { ConfigurationItem } from '../../db/entities/index.js';
+import type { ApiModule } from '../kernel/modules.js';
+import { GraphCache } from './graph.js';
+import { classRoutes } from './routes/classes.js';
+import { impactRoutes } from './routes/impact.js';
+import { itemRoutes } from './routes/items.js';
+import { relationRoutes } from './routes/relations.js';
+import * as S from './schemas.js';
+
+export function cmdbModule(): ApiModule {
+  const graphs = new GraphCache();
+  return {
+    name: 'cmdb',
+    routes: [...classRoutes(), ...itemRoutes(), ...relationRoutes(), ...impactRoutes(graphs)],
+    contract: {
+      CiClass: S.ClassDto,
+      ConfigurationItem: S.ItemDto,
+      CiRelation: S.RelationDto,
+      RedundancyGroup: S.GroupDto,
+      Impact: S.ImpactDto,
+    },
+    references: {
+      team: async (em, teamId) =>
+        (await em.count(ConfigurationItem, { ownerTeam: teamId }))
+          ? 'Configuration items are owned by this team; give them another owner first'
+          : null,
+    },
+  };
+}
