@@ -174,3 +174,29 @@ export async function requestDtos(em: Em, principal: Reader, rows: ServiceReques
 export async function requestDto(em: Em, principal: Reader, row: ServiceRequest): Promise<RequestDto> {
   return (await requestDtos(em, principal, [row]))[0]!;
 }
+
+/**
+ * The people, teams and form fields a flow names, as the live overlay shows them (a requester may
+ * not read the directory, but may see who their request waits on).
+ */
+export async function flowNames(em: Em, def: Flow, item: CatalogItem | null): Promise<z.infer<typeof S.FlowNames>> {
+  const users = new Set<string>();
+  const teams = new Set<string>();
+  for (const n of def.nodes) {
+    if (n.type === 'approval') {
+      for (const a of n.approvers) {
+        if (a.kind === 'users') a.userIds.forEach((u) => users.add(u));
+        if (a.kind === 'team') teams.add(a.teamId);
+      }
+      if (n.deadline?.escalateTo) users.add(n.deadline.escalateTo);
+    }
+    if (n.type === 'task') teams.add(n.teamId);
+  }
+  const names = await Names.load(em, users, teams);
+  const form = item ? formOf(item, await fieldSetsById(em, item.fieldSetIds)) : undefined;
+  return {
+    users: Object.fromEntries([...users].map((id) => [id, names.user(id)])),
+    teams: Object.fromEntries([...teams].map((id) => [id, names.team(id) ?? 'Unknown'])),
+    fields: Object.fromEntries((form?.fields ?? []).map((f) => [f.id, f.label])),
+  };
+}

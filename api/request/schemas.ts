@@ -330,6 +330,11 @@ export const LinkInfo = z.object({
 });
 
 /** A request's flow as it travels: the graph of its version, the edges taken, its steps. */
+export const FlowNames = z.object({
+  users: z.record(z.string(), z.string()),
+  teams: z.record(z.string(), z.string()),
+  fields: z.record(z.string(), z.object({ en: z.string(), id: z.string().optional() })),
+});
 export const RequestFlow = z.object({
   key: z.string(),
   flowId: z.uuid().nullable(),
@@ -349,4 +354,5 @@ export const RequestFlow = z.object({
   ),
   waitingOn: z.array(z.string()).describe('the nodes whose steps are open'),
   source: z.enum(['workflow', 'record']).describe('a workflow query, or the stored record when it could not answer'),
+  names: FlowNames.describe('the people, teams and form fields the graph names'),
 });

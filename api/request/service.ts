@@ -10,6 +10,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
 import {
   ApprovalFlow,
+  CatalogItem,
   FlowVersion,
   RequestApproval,
   ServiceRequest,
@@ -17,6 +18,7 @@ import {
   User,
 } from '../../db/entities/index.js';
 import { DIRECT_FLOW } from '../../workflows/request/path.js';
+import type { Flow } from '../../workflows/kernel/flow.js';
 import type { Em } from '../../db/orm.js';
 import { type RequestStep, tallyOf } from '../../workflows/request/engine.js';
 import {
@@ -40,7 +42,7 @@ import { AppError, notFound, validationFailed } from '../kernel/errors.js';
 import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
 import { type CommandMeta, TicketDesk, actorOf } from '../kernel/tickets.js';
 import { Catalog } from './catalog.js';
-import { type Reader, type RequestDto, requestDto, requestDtos, stepsOf } from './dto.js';
+import { type Reader, type RequestDto, flowNames, requestDto, requestDtos, stepsOf } from './dto.js';
 import { attachFormFiles, prepareOrder } from './order.js';
 import { REQUEST_HISTORY } from './history-words.js';
 import type * as S from './schemas.js';
@@ -196,6 +198,8 @@ export class RequestService {
       flowName: flow?.name ?? null,
       version: r.flowVersion ?? null,
     };
+    const item = await em.findOne(CatalogItem, { id: r.item.id });
+    const named = (definition: Flow) => flowNames(em, definition, item);
     const view = (steps: RequestStep[]) =>
       steps.map((s) => ({ stepId: s.id, nodeId: s.nodeId, kind: s.kind, status: s.status, label: s.label }));
     try {
@@ -209,15 +213,18 @@ export class RequestService {
         steps,
         waitingOn: steps.filter((s) => s.status === 'open' || s.status === 'resolving').map((s) => s.nodeId),
         source: 'workflow',
+        names: await named(live.context.flow),
       };
     } catch {
       // A workflow gone from the server's retention, or none able to answer now: the stored record.
       const version = r.flowId ? await em.findOne(FlowVersion, { flow: r.flowId, version: r.flowVersion ?? 0 }) : null;
       const steps = view(stepsOf(r));
+      const definition = version?.definition ?? DIRECT_FLOW;
       return {
         ...base,
         status: r.status,
-        definition: version?.definition ?? DIRECT_FLOW,
+        definition,
+        names: await named(definition),
         traversals: {},
         steps,
         waitingOn: steps.filter((s) => s.status === 'open' || s.status === 'resolving').map((s) => s.nodeId),

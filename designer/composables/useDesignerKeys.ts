@@ -28,6 +28,12 @@ export function typing(e: KeyboardEvent): boolean {
   return el instanceof HTMLInputElement && !el.readOnly && !NOT_TEXT.has(el.type);
 }
 
+/** Whether Escape closes a list or a field's menu (it must not also let go of the node being edited). */
+function inMenu(e: KeyboardEvent): boolean {
+  const el = e.target as HTMLElement | null;
+  return !!el?.closest?.('.v-field, .v-overlay, [role="listbox"], [role="combobox"], [role="dialog"]');
+}
+
 export function useDesignerKeys(
   keys: DesignerKeys,
   opts: { blocked: () => boolean; unsaved: () => boolean; leaveText: () => string },
@@ -55,7 +61,7 @@ export function useDesignerKeys(
     } else if ((e.key === 'Delete' || e.key === 'Backspace') && !mod) {
       e.preventDefault();
       keys.remove();
-    } else if (e.key === 'Escape') keys.escape();
+    } else if (e.key === 'Escape' && !inMenu(e)) keys.escape();
   }
   const beforeUnload = (e: BeforeUnloadEvent) => {
     if (opts.unsaved()) e.preventDefault();

@@ -72,7 +72,7 @@ export const designerId: Shape<typeof designerEn> = {
     category: { people: 'Orang', logic: 'Logika', work: 'Pekerjaan', ends: 'Awal dan akhir' },
     type: {
       start: 'Mulai',
-      end: 'Selesai',
+      end: 'Akhir',
       approval: 'Persetujuan',
       condition: 'Kondisi',
       split: 'Cabang paralel',

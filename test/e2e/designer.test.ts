@@ -126,7 +126,7 @@ describe('the flow designer in a browser', () => {
 
     // Wire the start to it from the properties (the keyboard's way): the start leads to the approval.
     await choose(owner, 'start');
-    await pick(owner, 'exit-next', /^approval \(Approval\)/);
+    await pick(owner, 'exit-next', /^Approval \(approval\)/);
     expect(await edgeIds(owner)).toContain('start>approval>');
 
     // An illegal connection is refused while dragging: the start's one exit is taken.
@@ -165,7 +165,7 @@ describe('the flow designer in a browser', () => {
     await node(owner, 'end').waitFor();
     await pick(owner, 'end-outcome', 'Rejected');
     await choose(owner, 'approval-2');
-    await pick(owner, 'exit-rejected', /^end \(End\)/);
+    await pick(owner, 'exit-rejected', /^End \(end\)/);
 
     // Undo / redo: the last choice comes and goes as one step.
     await owner.locator('.vue-flow__pane').click({ position: { x: 10, y: 10 } });

@@ -1,5 +1,6 @@
 /** One service request on a page with its timeline, kept current by the live stream. */
 import { type Ref, onBeforeUnmount, onMounted, ref } from 'vue';
+import { useI18n } from 'vue-i18n';
 import { ApiError, followEvents, get } from '../../kernel/api';
 import type { ServiceRequest, TimelineEntry } from '../../kernel/types';
 
@@ -54,4 +55,13 @@ export function useRequest(key: Ref<string>, onChanged?: () => void) {
   });
   onBeforeUnmount(() => stop?.());
   return { request, timeline, missing, load, act };
+}
+
+/** A tally as the server words it ("1 of 2"), in the reader's language ("1 dari 2 persetujuan"). */
+export function useTally(): (text: string | null | undefined) => string {
+  const { t } = useI18n();
+  return (text) => {
+    const m = /^(\d+) of (\d+)$/.exec(text ?? '');
+    return m ? t('request.tally', { a: m[1], b: m[2] }) : (text ?? '');
+  };
 }

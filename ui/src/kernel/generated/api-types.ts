@@ -416,6 +416,15 @@ export type RequestFlow = {
   waitingOn: string[];
   /** a workflow query, or the stored record when it could not answer */
   source: "workflow" | "record";
+  /** the people, teams and form fields the graph names */
+  names: {
+    users: Record<string, string>;
+    teams: Record<string, string>;
+    fields: Record<string, {
+      en: string;
+      id?: string;
+    }>;
+  };
 };
 
 export type RequestPage = {
