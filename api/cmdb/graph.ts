@@ -46,8 +46,18 @@ export class GraphCache {
 export async function loadGraph(em: Em, orgId: string): Promise<ImpactGraph> {
   const conn = em.getConnection();
   const cis = await conn.execute<
-    { id: string; criticality: Criticality; status: CiStatus; created_at: Date; status_changed_at: Date }[]
-  >('select id, criticality, status, created_at, status_changed_at from cmdb_items where organization_id = ?', [orgId]);
+    {
+      id: string;
+      class_key: string;
+      criticality: Criticality;
+      status: CiStatus;
+      created_at: Date;
+      status_changed_at: Date;
+    }[]
+  >(
+    'select id, class_key, criticality, status, created_at, status_changed_at from cmdb_items where organization_id = ?',
+    [orgId],
+  );
   const relations = await conn.execute<
     {
       id: string;
@@ -68,6 +78,7 @@ export async function loadGraph(em: Em, orgId: string): Promise<ImpactGraph> {
   const time = (d: Date | string) => new Date(d).getTime();
   const graphCis: GraphCi[] = cis.map((c) => ({
     id: c.id,
+    classKey: c.class_key,
     criticality: criticalityRank(c.criticality),
     since: time(c.created_at),
     until: c.status === 'retired' || c.status === 'disposed' ? time(c.status_changed_at) : Infinity,

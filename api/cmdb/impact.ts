@@ -70,11 +70,8 @@ export async function impactAnswer(
     ...shown.flatMap((a) => a.path),
     ...answer.cycles.flat(),
   ]);
-  // Services are counted over the whole answer, not just the page (a query for the rest's classes).
-  const rest = answer.affected.slice(body.limit).map((a) => a.id);
-  const restClasses = rest.length
-    ? await em.find(ConfigurationItem, { id: { $in: rest } }, { fields: ['id', 'classKey'] })
-    : [];
+  // Services are counted over the whole answer, from the classes the graph holds.
+  const services = answer.affected.filter((a) => tree.isA(graph.classOf(a.id) ?? '', 'service')).length;
   const name = (id: string) => cis.get(id)?.name ?? id;
   const ref = (id: string) => ({ id, name: name(id) });
   return {
@@ -89,9 +86,7 @@ export async function impactAnswer(
       path: a.path.map(ref),
     })),
     total: answer.total,
-    services:
-      shown.filter((a) => cis.get(a.id)?.service).length +
-      restClasses.filter((r) => tree.isA(r.classKey, 'service')).length,
+    services,
     cycles: answer.cycles.map((c) => c.map(ref)),
   };
 }

@@ -157,7 +157,7 @@ describe('relations', () => {
 describe('graded impact analysis', () => {
   const T0 = Date.parse('2026-01-01T00:00:00Z');
   const NOW = Date.parse('2026-06-01T00:00:00Z');
-  const ci = (id: string, criticality = 1) => ({ id, criticality, since: T0, until: Infinity });
+  const ci = (id: string, criticality = 1) => ({ id, classKey: 'ci', criticality, since: T0, until: Infinity });
   let n = 0;
   const rel = (
     from: string,

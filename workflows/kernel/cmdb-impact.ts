@@ -19,6 +19,8 @@ const gradeOf = (g: Grade): number => GRADES.indexOf(g) + 1;
 
 export interface GraphCi {
   id: string;
+  /** Its class (so an answer can count services without reading them). */
+  classKey: string;
   /** Higher is more critical (criticalityRank). */
   criticality: number;
   /** From when to when (ms) the CI is part of the estate: created, and retired or disposed. */
@@ -47,6 +49,7 @@ export interface GraphGroup {
  */
 export class ImpactGraph {
   readonly ids: string[];
+  private readonly classKeys: string[];
   private readonly index = new Map<string, number>();
   private readonly criticality: Int8Array;
   private readonly since: Float64Array;
@@ -69,6 +72,7 @@ export class ImpactGraph {
   constructor(cis: readonly GraphCi[], relations: readonly GraphRelation[], groups: readonly GraphGroup[] = []) {
     const n = cis.length;
     this.ids = cis.map((c) => c.id);
+    this.classKeys = cis.map((c) => c.classKey);
     this.criticality = new Int8Array(n);
     this.since = new Float64Array(n);
     this.until = new Float64Array(n);
@@ -121,6 +125,11 @@ export class ImpactGraph {
   }
   has(id: string): boolean {
     return this.index.has(id);
+  }
+  /** The class of a CI in the graph. */
+  classOf(id: string): string | undefined {
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.classKeys[i];
   }
 
   /**
