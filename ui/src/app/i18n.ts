@@ -4,6 +4,8 @@ import { deskEn } from '../features/incident/locales/en';
 import { deskId } from '../features/incident/locales/id';
 import { requestEn } from '../features/request/locales/en';
 import { requestId } from '../features/request/locales/id';
+import { cmdbEn } from '../features/cmdb/locales/en';
+import { cmdbId } from '../features/cmdb/locales/id';
 import { designerEn } from '../../../designer/locales/en';
 import { designerId } from '../../../designer/locales/id';
 import { en } from './locales/en';
@@ -19,8 +21,8 @@ export const i18n = createI18n({
     (localStorage.getItem('lintas.locale') as Locale | null) ?? (navigator.language.startsWith('id') ? 'id' : 'en'),
   fallbackLocale: 'en',
   messages: {
-    en: { ...en, ...deskEn, ...requestEn, ...designerEn },
-    id: { ...id, ...deskId, ...requestId, ...designerId },
+    en: { ...en, ...deskEn, ...requestEn, ...designerEn, ...cmdbEn },
+    id: { ...id, ...deskId, ...requestId, ...designerId, ...cmdbId },
   },
 });
 

@@ -3,6 +3,7 @@ import { adminRoutes } from '../features/admin/routes';
 import { auditRoutes } from '../features/audit/routes';
 import { incidentRoutes } from '../features/incident/routes';
 import { requestRoutes } from '../features/request/routes';
+import { cmdbRoutes } from '../features/cmdb/routes';
 import { useSession } from './stores/session';
 
 export const router = createRouter({
@@ -17,6 +18,7 @@ export const router = createRouter({
     { path: '/profile', name: 'profile', component: () => import('./pages/ProfilePage.vue'), meta: { auth: true } },
     ...incidentRoutes,
     ...requestRoutes,
+    ...cmdbRoutes,
     ...adminRoutes,
     ...auditRoutes,
     { path: '/:rest(.*)*', name: 'not-found', component: () => import('./components/NotFound.vue') },

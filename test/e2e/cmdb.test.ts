@@ -1,0 +1,168 @@
+/**
+ * The CMDB pages end to end in Debian's Chromium against the real stack (issue 15): an admin
+ * creates configuration items with their class's attributes, relates them on the CI page (the
+ * relation reads both ways), sees what suffers when a server goes down — graded, with the rule of
+ * a redundancy group — reads the CI's history, in English and Bahasa Indonesia, at desktop and
+ * phone width, checked with axe-core.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import {
+  type AxeFinding,
+  BrowserPages,
+  axe,
+  browserTurn,
+  endBrowserSuite,
+  launchChromium,
+  menuClosed,
+  signInAs,
+} from '../support/browser.js';
+import { PASSWORD, startStack, type Stack, type TestOrg } from '../support/stack.js';
+
+const uiDir = fileURLToPath(new URL('../../../ui/dist', import.meta.url));
+const reportFile = fileURLToPath(new URL('../../e2e-cmdb-report.json', import.meta.url));
+const shots = process.env['LINTAS_SHOTS'];
+
+let stack: Stack;
+let releaseTurn: (() => Promise<void>) | undefined;
+let org: TestOrg;
+let browser: Browser;
+const pages = new BrowserPages(
+  () => browser,
+  () => stack.baseUrl,
+);
+const consoleWatch = pages.consoleWatch;
+const axeReport: Record<string, AxeFinding[]> = {};
+const accessible = async (page: Page, name: string) => void (axeReport[name] = await axe(page));
+const shot = async (page: Page, name: string) => {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+};
+/** Picks an option of a select by its data-field. */
+async function pick(page: Page, field: string, option: string | RegExp) {
+  await page.locator(`[data-field="${field}"] .v-field`).first().click();
+  await page.getByRole('option', { name: option }).first().click();
+  await menuClosed(page);
+}
+let app = '';
+let web1 = '';
+
+beforeAll(async () => {
+  releaseTurn = await browserTurn();
+  stack = await startStack({ app: { uiDir }, worker: false });
+  org = await stack.createOrg();
+  // The rest of the estate through the API: a second web server, the shop it serves, and a farm.
+  const mk = async (name: string, classKey: string) =>
+    (await org.admin.api('POST', '/api/v1/cmdb/items', { name, classKey, status: 'in_use' })).body.id as string;
+  const web2 = await mk('web2', 'server');
+  const shop = await mk('Web shop', 'business_service');
+  app = await mk('shop-app', 'application');
+  await org.admin.api('POST', '/api/v1/cmdb/relations', { type: 'supports', fromId: app, toId: shop });
+  const farm = await org.admin.api('POST', '/api/v1/cmdb/groups', { ciId: app, name: 'web farm', minUp: 1 });
+  await org.admin.api('POST', '/api/v1/cmdb/relations', {
+    type: 'hosted_on',
+    fromId: app,
+    toId: web2,
+    groupId: farm.body.id,
+  });
+  browser = await launchChromium();
+}, 420_000);
+
+afterAll(() => endBrowserSuite({ pages, browser, stack, releaseTurn, report: { file: reportFile, axe: axeReport } }));
+
+describe('the CMDB in a browser', () => {
+  let admin: Page;
+
+  it('creates a server with its class’s attributes, refused first for a taken hostname', async () => {
+    admin = await pages.page('admin');
+    await signInAs(admin, org.admin.email, PASSWORD);
+    await admin.getByTestId('nav-drawer').getByRole('link', { name: 'CMDB' }).click();
+    await admin.waitForURL(/\/cmdb$/);
+    await admin.locator('[data-ci="web2"]').waitFor();
+    await accessible(admin, 'cmdb list');
+    await admin.getByTestId('new-ci').click();
+    await admin.locator('[data-field="ci-name"] input').fill('web1');
+    await admin.locator('[data-field="ci-hostname"] input').fill('web1.example.test');
+    await admin.locator('[data-attr="memory_gb"] input').fill('64');
+    await pick(admin, 'ci-status', 'In use');
+    await pick(admin, 'ci-criticality', 'High');
+    await admin.getByTestId('create-ci').click();
+    await admin.waitForURL(/\/cmdb\/items\/[\w-]+$/);
+    web1 = /items\/([\w-]+)$/.exec(admin.url())![1]!;
+    await expect(admin.getByTestId('ci-name').textContent()).resolves.toBe('web1');
+    await expect(admin.locator('[data-attr="memory_gb"] input').inputValue()).resolves.toBe('64');
+    await shot(admin, 'cmdb-ci');
+
+    // A second server with the same hostname (in another case) is refused at the field.
+    await admin.goto('/cmdb');
+    await admin.getByTestId('new-ci').click();
+    await admin.locator('[data-field="ci-name"] input').fill('web1-again');
+    await admin.locator('[data-field="ci-hostname"] input').fill('WEB1.example.test');
+    await consoleWatch.expecting(/status of 409/, async () => {
+      await admin.getByTestId('create-ci').click();
+      await admin.getByText('Another CI has this hostname').first().waitFor();
+    });
+    await admin.keyboard.press('Escape');
+  });
+
+  it('relates the app to the new server in its farm; the relation reads both ways', async () => {
+    await admin.goto(`/cmdb/items/${app}`);
+    await admin.getByTestId('tab-relations').click();
+    await admin.getByTestId('add-relation').click();
+    await pick(admin, 'relation-type', 'hosted on');
+    await admin.locator('[data-field="relation-other"] input').fill('web1');
+    await admin.getByRole('option', { name: /^web1 \(Server\)/ }).click();
+    await menuClosed(admin);
+    await pick(admin, 'relation-group', 'web farm');
+    await admin.getByTestId('relate').click();
+    await admin.locator('[data-relation="hosted_on"]').filter({ hasText: 'web1' }).waitFor();
+    await admin.locator('.v-dialog').waitFor({ state: 'hidden' });
+    await accessible(admin, 'ci relations');
+    // From the server's side it reads "hosts shop-app".
+    await admin.goto(`/cmdb/items/${web1}`);
+    await admin.getByTestId('tab-relations').click();
+    await admin.locator('[data-relation="hosted_on"]').filter({ hasText: 'hosts shop-app' }).waitFor();
+  });
+
+  it('shows what suffers when the server is down: graded, with the group’s rule and the path', async () => {
+    await admin.getByTestId('tab-impact').click();
+    const app = admin.locator('[data-impact="shop-app"]');
+    await app.waitFor();
+    await expect(app.textContent()).resolves.toContain('1 of 2 in web farm down, needs 1');
+    await expect(app.textContent()).resolves.toContain('web1 → shop-app');
+    await expect(admin.locator('[data-impact="Web shop"]').textContent()).resolves.toContain('degraded');
+    await accessible(admin, 'ci impact');
+    await shot(admin, 'cmdb-impact');
+    await admin.getByTestId('tab-history').click();
+    await admin.getByTestId('ci-history').getByText('Created').first().waitFor();
+  });
+
+  it('speaks Bahasa Indonesia and fits a phone', async () => {
+    const phone = await pages.page('phone', { width: 390, height: 844 });
+    await signInAs(phone, org.admin.email, PASSWORD);
+    await phone.getByTestId('user-menu').click();
+    await phone.getByText('Bahasa Indonesia').click();
+    await phone.goto(`/cmdb/items/${web1}`);
+    await phone.getByTestId('tab-impact').click();
+    const row = phone.locator('[data-impact="shop-app"]');
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('1 dari 2 di web farm mati, perlu 1');
+    const overflow = await phone
+      .locator('body')
+      .evaluate((b) => b.scrollWidth > (b.ownerDocument.defaultView?.innerWidth ?? 0) + 1);
+    expect(overflow).toBe(false);
+    await accessible(phone, 'ci impact (id, phone)');
+    await shot(phone, 'cmdb-impact-phone-id');
+  });
+
+  it('found no serious or critical accessibility violation on any page', () => {
+    const serious = Object.entries(axeReport).flatMap(([page, found]) =>
+      found.filter((f) => f.impact === 'serious' || f.impact === 'critical').map((f) => `${page}: ${f.id}`),
+    );
+    expect(serious).toEqual([]);
+  });
+
+  it('logged no error in any page', () => {
+    expect(consoleWatch.errors).toEqual([]);
+  });
+});

@@ -1,0 +1,17 @@
+/** CMDB pages: the list of configuration items, one CI (details, relations, history, impact). */
+import type { RouteRecordRaw } from 'vue-router';
+
+export const cmdbRoutes: RouteRecordRaw[] = [
+  {
+    path: '/cmdb',
+    name: 'cmdb',
+    component: () => import('./pages/CmdbPage.vue'),
+    meta: { auth: true, permission: 'cmdb.read' },
+  },
+  {
+    path: '/cmdb/items/:id',
+    name: 'ci',
+    component: () => import('./pages/CiPage.vue'),
+    meta: { auth: true, permission: 'cmdb.read' },
+  },
+];
