@@ -28,6 +28,7 @@ import {
 } from './request/mail.js';
 import { type PersistRequestStepsInput, persistRequestSteps as persistRequests } from './request/projection.js';
 import { type CallWebhookInput, callWebhook as postWebhook } from './request/webhook.js';
+import { type RemindCiOwnerInput, remindCiOwner as mailCiReminder } from './cmdb/reminders.js';
 
 export interface ActivityDeps {
   orm: Orm;
@@ -102,6 +103,11 @@ export function createActivities({
       return mailNotice({ em: orgEm(orm, input.orgId), mailer, publicUrl }, input);
     },
 
+    /** A CI's end-date reminder to its owner, once per CI, date and threshold. */
+    async remindCiOwner(input: RemindCiOwnerInput) {
+      return mailCiReminder({ em: orgEm(orm, input.orgId), mailer, publicUrl }, input);
+    },
+
     /** A flow's signed webhook call-out (retried by the workflow; the same Idempotency-Key each time). */
     async callWebhook(input: CallWebhookInput) {
       return postWebhook(orgEm(orm, input.orgId), input);
@@ -123,3 +129,4 @@ export declare const checkSubstitutes: Activities['checkSubstitutes'];
 export declare const mailApprovers: Activities['mailApprovers'];
 export declare const notifyRequest: Activities['notifyRequest'];
 export declare const callWebhook: Activities['callWebhook'];
+export declare const remindCiOwner: Activities['remindCiOwner'];

@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps) {
       temporalTimeouts: deps.temporalTimeouts,
       linkSecret: deps.jwtSecret,
     }),
-    cmdbModule(),
+    cmdbModule({ temporal: deps.temporal, taskQueue: deps.taskQueue }),
   ];
   const routes: AnyRoute[] = [
     ...authRoutes(auth, account),

@@ -1,2 +1,3 @@
 export { incidentWorkflow } from './incident/workflow.js';
 export { requestWorkflow } from './request/workflow.js';
+export { ciRemindersWorkflow } from './cmdb/reminders.js';

@@ -1,6 +1,9 @@
 /** The CMDB module (issue 15): classes, configuration items, relations and groups, history, impact. */
 import { ConfigurationItem } from '../../db/entities/index.js';
+import type { Client } from '@temporalio/client';
 import type { ApiModule } from '../kernel/modules.js';
+import { TASK_QUEUE } from '../../workflows/runtime/contract.js';
+import { ReminderSync } from './reminders.js';
 import { GraphCache } from './graph.js';
 import { classRoutes } from './routes/classes.js';
 import { impactRoutes } from './routes/impact.js';
@@ -8,11 +11,12 @@ import { itemRoutes } from './routes/items.js';
 import { relationRoutes } from './routes/relations.js';
 import * as S from './schemas.js';
 
-export function cmdbModule(): ApiModule {
+export function cmdbModule(deps: { temporal: Client; taskQueue?: string | undefined }): ApiModule {
   const graphs = new GraphCache();
+  const reminders = new ReminderSync(deps.temporal, deps.taskQueue ?? TASK_QUEUE);
   return {
     name: 'cmdb',
-    routes: [...classRoutes(), ...itemRoutes(), ...relationRoutes(), ...impactRoutes(graphs)],
+    routes: [...classRoutes(), ...itemRoutes(reminders), ...relationRoutes(), ...impactRoutes(graphs)],
     contract: {
       CiClass: S.ClassDto,
       ConfigurationItem: S.ItemDto,

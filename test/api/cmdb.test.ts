@@ -5,6 +5,7 @@
  * history of a CI, graded impact, by permission, per tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ciRemindersWorkflowId } from '../../workflows/cmdb/messages.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
 let stack: Stack;
@@ -167,6 +168,25 @@ describe('configuration items', () => {
       reason: 'disk replacement',
     });
     expect(history.body.items.at(-1)).toMatchObject({ action: 'cmdb.item.create' });
+  });
+
+  it('tell a reminder workflow of each CI with an end date, and again when the date moves', async () => {
+    const lic = await ci('office-suite', 'licence', { licenceExpiry: '2027-01-31' });
+    const handle = stack.client.workflow.getHandle(ciRemindersWorkflowId(org.id, lic.id));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const moved = await org.admin.api('PATCH', `/api/v1/cmdb/items/${lic.id}`, {
+      revision: 1,
+      licenceExpiry: '2028-01-31',
+    });
+    expect(moved.status).toBe(200);
+    const signals: unknown[] = [];
+    for await (const e of (await handle.fetchHistory()).events ?? [])
+      if (e.workflowExecutionSignaledEventAttributes)
+        signals.push(e.workflowExecutionSignaledEventAttributes.signalName);
+    expect(signals).toEqual(['ciDates', 'ciDates']);
+    // A CI with no date starts none.
+    const plain = await ci('plain-server', 'server');
+    await expect(stack.client.workflow.getHandle(ciRemindersWorkflowId(org.id, plain.id)).describe()).rejects.toThrow();
   });
 
   it('list by class (with those below it), status and name', async () => {

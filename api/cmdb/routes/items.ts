@@ -4,6 +4,7 @@ import { AuditEntry, ConfigurationItem } from '../../../db/entities/index.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
 import { classTree } from '../classes.js';
 import { createItem, itemDtos, loadItem, updateItem } from '../items.js';
+import type { ReminderSync } from '../reminders.js';
 import * as S from '../schemas.js';
 
 const tag = 'cmdb';
@@ -13,7 +14,7 @@ const invalid = {
 } as const;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function itemRoutes(): AnyRoute[] {
+export function itemRoutes(reminders: ReminderSync): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -83,6 +84,8 @@ export function itemRoutes(): AnyRoute[] {
         const ctx = authed(c);
         const { em, principal } = ctx.state;
         const item = await createItem(em, principal.orgId, principal.userId, body);
+        if (!(await reminders.sync(em, principal.orgId, item)))
+          ctx.state.log.warn({ ciId: item.id }, 'the reminder workflow could not be told; a later change will');
         const [dto] = await itemDtos(em, [item]);
         ctx.state.audit = { targetType: 'ci', targetId: item.id, after: body };
         ctx.status = 201;
@@ -112,6 +115,8 @@ export function itemRoutes(): AnyRoute[] {
         const ctx = authed(c);
         const { em, principal } = ctx.state;
         const { item, before, after } = await updateItem(em, principal.orgId, params.id, body);
+        if (!(await reminders.sync(em, principal.orgId, item)))
+          ctx.state.log.warn({ ciId: item.id }, 'the reminder workflow could not be told; a later change will');
         ctx.state.audit = {
           targetType: 'ci',
           targetId: item.id,

@@ -85,6 +85,8 @@ export const ConfigurationItemSchema = defineEntity({
     attributes: p.json<Record<string, unknown>>(),
     /** Counts the record's changes: an edit names the revision it was made from. */
     revision: p.integer().default(1),
+    /** The revision whose end dates the CI's reminder workflow was last told (null: never). */
+    remindersRevision: p.integer().nullable(),
     createdBy: () => p.manyToOne(User).nullable(),
   },
 });
