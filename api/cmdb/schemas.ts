@@ -234,3 +234,26 @@ export const DependencyDto = z.object({
     }),
   ),
 });
+
+// ---- import / export ----
+export const ImportBody = z.strictObject({
+  csv: z.string().min(1).describe('the file: a header line naming the columns, then a CI a line'),
+  dryRun: z.boolean().default(true).describe('report what would happen without writing (the default)'),
+});
+export const ImportReport = z.object({
+  dryRun: z.boolean(),
+  rows: z.array(
+    z.object({
+      line: z.number().int().describe('the line of the file (the header is line 1)'),
+      action: z.enum(['create', 'update', 'unchanged', 'error']),
+      ciId: uuid.nullable(),
+      errors: z.array(z.object({ field: z.string(), message: z.string() })),
+      changed: z.array(z.string()).optional(),
+    }),
+  ),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  errors: z.number().int(),
+  ms: z.number().int(),
+});

@@ -203,6 +203,75 @@ describe('configuration items', () => {
   });
 });
 
+describe('import and export', () => {
+  const file = [
+    'name,class,status,criticality,owner,ownerTeam,serialNumber,hostname,warrantyEnd,attr:memory_gb',
+    `app01,server,in_use,high,${'agent'}@x,,SRV-001,app01.example.test,2027-06-30,32`,
+    'app02,server,in_use,medium,,Service Desk,SRV-002,app02.example.test,,16',
+    'broken,nothing,in_use,medium,,,SRV-003,,2027-13-01,',
+    'app01-again,server,in_use,low,,,srv-001,,,',
+  ];
+  const csv = (lines: string[]) => lines.join('\r\n');
+
+  it('dry-runs first: a report a row, nothing written', async () => {
+    const lines = [...file];
+    lines[1] = lines[1]!.replace('agent@x', org.agent.email);
+    const r = await org.admin.api('POST', '/api/v1/cmdb/import', { csv: csv(lines) });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ dryRun: true, created: 2, errors: 2 });
+    expect(r.body.rows.map((x: { line: number; action: string }) => `${x.line}:${x.action}`)).toEqual([
+      '2:create',
+      '3:create',
+      '4:error',
+      '5:error',
+    ]);
+    expect(r.body.rows[2].errors.map((e: { field: string }) => e.field).sort()).toEqual(['class', 'warrantyEnd']);
+    expect(r.body.rows[3].errors).toEqual([{ field: 'serialNumber', message: 'Row 2 has the same serialNumber' }]);
+    expect((await org.agent.api('GET', '/api/v1/cmdb/items?q=app0')).body.total).toBe(0);
+  });
+
+  it('imports the good rows, and the same file again changes nothing; a changed cell updates its CI', async () => {
+    const lines = file.slice(0, 3);
+    lines[1] = lines[1]!.replace('agent@x', org.agent.email);
+    const first = await org.admin.api('POST', '/api/v1/cmdb/import', { csv: csv(lines), dryRun: false });
+    expect(first.body).toMatchObject({ dryRun: false, created: 2, errors: 0 });
+    const app01 = (await org.agent.api('GET', '/api/v1/cmdb/items?q=SRV-001')).body.items[0];
+    expect(app01).toMatchObject({
+      name: 'app01',
+      owner: { id: org.agent.id },
+      warrantyEnd: '2027-06-30',
+      attributes: { memory_gb: 32 },
+      criticality: 'high',
+    });
+    const again = await org.admin.api('POST', '/api/v1/cmdb/import', { csv: csv(lines), dryRun: false });
+    expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 2 });
+    // The identifier in another case is the same CI: more memory, and it goes to maintenance.
+    const changed = await org.admin.api('POST', '/api/v1/cmdb/import', {
+      csv: csv(['serialNumber,status,attr:memory_gb', 'srv-001,maintenance,64']),
+      dryRun: false,
+    });
+    expect(changed.body.rows[0]).toMatchObject({ action: 'update', ciId: app01.id, changed: ['status', 'attributes'] });
+    const now = (await org.agent.api('GET', `/api/v1/cmdb/items/${app01.id}`)).body;
+    expect(now).toMatchObject({ status: 'maintenance', attributes: { memory_gb: 64 }, revision: app01.revision + 1 });
+    expect((await org.admin.api('POST', '/api/v1/cmdb/import', { csv: 'colour\nred' })).body.code).toBe(
+      'import_invalid',
+    );
+  });
+
+  it('exports what the list shows in the columns it imports, and the export imports back unchanged', async () => {
+    const r = await org.agent.api('GET', '/api/v1/cmdb/export?class=server');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toMatch(/^text\/csv/);
+    const text = String(r.body);
+    expect(text.split('\r\n')[0]).toMatch(/^id,name,class,status,criticality,owner,ownerTeam,/);
+    expect(text).toContain('"app01","server","maintenance","high"');
+    expect(text).toContain('"no-serial-1","server"');
+    const back = await org.admin.api('POST', '/api/v1/cmdb/import', { csv: text, dryRun: true });
+    expect(back.body.rows.filter((x: { action: string }) => x.action === 'error')).toEqual([]);
+    expect(back.body.created + back.body.updated).toBe(0);
+  });
+});
+
 describe('relations and impact', () => {
   let shop: string, app: string, web1: string, web2: string, db: string, dbhost: string, farm: string;
 

@@ -1,8 +1,10 @@
 /** Configuration items over HTTP: list with filters, read, create, edit (with the revision it was made from), history. */
 import { z } from 'zod';
 import { AuditEntry, ConfigurationItem } from '../../../db/entities/index.js';
+import type { ClassTree } from '../../../workflows/kernel/cmdb-classes.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
 import { classTree } from '../classes.js';
+import { exportCsv, importCsv } from '../import.js';
 import { createItem, itemDtos, loadItem, updateItem } from '../items.js';
 import type { ReminderSync } from '../reminders.js';
 import * as S from '../schemas.js';
@@ -13,6 +15,28 @@ const invalid = {
   422: { description: 'A field is wrong: the class, an attribute (attributes.<key>), an owner or a reference' },
 } as const;
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The list's filters as a query. */
+function whereOf(query: Omit<z.infer<typeof S.ItemQuery>, 'limit' | 'offset'>, tree: ClassTree) {
+  const like = query.q ? `%${escapeLike(query.q)}%` : null;
+  return {
+    ...(query.class ? { classKey: { $in: tree.descendants(query.class) } } : {}),
+    ...(query.status ? { status: { $in: query.status } } : {}),
+    ...(query.criticality ? { criticality: { $in: query.criticality } } : {}),
+    ...(query.ownerUserId ? { ownerUser: query.ownerUserId } : {}),
+    ...(query.ownerTeamId ? { ownerTeam: query.ownerTeamId } : {}),
+    ...(like
+      ? {
+          $or: [
+            { name: { $ilike: like } },
+            { serialNumber: { $ilike: like } },
+            { assetTag: { $ilike: like } },
+            { hostname: { $ilike: like } },
+          ],
+        }
+      : {}),
+  };
+}
 
 export function itemRoutes(reminders: ReminderSync): AnyRoute[] {
   return [
@@ -28,25 +52,7 @@ export function itemRoutes(reminders: ReminderSync): AnyRoute[] {
         const ctx = authed(c);
         const { em } = ctx.state;
         const tree = await classTree(em);
-        const like = query.q ? `%${escapeLike(query.q)}%` : null;
-        const where = {
-          ...(query.class ? { classKey: { $in: tree.descendants(query.class) } } : {}),
-          ...(query.status ? { status: { $in: query.status } } : {}),
-          ...(query.criticality ? { criticality: { $in: query.criticality } } : {}),
-          ...(query.ownerUserId ? { ownerUser: query.ownerUserId } : {}),
-          ...(query.ownerTeamId ? { ownerTeam: query.ownerTeamId } : {}),
-          ...(like
-            ? {
-                $or: [
-                  { name: { $ilike: like } },
-                  { serialNumber: { $ilike: like } },
-                  { assetTag: { $ilike: like } },
-                  { hostname: { $ilike: like } },
-                ],
-              }
-            : {}),
-        };
-        const [items, total] = await em.findAndCount(ConfigurationItem, where, {
+        const [items, total] = await em.findAndCount(ConfigurationItem, whereOf(query, tree), {
           orderBy: { name: 'asc', id: 'asc' },
           limit: query.limit,
           offset: query.offset,
@@ -159,6 +165,64 @@ export function itemRoutes(reminders: ReminderSync): AnyRoute[] {
             reason: ((e.after as { reason?: string } | null)?.reason ?? null) || null,
           })),
         };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cmdb/export',
+      summary: 'The configuration items (filtered as the list is) as CSV, in the columns an import reads',
+      tag,
+      permission: 'cmdb.read',
+      query: S.ItemQuery.omit({ limit: true, offset: true }),
+      responses: { 200: { description: 'text/csv' } },
+      handler: async (c, { query }) => {
+        const ctx = authed(c);
+        const { em } = ctx.state;
+        const tree = await classTree(em);
+        const items = await em.find(ConfigurationItem, whereOf(query, tree), { orderBy: { name: 'asc', id: 'asc' } });
+        ctx.type = 'text/csv; charset=utf-8';
+        ctx.set('Content-Disposition', 'attachment; filename="configuration-items.csv"');
+        ctx.body = await exportCsv(em, items, tree);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/cmdb/import',
+      summary: 'Import configuration items from CSV: a dry run by default, with a report a row',
+      description:
+        'A row is the CI with its id, else its serial number, else asset tag, else hostname (trimmed, any case); ' +
+        'otherwise a new one. Columns: id, name, class, status, criticality, owner (e-mail), ownerTeam (name), location, version, ' +
+        'description, serialNumber, assetTag, hostname, warrantyEnd, supportEnd, licenceExpiry, and attr:<key> for ' +
+        "the class's attributes; an empty cell clears. Rows with an error are left out and reported; the others are " +
+        'written together. Importing the same file again changes nothing.',
+      tag,
+      permission: 'cmdb.write',
+      audit: 'cmdb.import',
+      body: S.ImportBody,
+      responses: {
+        200: { description: 'The report', schema: S.ImportReport },
+        413: { description: 'Too many rows (import_too_large)' },
+        422: { description: 'No header, or unknown columns (import_invalid)' },
+      },
+      handler: async (c, { body }) => {
+        const ctx = authed(c);
+        const { em, principal } = ctx.state;
+        const report = await importCsv(em, principal.orgId, principal.userId, body.csv, body.dryRun);
+        ctx.state.audit = {
+          targetType: 'ci_import',
+          after: {
+            dryRun: report.dryRun,
+            created: report.created,
+            updated: report.updated,
+            unchanged: report.unchanged,
+            errors: report.errors,
+            items: report.rows
+              .filter((r) => r.action === 'create' || r.action === 'update')
+              .slice(0, 1000)
+              .map((r) => r.ciId),
+          },
+        };
+        ctx.body = report;
       },
     }),
   ];
