@@ -137,6 +137,29 @@ describe('the CMDB in a browser', () => {
     await admin.getByTestId('ci-history').getByText('Created').first().waitFor();
   });
 
+  it('imports a CSV: a dry run reports each row first, then the good rows are written', async () => {
+    await admin.goto('/cmdb');
+    await admin.getByTestId('import-cis').click();
+    const file = [
+      'name,class,status,serialNumber,attr:memory_gb',
+      'db01,server,in_use,SN-DB01,128',
+      'db02,server,in_use,SN-DB02,lots',
+    ].join('\r\n');
+    await admin
+      .getByTestId('import-file')
+      .locator('input[type="file"]')
+      .setInputFiles({ name: 'servers.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    const summary = admin.getByTestId('import-summary');
+    await summary.filter({ hasText: 'would create 1' }).waitFor();
+    await expect(admin.getByTestId('import-errors').textContent()).resolves.toContain('attr:memory_gb');
+    await accessible(admin, 'cmdb import');
+    await admin.getByTestId('import-go').click();
+    await summary.filter({ hasText: 'Imported: 1 created' }).waitFor();
+    await admin.keyboard.press('Escape');
+    await admin.locator('[data-ci="db01"]').waitFor();
+    await expect(admin.locator('[data-ci="db02"]').count()).resolves.toBe(0);
+  });
+
   it('speaks Bahasa Indonesia and fits a phone', async () => {
     const phone = await pages.page('phone', { width: 390, height: 844 });
     await signInAs(phone, org.admin.email, PASSWORD);

@@ -93,6 +93,19 @@ export const cmdbEn = {
         group: '{down} of {members} in {group} down, needs {needs}',
       },
     },
+    import: {
+      title: 'Import from CSV',
+      open: 'Import',
+      export: 'Export CSV',
+      help: 'The first line names the columns: id, name, class, status, criticality, owner (e-mail), ownerTeam (name), location, version, description, serialNumber, assetTag, hostname, warrantyEnd, supportEnd, licenceExpiry, and attr:<key> for attributes. A row is the CI with its id or an identifier, else a new one. Nothing is written until you confirm.',
+      file: 'CSV file',
+      wouldBe:
+        'This file would create {created}, update {updated} and leave {unchanged} as they are; {errors} rows have problems and would be left out.',
+      done: 'Imported: {created} created, {updated} updated, {unchanged} unchanged; {errors} rows left out.',
+      line: 'Line',
+      problem: 'Problem',
+      go: 'Import {n} rows',
+    },
     history: {
       none: 'No changes recorded.',
       by: '{who}, {at}',

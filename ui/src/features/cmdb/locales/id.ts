@@ -97,6 +97,19 @@ export const cmdbId: Shape<typeof cmdbEn> = {
         group: '{down} dari {members} di {group} mati, perlu {needs}',
       },
     },
+    import: {
+      title: 'Impor dari CSV',
+      open: 'Impor',
+      export: 'Ekspor CSV',
+      help: 'Baris pertama menamai kolom: id, name, class, status, criticality, owner (e-mail), ownerTeam (nama), location, version, description, serialNumber, assetTag, hostname, warrantyEnd, supportEnd, licenceExpiry, dan attr:<kunci> untuk atribut. Sebuah baris adalah CI dengan id atau pengenalnya, selain itu CI baru. Tidak ada yang ditulis sebelum Anda memastikan.',
+      file: 'Berkas CSV',
+      wouldBe:
+        'Berkas ini akan membuat {created}, mengubah {updated}, dan membiarkan {unchanged}; {errors} baris bermasalah dan akan dilewati.',
+      done: 'Diimpor: {created} dibuat, {updated} diubah, {unchanged} tetap; {errors} baris dilewati.',
+      line: 'Baris',
+      problem: 'Masalah',
+      go: 'Impor {n} baris',
+    },
     history: {
       none: 'Belum ada perubahan tercatat.',
       by: '{who}, {at}',
