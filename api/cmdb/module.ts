@@ -23,6 +23,7 @@ export function cmdbModule(deps: { temporal: Client; taskQueue?: string | undefi
       CiRelation: S.RelationDto,
       RedundancyGroup: S.GroupDto,
       Impact: S.ImpactDto,
+      CmdbHealth: S.HealthDto,
     },
     references: {
       team: async (em, teamId) =>

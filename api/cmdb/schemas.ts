@@ -257,3 +257,25 @@ export const ImportReport = z.object({
   errors: z.number().int(),
   ms: z.number().int(),
 });
+
+// ---- data quality ----
+export const HealthQuery = z.strictObject({ staleDays: intParam(1, 3650, 90) });
+const Examples = z.array(z.object({ id: uuid, name: z.string() }));
+export const HealthDto = z.object({
+  staleDays: z.number().int(),
+  classes: z.array(
+    z.object({
+      classKey: z.string(),
+      className: Name,
+      total: z.number().int(),
+      score: z.number().int().describe('0–100: the share of its CIs with no finding'),
+      counts: z.object({
+        missingRequired: z.number().int(),
+        noOwner: z.number().int(),
+        stale: z.number().int(),
+        orphan: z.number().int(),
+      }),
+      examples: z.object({ missingRequired: Examples, noOwner: Examples, stale: Examples, orphan: Examples }),
+    }),
+  ),
+});

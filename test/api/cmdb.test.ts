@@ -367,6 +367,24 @@ describe('relations and impact', () => {
     ).toEqual(['1:shop-app', '2:web1', '2:web2', '3:chassis', '4:rack']);
   });
 
+  it('scores data quality per class: missing required attributes, no owner, orphans, stale', async () => {
+    const h = await org.agent.api('GET', '/api/v1/cmdb/health');
+    expect(h.status).toBe(200);
+    const of = (key: string) => h.body.classes.find((c: { classKey: string }) => c.classKey === key);
+    // The blade has its owner and its required slot, but no relation.
+    expect(of('blade')).toMatchObject({
+      total: 1,
+      score: 0,
+      counts: { missingRequired: 0, noOwner: 0, orphan: 1, stale: 0 },
+    });
+    // The business service is related and unowned.
+    expect(of('business_service')).toMatchObject({ total: 1, counts: { noOwner: 1, orphan: 0 } });
+    expect(of('business_service').examples.noOwner).toEqual([{ id: shop, name: 'Web shop' }]);
+    // Nothing here is older than 90 days.
+    expect(h.body.classes.every((c: { counts: { stale: number } }) => c.counts.stale === 0)).toBe(true);
+    expect((await org.agent.api('GET', '/api/v1/cmdb/health?staleDays=0')).status).toBe(400);
+  });
+
   it('keeps each organization to itself, and writes to those who may', async () => {
     expect((await other.admin.api('GET', `/api/v1/cmdb/items/${app}`)).status).toBe(404);
     expect((await other.admin.api('GET', `/api/v1/cmdb/items/${app}/relations`)).status).toBe(404);
@@ -378,5 +396,9 @@ describe('relations and impact', () => {
     expect((await other.admin.api('PATCH', `/api/v1/cmdb/groups/${farm}`, { minUp: 2 })).status).toBe(404);
     expect((await org.agent.api('POST', '/api/v1/cmdb/items', { name: 'x', classKey: 'server' })).status).toBe(403);
     expect((await org.requester.api('GET', '/api/v1/cmdb/items')).status).toBe(403);
+    // Its health counts its own CIs only.
+    expect((await other.admin.api('GET', '/api/v1/cmdb/health')).body.classes).toMatchObject([
+      { classKey: 'server', total: 2 },
+    ]);
   });
 });

@@ -79,6 +79,8 @@ describe('the CMDB in a browser', () => {
     await admin.getByTestId('nav-drawer').getByRole('link', { name: 'CMDB' }).click();
     await admin.waitForURL(/\/cmdb$/);
     await admin.locator('[data-ci="web2"]').waitFor();
+    await admin.getByTestId('health-open').click();
+    await admin.locator('[data-health="server"]').waitFor();
     await accessible(admin, 'cmdb list');
     await admin.getByTestId('new-ci').click();
     await admin.locator('[data-field="ci-name"] input').fill('web1');

@@ -1,7 +1,8 @@
-/** Impact analysis over HTTP: who suffers when CIs fail, graded; and what a CI relies on. */
+/** Impact analysis over HTTP: who suffers when CIs fail, graded; what a CI relies on; the CMDB's data quality. */
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
 import { classTree } from '../classes.js';
 import type { GraphCache } from '../graph.js';
+import { cmdbHealth } from '../health.js';
 import { dependencyAnswer, impactAnswer } from '../impact.js';
 import { loadItem } from '../items.js';
 import * as S from '../schemas.js';
@@ -47,6 +48,26 @@ export function impactRoutes(graphs: GraphCache): AnyRoute[] {
         await loadItem(em, params.id);
         const [graph, tree] = await Promise.all([graphs.get(em, principal.orgId), classTree(em)]);
         ctx.body = await dependencyAnswer(em, graph, tree, params.id, query);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cmdb/health',
+      summary:
+        'Data quality per class: CIs missing a required attribute, without an owner, stale, or orphaned; a score each',
+      tag,
+      permission: 'cmdb.read',
+      query: S.HealthQuery,
+      responses: { 200: { description: 'The classes, worst first', schema: S.HealthDto } },
+      handler: async (c, { query }) => {
+        const ctx = authed(c);
+        const { em, principal } = ctx.state;
+        const tree = await classTree(em);
+        const classes = await cmdbHealth(em, principal.orgId, tree, query.staleDays);
+        ctx.body = {
+          staleDays: query.staleDays,
+          classes: classes.map((h) => ({ ...h, className: tree.get(h.classKey)?.name ?? { en: h.classKey } })),
+        };
       },
     }),
   ];

@@ -27,3 +27,4 @@ export type ConfigurationItem = Api.ConfigurationItem;
 export type CiRelation = Api.CiRelation;
 export type RedundancyGroup = Api.RedundancyGroup;
 export type Impact = Api.Impact;
+export type CmdbHealth = Api.CmdbHealth;

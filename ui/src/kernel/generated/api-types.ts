@@ -120,6 +120,44 @@ export type CiRelation = {
   note: string | null;
 };
 
+export type CmdbHealth = {
+  staleDays: number;
+  classes: {
+    classKey: string;
+    className: {
+      en: string;
+      id?: string;
+    };
+    total: number;
+    /** 0–100: the share of its CIs with no finding */
+    score: number;
+    counts: {
+      missingRequired: number;
+      noOwner: number;
+      stale: number;
+      orphan: number;
+    };
+    examples: {
+      missingRequired: {
+        id: string;
+        name: string;
+      }[];
+      noOwner: {
+        id: string;
+        name: string;
+      }[];
+      stale: {
+        id: string;
+        name: string;
+      }[];
+      orphan: {
+        id: string;
+        name: string;
+      }[];
+    };
+  }[];
+};
+
 export type ConfigurationItem = {
   id: string;
   name: string;

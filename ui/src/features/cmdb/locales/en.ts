@@ -106,6 +106,12 @@ export const cmdbEn = {
       problem: 'Problem',
       go: 'Import {n} rows',
     },
+    health: {
+      title: 'Data quality',
+      help: 'Per class, the CIs in service that miss a required attribute, have no owner, have not changed in {days} days, or have no relation; the score is the share with none of these.',
+      score: 'Score',
+      check: { missingRequired: 'Missing required', noOwner: 'No owner', stale: 'Stale', orphan: 'No relation' },
+    },
     history: {
       none: 'No changes recorded.',
       by: '{who}, {at}',

@@ -110,6 +110,17 @@ export const cmdbId: Shape<typeof cmdbEn> = {
       problem: 'Masalah',
       go: 'Impor {n} baris',
     },
+    health: {
+      title: 'Kualitas data',
+      help: 'Per kelas, CI aktif yang tidak punya atribut wajib, tanpa pemilik, tidak berubah dalam {days} hari, atau tanpa relasi; skor adalah bagian yang bebas dari semua itu.',
+      score: 'Skor',
+      check: {
+        missingRequired: 'Atribut wajib kosong',
+        noOwner: 'Tanpa pemilik',
+        stale: 'Usang',
+        orphan: 'Tanpa relasi',
+      },
+    },
     history: {
       none: 'Belum ada perubahan tercatat.',
       by: '{who}, {at}',
