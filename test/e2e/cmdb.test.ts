@@ -128,13 +128,22 @@ describe('the CMDB in a browser', () => {
 
   it('shows what suffers when the server is down: graded, with the group’s rule and the path', async () => {
     await admin.getByTestId('tab-impact').click();
-    const app = admin.locator('[data-impact="shop-app"]');
-    await app.waitFor();
-    await expect(app.textContent()).resolves.toContain('1 of 2 in web farm down, needs 1');
-    await expect(app.textContent()).resolves.toContain('web1 → shop-app');
+    const row = admin.locator('[data-impact="shop-app"]');
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('1 of 2 in web farm down, needs 1');
+    await expect(row.textContent()).resolves.toContain('web1 → shop-app');
     await expect(admin.locator('[data-impact="Web shop"]').textContent()).resolves.toContain('degraded');
     await accessible(admin, 'ci impact');
     await shot(admin, 'cmdb-impact');
+    // The same as a graph on the designer's canvas: the server, the app it degrades, the shop after it.
+    await admin.getByTestId('impact-as-graph').click();
+    await admin.locator('[data-graph-node="Web shop"]').waitFor();
+    await expect(admin.locator('.vue-flow__edge').count()).resolves.toBe(2);
+    await accessible(admin, 'ci impact graph');
+    await shot(admin, 'cmdb-impact-graph');
+    await admin.locator('[data-graph-node="shop-app"]').click();
+    await admin.waitForURL(new RegExp(`/cmdb/items/${app}$`));
+    await admin.goto(`/cmdb/items/${web1}`);
     await admin.getByTestId('tab-history').click();
     await admin.getByTestId('ci-history').getByText('Created').first().waitFor();
   });

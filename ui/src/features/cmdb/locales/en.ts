@@ -81,6 +81,9 @@ export const cmdbEn = {
     impact: {
       explain: 'What suffers if this CI is {grade}:',
       grade: { down: 'down', degraded: 'degraded', at_risk: 'at risk' },
+      asList: 'List',
+      asGraph: 'Graph',
+      graphLabel: 'What suffers if {name} fails, as a graph',
       depth: 'Depth',
       at: 'As of',
       total: '{n} affected, {s} of them services',

@@ -85,6 +85,9 @@ export const cmdbId: Shape<typeof cmdbEn> = {
     impact: {
       explain: 'Yang terdampak bila CI ini {grade}:',
       grade: { down: 'mati', degraded: 'menurun', at_risk: 'berisiko' },
+      asList: 'Daftar',
+      asGraph: 'Graf',
+      graphLabel: 'Yang terdampak bila {name} gagal, sebagai graf',
       depth: 'Kedalaman',
       at: 'Per waktu',
       total: '{n} terdampak, {s} di antaranya layanan',
