@@ -21,20 +21,18 @@ export interface ClassHealth {
 }
 
 export async function cmdbHealth(em: Em, orgId: string, tree: ClassTree, staleDays: number): Promise<ClassHealth[]> {
-  const rows = await em
-    .getConnection()
-    .execute<
-      {
-        id: string;
-        name: string;
-        class_key: string;
-        attributes: Record<string, unknown>;
-        owned: boolean;
-        stale: boolean;
-        related: boolean;
-      }[]
-    >(
-      `select i.id, i.name, i.class_key, i.attributes,
+  const rows = await em.getConnection().execute<
+    {
+      id: string;
+      name: string;
+      class_key: string;
+      attributes: Record<string, unknown>;
+      owned: boolean;
+      stale: boolean;
+      related: boolean;
+    }[]
+  >(
+    `select i.id, i.name, i.class_key, i.attributes,
             (i.owner_user_id is not null or i.owner_team_id is not null) as owned,
             i.updated_at < now() - make_interval(days => ?) as stale,
             exists (select 1 from cmdb_relations r where r.organization_id = i.organization_id and r.valid_to is null
@@ -42,8 +40,8 @@ export async function cmdbHealth(em: Em, orgId: string, tree: ClassTree, staleDa
        from cmdb_items i
       where i.organization_id = ? and i.status not in ('retired', 'disposed')
       order by i.name`,
-      [staleDays, orgId],
-    );
+    [staleDays, orgId],
+  );
   const byClass = new Map<string, ClassHealth & { flagged: number }>();
   for (const r of rows) {
     let h = byClass.get(r.class_key);
