@@ -73,9 +73,29 @@ afterAll(() => endBrowserSuite({ pages, browser, stack, releaseTurn, report: { f
 describe('the CMDB in a browser', () => {
   let admin: Page;
 
-  it('creates a server with its class’s attributes, refused first for a taken hostname', async () => {
+  it('defines a class below Server and adds an attribute to Server', async () => {
     admin = await pages.page('admin');
     await signInAs(admin, org.admin.email, PASSWORD);
+    await admin.getByTestId('nav-drawer').getByRole('link', { name: 'CI classes' }).click();
+    await admin.waitForURL(/\/admin\/cmdb-classes$/);
+    await admin.locator('[data-class="server"]').click();
+    await admin.locator('[data-field="attr-key"] input').fill('rack_unit');
+    await admin.locator('[data-field="attr-en"] input').fill('Rack unit');
+    await pick(admin, 'attr-type', 'Number');
+    await admin.getByTestId('add-attribute').click();
+    await admin.locator('[data-attribute="rack_unit"]').waitFor();
+    await admin.getByTestId('new-class').click();
+    await admin.locator('[data-field="class-key"] input').fill('blade');
+    await admin.locator('[data-field="class-en"] input').fill('Blade server');
+    await pick(admin, 'class-parent', /Server$/);
+    await admin.getByTestId('make-class').click();
+    await admin.locator('[data-class="blade"]').waitFor();
+    // The blade inherits Server's attributes, the one just added among them.
+    await admin.getByTestId('class-detail').getByText('rack_unit').waitFor();
+    await accessible(admin, 'cmdb classes');
+  });
+
+  it('creates a server with its class’s attributes, refused first for a taken hostname', async () => {
     await admin.getByTestId('nav-drawer').getByRole('link', { name: 'CMDB' }).click();
     await admin.waitForURL(/\/cmdb$/);
     await admin.locator('[data-ci="web2"]').waitFor();
@@ -86,6 +106,7 @@ describe('the CMDB in a browser', () => {
     await admin.locator('[data-field="ci-name"] input').fill('web1');
     await admin.locator('[data-field="ci-hostname"] input').fill('web1.example.test');
     await admin.locator('[data-attr="memory_gb"] input').fill('64');
+    await admin.locator('[data-attr="rack_unit"] input').fill('12');
     await pick(admin, 'ci-status', 'In use');
     await pick(admin, 'ci-criticality', 'High');
     await admin.getByTestId('create-ci').click();

@@ -28,6 +28,6 @@ export {
 } from '../../../workflows/kernel/form.js';
 export { readyMadeFlows, validateFlow, type Flow } from '../../../workflows/kernel/flow.js';
 export { DEFAULT_ATTACHMENT_TYPES } from '../../../workflows/kernel/attachments.js';
-export { attributeProblems, type Attribute } from '../../../workflows/kernel/cmdb-classes.js';
+export { SHIPPED_CLASSES, attributeProblems, type Attribute } from '../../../workflows/kernel/cmdb-classes.js';
 export { CI_STATUSES, CI_TRANSITIONS, CRITICALITIES, type CiStatus } from '../../../workflows/kernel/cmdb-items.js';
 export { RELATION_RULES, RELATION_TYPES, type RelationType } from '../../../workflows/kernel/cmdb-relations.js';

@@ -14,4 +14,10 @@ export const cmdbRoutes: RouteRecordRaw[] = [
     component: () => import('./pages/CiPage.vue'),
     meta: { auth: true, permission: 'cmdb.read' },
   },
+  {
+    path: '/admin/cmdb-classes',
+    name: 'admin-cmdb-classes',
+    component: () => import('./pages/ClassesAdmin.vue'),
+    meta: { auth: true, admin: 'cmdb.classes.nav', permission: 'cmdb.classes' },
+  },
 ];
