@@ -7,6 +7,7 @@ import { apiSettings, configOrExit } from './config.js';
 import { createLogger } from './logger.js';
 import { createSmtpMailer } from './mailer.js';
 import { startOutboxSender } from '../api/platform/outbox-sender.js';
+import { startReminderSweep } from '../api/cmdb/reminders.js';
 import { ensureSearchAttributes } from './search-attributes.js';
 
 const config = configOrExit('DATABASE_URL', 'TEMPORAL_ADDRESS', 'JWT_SECRET');
@@ -24,6 +25,11 @@ const { app, account } = createApp({
   uiDir: fileURLToPath(new URL('../../ui/dist', import.meta.url)),
 });
 // Invitations and password resets go out by SMTP; without it they wait in the outbox table.
+const stopSweep = startReminderSweep({
+  orm,
+  temporal: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+  log,
+});
 let stopOutbox = async () => {};
 if (config.SMTP_URL) {
   const mailer = createSmtpMailer(config.SMTP_URL, config.SMTP_FROM);
@@ -37,6 +43,7 @@ const server = app.listen(config.PORT, config.HOST, () =>
 const shutdown = () => {
   server.close(async () => {
     await stopOutbox();
+    await stopSweep();
     await connection.close();
     await orm.close();
     process.exit(0);

@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { createWorker, workerSettings } from './worker.js';
 import { createTerminalMailer } from './mailer.js';
 import { startOutboxSender } from '../api/platform/outbox-sender.js';
+import { startReminderSweep } from '../api/cmdb/reminders.js';
 
 async function jwtSecretFor(dataDir: string, fromEnv: string | undefined): Promise<string> {
   if (fromEnv) return fromEnv;
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
       log,
     }),
   );
+  // CIs whose reminder workflow missed a change (Temporal was down) are brought up to date.
+  stops.push(startReminderSweep({ orm, temporal, log }));
   const server: Server = await new Promise((ok) => {
     const s = app.listen(config.PORT, config.HOST, () => ok(s));
   });

@@ -2,14 +2,17 @@
  * Keeps each CI's reminder workflow told of its end dates: after a change is stored, the workflow
  * is signalled (started if it is not running) with the dates and the record's revision, and the
  * revision it was told is noted on the row. A signal that fails leaves the row behind
- * (`reminders_revision` < `revision`) for the next change — or a sweep — to bring up to date.
+ * (`reminders_revision` < `revision`); the sweep (`startReminderSweep`, in the API process) brings
+ * such rows up to date every few minutes.
  */
 import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
 import { ConfigurationItem } from '../../db/entities/index.js';
-import type { Em } from '../../db/orm.js';
+import { type Em, type Orm, orgEm } from '../../db/orm.js';
 import { ciDatesSignal, ciRemindersWorkflowId } from '../../workflows/cmdb/messages.js';
 import { EXPIRY_DATES } from '../../workflows/kernel/cmdb-items.js';
 import type { EndDate } from '../../workflows/kernel/cmdb-reminders.js';
+import { TASK_QUEUE } from '../../workflows/runtime/contract.js';
 
 export class ReminderSync {
   constructor(
@@ -41,4 +44,49 @@ export class ReminderSync {
     item.remindersRevision = item.revision;
     return true;
   }
+}
+
+/**
+ * Brings up to date the CIs whose reminder workflow was not told of their last change (Temporal
+ * was unreachable then), a batch at a time, across organizations. Returns how many it told.
+ */
+export async function resyncReminders(orm: Orm, sync: ReminderSync, batch = 200): Promise<number> {
+  const rows = await orm.em
+    .fork()
+    .getConnection()
+    .execute<{ id: string; organization_id: string }[]>(
+      `select id, organization_id from cmdb_items
+        where (reminders_revision is not null or warranty_end is not null or support_end is not null or licence_expiry is not null)
+          and reminders_revision is distinct from revision
+        order by updated_at limit ?`,
+      [batch],
+    );
+  let told = 0;
+  for (const r of rows) {
+    const em = orgEm(orm, r.organization_id);
+    const item = await em.findOne(ConfigurationItem, { id: r.id });
+    if (item && (await sync.sync(em, r.organization_id, item))) told++;
+  }
+  return told;
+}
+
+/** Runs `resyncReminders` now and every `everyMs` (5 minutes); returns the stop. */
+export function startReminderSweep(
+  deps: { orm: Orm; temporal: Client; log: Logger; taskQueue?: string | undefined },
+  everyMs = 300_000,
+): () => Promise<void> {
+  const sync = new ReminderSync(deps.temporal, deps.taskQueue ?? TASK_QUEUE);
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = resyncReminders(deps.orm, sync)
+      .then((n) => n && deps.log.info({ told: n }, 'CI reminder workflows brought up to date'))
+      .catch((err: unknown) => deps.log.warn({ err }, 'CI reminder sweep failed; it runs again later'));
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }

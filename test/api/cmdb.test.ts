@@ -5,6 +5,7 @@
  * history of a CI, graded impact, by permission, per tenant.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ReminderSync, resyncReminders } from '../../api/cmdb/reminders.js';
 import { ciRemindersWorkflowId } from '../../workflows/cmdb/messages.js';
 import { startStack, type Stack, type TestOrg } from '../support/stack.js';
 
@@ -187,6 +188,27 @@ describe('configuration items', () => {
     // A CI with no date starts none.
     const plain = await ci('plain-server', 'server');
     await expect(stack.client.workflow.getHandle(ciRemindersWorkflowId(org.id, plain.id)).describe()).rejects.toThrow();
+  });
+
+  it('a change Temporal missed is told by the sweep', async () => {
+    const lic = await ci('db-licence', 'licence');
+    // As if Temporal had been down when the date was set: the row is ahead of its workflow.
+    await stack.orm.em
+      .fork()
+      .getConnection()
+      .execute(`update cmdb_items set support_end = '2027-05-01', revision = revision + 1 where id = ?`, [lic.id]);
+    const told = await resyncReminders(stack.orm, new ReminderSync(stack.client, stack.taskQueue));
+    expect(told).toBeGreaterThanOrEqual(1);
+    const handle = stack.client.workflow.getHandle(ciRemindersWorkflowId(org.id, lic.id));
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const [row] = await stack.orm.em
+      .fork()
+      .getConnection()
+      .execute<{ behind: boolean }[]>(
+        'select reminders_revision is distinct from revision as behind from cmdb_items where id = ?',
+        [lic.id],
+      );
+    expect(row!.behind).toBe(false);
   });
 
   it('list by class (with those below it), status and name', async () => {
