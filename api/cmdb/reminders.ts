@@ -77,10 +77,24 @@ export function startReminderSweep(
 ): () => Promise<void> {
   const sync = new ReminderSync(deps.temporal, deps.taskQueue ?? TASK_QUEUE);
   let running: Promise<unknown> = Promise.resolve();
+  // A large import leaves many rows behind: a tick takes batches until none is left (at most 50).
+  const drain = async () => {
+    let total = 0;
+    for (let i = 0; i < 50; i++) {
+      const n = await resyncReminders(deps.orm, sync);
+      total += n;
+      if (n < 200) break;
+    }
+    return total;
+  };
+  let busy = false;
   const tick = () => {
-    running = resyncReminders(deps.orm, sync)
+    if (busy) return; // the last tick is still draining
+    busy = true;
+    running = drain()
       .then((n) => n && deps.log.info({ told: n }, 'CI reminder workflows brought up to date'))
-      .catch((err: unknown) => deps.log.warn({ err }, 'CI reminder sweep failed; it runs again later'));
+      .catch((err: unknown) => deps.log.warn({ err }, 'CI reminder sweep failed; it runs again later'))
+      .finally(() => (busy = false));
   };
   tick();
   const timer = setInterval(tick, everyMs);
