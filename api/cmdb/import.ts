@@ -8,9 +8,9 @@
  * written, the others are, in one transaction. A dry run reports without writing.
  */
 import type { z } from 'zod';
-import { ConfigurationItem, Team, User } from '../../db/entities/index.js';
+import { ConfigurationItem } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
-import { type ClassTree, attributeProblems } from '../../workflows/kernel/cmdb-classes.js';
+import { attributeProblems } from '../../workflows/kernel/cmdb-classes.js';
 import {
   CI_STATUSES,
   CRITICALITIES,
@@ -18,18 +18,18 @@ import {
   type Criticality,
   EXPIRY_DATES,
   IDENTIFIERS,
-  type Identifier,
   normalizeIdentifier,
   transitionProblem,
 } from '../../workflows/kernel/cmdb-items.js';
-import { csvDocument, parseCsv } from '../kernel/csv.js';
+import { parseCsv } from '../kernel/csv.js';
 import { AppError, type FieldError } from '../kernel/errors.js';
 import { classTree } from './classes.js';
+import { type Directory, type Known, knownItems, lookups } from './import-reads.js';
 import { bumpGraph } from './items.js';
 import type * as S from './schemas.js';
 
 /** The columns a file may have (besides `attr:<key>` for attributes), as the export writes them. */
-const COLUMNS = [
+export const COLUMNS = [
   'id',
   'name',
   'class',
@@ -56,13 +56,6 @@ export const IMPORT_MAX_ROWS = 50_000;
 
 export type ImportReport = z.infer<typeof S.ImportReport>;
 type RowReport = ImportReport['rows'][number];
-
-interface Known {
-  id: string;
-  revision: number;
-  status: CiStatus;
-  fields: Record<string, unknown>;
-}
 
 export async function importCsv(
   em: Em,
@@ -291,114 +284,4 @@ function columnsOf(f: Record<string, unknown>): Record<string, unknown> {
   if ('ownerUserId' in f) out['ownerUser'] = f['ownerUserId'];
   if ('ownerTeamId' in f) out['ownerTeam'] = f['ownerTeamId'];
   return out;
-}
-
-interface Directory {
-  userByEmail: Map<string, string>;
-  teamByName: Map<string, string>;
-  has(type: 'user' | 'team' | 'ci', id: string): boolean;
-}
-async function lookups(em: Em): Promise<Directory> {
-  const users = await em.find(User, {}, { fields: ['id', 'email'] });
-  const teams = await em.find(Team, {}, { fields: ['id', 'name'] });
-  const ids = new Set([...users.map((u) => u.id), ...teams.map((t) => t.id)]);
-  return {
-    userByEmail: new Map(users.map((u) => [u.email.toLowerCase(), u.id])),
-    teamByName: new Map(teams.map((t) => [t.name.toLowerCase(), t.id])),
-    has: (type, id) => type !== 'ci' && ids.has(id),
-  };
-}
-
-/** Every CI of the organization by identifier, with the fields an import compares. */
-async function knownItems(
-  em: Em,
-  orgId: string,
-): Promise<{ byIdentifier: Map<string, Known>; byId: Map<string, Known>; ids: Set<string> }> {
-  const rows = await em.getConnection().execute<
-    {
-      id: string;
-      revision: number;
-      status: CiStatus;
-      name: string;
-      class_key: string;
-      criticality: string;
-      owner_user_id: string | null;
-      owner_team_id: string | null;
-      location: string | null;
-      version: string | null;
-      description: string | null;
-      serial_number: string | null;
-      asset_tag: string | null;
-      hostname: string | null;
-      warranty_end: string | null;
-      support_end: string | null;
-      licence_expiry: string | null;
-      attributes: Record<string, unknown>;
-    }[]
-  >(
-    `select id, revision, status, name, class_key, criticality, owner_user_id, owner_team_id, location, version, description,
-            serial_number, asset_tag, hostname, warranty_end, support_end, licence_expiry, attributes
-       from cmdb_items where organization_id = ?`,
-    [orgId],
-  );
-  const byIdentifier = new Map<string, Known>();
-  const all: Known[] = [];
-  for (const r of rows) {
-    const known: Known = {
-      id: r.id,
-      revision: r.revision,
-      status: r.status,
-      fields: {
-        name: r.name,
-        classKey: r.class_key,
-        status: r.status,
-        criticality: r.criticality,
-        ownerUserId: r.owner_user_id,
-        ownerTeamId: r.owner_team_id,
-        location: r.location,
-        version: r.version,
-        description: r.description,
-        serialNumber: r.serial_number,
-        assetTag: r.asset_tag,
-        hostname: r.hostname,
-        warrantyEnd: r.warranty_end,
-        supportEnd: r.support_end,
-        licenceExpiry: r.licence_expiry,
-        attributes: r.attributes,
-      },
-    };
-    all.push(known);
-    for (const key of IDENTIFIERS) {
-      const v = known.fields[key] as string | null;
-      if (v) byIdentifier.set(`${key}:${normalizeIdentifier(v)}`, known);
-    }
-  }
-  const byId = new Map(all.map((k) => [k.id, k]));
-  return { byIdentifier, byId, ids: new Set(rows.map((r) => r.id)) };
-}
-
-/** The organization's CIs (filtered as the list is) as CSV, in the columns an import reads. */
-export async function exportCsv(em: Em, items: readonly ConfigurationItem[], tree: ClassTree): Promise<string> {
-  const users = await em.find(User, { id: { $in: items.flatMap((i) => (i.ownerUser ? [i.ownerUser.id] : [])) } });
-  const teams = await em.find(Team, { id: { $in: items.flatMap((i) => (i.ownerTeam ? [i.ownerTeam.id] : [])) } });
-  const email = new Map(users.map((u) => [u.id, u.email]));
-  const team = new Map(teams.map((t) => [t.id, t.name]));
-  const attrKeys = [...new Set(items.flatMap((i) => tree.attributesOf(i.classKey).map((a) => a.key)))];
-  const header = [...COLUMNS, ...attrKeys.map((k) => `attr:${k}`)];
-  const rows = items.map((i) => [
-    i.id,
-    i.name,
-    i.classKey,
-    i.status,
-    i.criticality,
-    i.ownerUser ? (email.get(i.ownerUser.id) ?? '') : '',
-    i.ownerTeam ? (team.get(i.ownerTeam.id) ?? '') : '',
-    i.location ?? '',
-    i.version ?? '',
-    i.description ?? '',
-    ...IDENTIFIERS.map((k: Identifier) => i[k] ?? ''),
-    ...EXPIRY_DATES.map((k) => i[k] ?? ''),
-    ...attrKeys.map((k) => (i.attributes[k] === undefined ? '' : String(i.attributes[k]))),
-  ]);
-  return csvDocument(header, rows);
 }

@@ -8,17 +8,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { z } from 'zod';
-import {
-  ApprovalFlow,
-  CatalogItem,
-  FlowVersion,
-  RequestApproval,
-  ServiceRequest,
-  TeamMember,
-  User,
-} from '../../db/entities/index.js';
-import { DIRECT_FLOW } from '../../workflows/request/path.js';
-import type { Flow } from '../../workflows/kernel/flow.js';
+import { RequestApproval, ServiceRequest, TeamMember, User } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
 import { type RequestStep, tallyOf } from '../../workflows/request/engine.js';
 import {
@@ -42,7 +32,8 @@ import { AppError, notFound, validationFailed } from '../kernel/errors.js';
 import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
 import { type CommandMeta, TicketDesk, actorOf } from '../kernel/tickets.js';
 import { Catalog } from './catalog.js';
-import { type Reader, type RequestDto, flowNames, requestDto, requestDtos, stepsOf } from './dto.js';
+import { type Reader, type RequestDto, requestDto, requestDtos, stepsOf } from './dto.js';
+import { requestFlowView } from './flow-view.js';
 import { attachFormFiles, prepareOrder } from './order.js';
 import { REQUEST_HISTORY } from './history-words.js';
 import type * as S from './schemas.js';
@@ -184,53 +175,9 @@ export class RequestService {
     return this.desk.history(em, r.workflowId);
   }
 
-  /**
-   * The flow a request runs, drawn as it travels (the designer's live overlay): the version's graph
-   * from the workflow's own snapshot, the edges taken and the steps so far, from a query; where the
-   * workflow cannot answer, the stored version and steps (no edges).
-   */
+  /** The flow a request runs, drawn as it travels (the designer's live overlay). */
   async flowOf(em: Em, principal: Principal, number: number): Promise<z.infer<typeof S.RequestFlow>> {
-    const r = await this.load(em, principal, number);
-    const flow = r.flowId ? await em.findOne(ApprovalFlow, { id: r.flowId }) : null;
-    const base = {
-      key: requestKey(r.number),
-      flowId: r.flowId ?? null,
-      flowName: flow?.name ?? null,
-      version: r.flowVersion ?? null,
-    };
-    const item = await em.findOne(CatalogItem, { id: r.item.id });
-    const named = (definition: Flow) => flowNames(em, definition, item);
-    const view = (steps: RequestStep[]) =>
-      steps.map((s) => ({ stepId: s.id, nodeId: s.nodeId, kind: s.kind, status: s.status, label: s.label }));
-    try {
-      const live = await this.desk.query(r.workflowId, requestStateQuery);
-      const steps = view(live.run.steps);
-      return {
-        ...base,
-        status: live.status,
-        definition: live.context.flow,
-        traversals: live.run.traversals,
-        steps,
-        waitingOn: steps.filter((s) => s.status === 'open' || s.status === 'resolving').map((s) => s.nodeId),
-        source: 'workflow',
-        names: await named(live.context.flow),
-      };
-    } catch {
-      // A workflow gone from the server's retention, or none able to answer now: the stored record.
-      const version = r.flowId ? await em.findOne(FlowVersion, { flow: r.flowId, version: r.flowVersion ?? 0 }) : null;
-      const steps = view(stepsOf(r));
-      const definition = version?.definition ?? DIRECT_FLOW;
-      return {
-        ...base,
-        status: r.status,
-        definition,
-        names: await named(definition),
-        traversals: {},
-        steps,
-        waitingOn: steps.filter((s) => s.status === 'open' || s.status === 'resolving').map((s) => s.nodeId),
-        source: 'record',
-      };
-    }
+    return requestFlowView(em, this.desk, await this.load(em, principal, number));
   }
 
   /** Live state from the workflow (a query), for open requests. */

@@ -68,6 +68,12 @@ export function useAction() {
   return { error, notice, busy, run };
 }
 
+/** The server's refusal of fields, by field as the form names it (without `body.` / `query.`); none for other errors. */
+export function fieldErrorsOf(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError)) return {};
+  return Object.fromEntries((err.problem.errors ?? []).map((e) => [e.field.replace(/^(body|query)\./, ''), e.message]));
+}
+
 /** A moment as the reader writes it (their language's date and time); '' for none. */
 export function useWhen(): (iso: string | null | undefined) => string {
   const { locale } = useI18n();
