@@ -22,7 +22,9 @@ import { GraphCache, loadGraph } from '../api/cmdb/graph.js';
 import { impactAnswer } from '../api/cmdb/impact.js';
 import { importCsv } from '../api/cmdb/import.js';
 import { openDatabase, orgEm } from '../db/orm.js';
+import type { Principal } from '../api/kernel/context.js';
 import type { Grade } from '../workflows/kernel/cmdb-impact.js';
+import { DEFAULT_GRANTS, withImplied } from '../workflows/kernel/permissions.js';
 import { pct } from './embedded-system.js';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -144,6 +146,18 @@ log(`seeded ${made.toLocaleString()} relations`);
 
 // ---- measures ----
 const em = orgEm(orm, org);
+/** An agent asks (one who reads incidents, so the answer looks up open incidents on what it lists). */
+const agent: Principal = {
+  kind: 'user',
+  userId: randomUUID(),
+  orgId: org,
+  orgSlug: 'bench',
+  role: 'agent',
+  email: 'agent@bench.local',
+  permissions: withImplied(DEFAULT_GRANTS.agent),
+  sessionId: null,
+  apiKeyId: null,
+};
 const timeIt = async (fn: () => Promise<unknown> | unknown) => {
   const t = performance.now();
   const out = await fn();
@@ -198,7 +212,11 @@ for (const depth of [2, 4, 6]) {
         await timeIt(async () => {
           // As a request does: its own EntityManager fork, the revision check, the class tree, the answer.
           const req = orgEm(orm, org);
-          return impactAnswer(req, await cache.get(req, org), await classTree(req), { down: [id], depth, limit: 100 });
+          return impactAnswer(req, agent, await cache.get(req, org), await classTree(req), {
+            down: [id],
+            depth,
+            limit: 100,
+          });
         })
       ).ms,
     );

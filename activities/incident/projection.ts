@@ -57,6 +57,7 @@ const INCIDENT_ROW = {
   csat_comment: (s) => s.csat?.comment ?? null,
   csat_at: (s) => (s.csat ? new Date(s.csat.at) : null),
   watcher_ids: (s) => (s.watcherIds?.length ? JSON.stringify(s.watcherIds) : null),
+  ci_ids: (s) => (s.ciIds?.length ? JSON.stringify(s.ciIds) : null),
   revision: (s) => s.revision,
 } satisfies Record<string, (s: IncidentSnapshot) => unknown>;
 

@@ -1,6 +1,7 @@
 /**
  * Impact and dependencies as the API answers them: the graph's walk (ids only), with the CIs it
- * names read in one query — their names, classes, owners — and each rule worded in English.
+ * names read in one query — their names, classes, owners, open incidents — and each rule worded
+ * in English.
  */
 import type { z } from 'zod';
 import { ConfigurationItem } from '../../db/entities/index.js';
@@ -8,9 +9,11 @@ import type { Em } from '../../db/orm.js';
 import type { ClassTree } from '../../workflows/kernel/cmdb-classes.js';
 import { type ImpactGraph, ruleText } from '../../workflows/kernel/cmdb-impact.js';
 import type { RelationType } from '../../workflows/kernel/cmdb-relations.js';
+import type { Principal } from '../kernel/context.js';
 import { AppError } from '../kernel/errors.js';
 import { Names } from '../kernel/names.js';
 import type * as S from './schemas.js';
+import { openIncidentsOn } from './tickets.js';
 
 type CiDto = z.infer<typeof S.ImpactDto>['failed'][number]['ci'];
 
@@ -43,6 +46,7 @@ async function cisOf(em: Em, tree: ClassTree, ids: Iterable<string>): Promise<Ma
 
 export async function impactAnswer(
   em: Em,
+  principal: Principal,
   graph: ImpactGraph,
   tree: ClassTree,
   q: z.infer<typeof S.ImpactQuery>,
@@ -72,11 +76,13 @@ export async function impactAnswer(
   ]);
   // Services are counted over the whole answer, from the classes the graph holds.
   const services = answer.affected.filter((a) => tree.isA(graph.classOf(a.id) ?? '', 'service')).length;
+  const incidents = await openIncidentsOn(em, principal, [...body.failed.map((f) => f.id), ...shown.map((a) => a.id)]);
+  const on = (id: string) => incidents.get(id) ?? [];
   const name = (id: string) => cis.get(id)?.name ?? id;
   const ref = (id: string) => ({ id, name: name(id) });
   return {
     at: new Date(at).toISOString(),
-    failed: body.failed.map((f) => ({ ci: cis.get(f.id)!, grade: f.grade })),
+    failed: body.failed.map((f) => ({ ci: cis.get(f.id)!, grade: f.grade, incidents: on(f.id) })),
     affected: shown.map((a) => ({
       ci: cis.get(a.id)!,
       grade: a.grade,
@@ -84,6 +90,7 @@ export async function impactAnswer(
       rule: a.rule.kind === 'relation' ? { ...a.rule, fromName: name(a.rule.from) } : { ...a.rule },
       reason: ruleText(a.rule, name),
       path: a.path.map(ref),
+      incidents: on(a.id),
     })),
     total: answer.total,
     services,

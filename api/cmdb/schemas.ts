@@ -94,7 +94,18 @@ export const ItemDto = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
 });
+/** A list of CI ids: `a,b` or repeated. */
+const IdList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) =>
+    (Array.isArray(v) ? v : [v])
+      .flatMap((x) => x.split(','))
+      .map((x) => x.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(uuid).max(50));
 export const ItemQuery = z.strictObject({
+  ids: IdList.optional().describe('only these CIs (comma-separated ids, at most 50)'),
   class: ClassKey.optional().describe('the class or any below it'),
   status: csv(CI_STATUSES).optional(),
   criticality: csv(CRITICALITIES).optional(),
@@ -166,16 +177,6 @@ export const HistoryEntry = z.object({
 });
 
 // ---- impact ----
-/** A list of CI ids: `a,b` or repeated. */
-const IdList = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) =>
-    (Array.isArray(v) ? v : [v])
-      .flatMap((x) => x.split(','))
-      .map((x) => x.trim())
-      .filter(Boolean),
-  )
-  .pipe(z.array(uuid).max(50));
 export const ImpactQuery = z
   .strictObject({
     down: IdList.optional().describe('CIs that are down (comma-separated ids)'),
@@ -200,9 +201,12 @@ const Ci = z.object({
   ownerTeam: Person,
   service: z.boolean().describe('a business or technical service'),
 });
+const OpenIncidents = z
+  .array(z.object({ key: z.string(), title: z.string(), priority: z.string() }))
+  .describe('open incidents on the CI, most urgent first (empty without incident.read)');
 export const ImpactDto = z.object({
   at: z.string(),
-  failed: z.array(z.object({ ci: Ci, grade: z.enum(GRADES) })),
+  failed: z.array(z.object({ ci: Ci, grade: z.enum(GRADES), incidents: OpenIncidents })),
   affected: z.array(
     z.object({
       ci: Ci,
@@ -213,6 +217,7 @@ export const ImpactDto = z.object({
         .describe('why: a relation (type, from) or a group (group, down, members, needs)'),
       reason: z.string().describe('the rule in English'),
       path: z.array(z.object({ id: uuid, name: z.string() })),
+      incidents: OpenIncidents,
     }),
   ),
   total: z.number().int().describe('affected in all (the list may stop at limit)'),
@@ -231,6 +236,21 @@ export const DependencyDto = z.object({
       depth: z.number().int(),
       type: z.enum(RELATION_TYPES),
       of: z.object({ id: uuid, name: z.string() }),
+    }),
+  ),
+});
+
+// ---- tickets ----
+export const CiTickets = z.object({
+  items: z.array(
+    z.object({
+      type: z.enum(['incident', 'request']),
+      key: z.string(),
+      title: z.string(),
+      status: z.string(),
+      priority: z.string().nullable(),
+      open: z.boolean(),
+      updatedAt: z.string(),
     }),
   ),
 });

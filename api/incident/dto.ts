@@ -49,6 +49,7 @@ export interface StoredIncident {
   csatComment: string | null;
   csatAt: Date | null;
   watcherIds: string[];
+  ciIds: string[];
   revision: number;
 }
 
@@ -86,6 +87,7 @@ function fromEntity(i: Incident): StoredIncident {
     csatComment: i.csatComment ?? null,
     csatAt: i.csatAt ?? null,
     watcherIds: i.watcherIds ?? [],
+    ciIds: i.ciIds ?? [],
     revision: i.revision,
   };
 }
@@ -130,6 +132,7 @@ export function fromRow(r: Record<string, unknown>): StoredIncident {
     csatComment: text('csat_comment'),
     csatAt: date('csat_at'),
     watcherIds: (r['watcher_ids'] as string[] | null) ?? [],
+    ciIds: (r['ci_ids'] as string[] | null) ?? [],
     revision: Number(r['revision']),
   };
 }
@@ -183,6 +186,7 @@ export function dtoOf(i: StoredIncident): IncidentDto {
     allowedTransitions: [...allowedTransitions(i.status)],
     allowedCommands: allowedCommands(i.status),
     watcherIds: i.watcherIds,
+    ciIds: i.ciIds,
   };
 }
 

@@ -115,6 +115,10 @@ export async function listIncidents(em: Em, principal: Principal, q: z.infer<typ
     where.push('i.watcher_ids @> ?::jsonb');
     args.push(JSON.stringify([principal.userId]));
   }
+  if (q.ciId) {
+    where.push('i.ci_ids @> ?::jsonb');
+    args.push(JSON.stringify([q.ciId]));
+  }
   const desc = q.sort.startsWith('-');
   const field = q.sort.replace(/^-/, '') as (typeof S.SORT_FIELDS)[number];
   const col = COLUMN[field];

@@ -14,6 +14,13 @@ import { csv, intParam, text, uuid } from '../kernel/schemas.js';
 
 export { Timeline, TimelineEntry } from '../kernel/schemas.js';
 
+/** The configuration items (services among them) an incident affects: in the organization, not disposed. */
+const CiIds = z
+  .array(uuid)
+  .max(50)
+  .refine((v) => new Set(v).size === v.length, { message: 'each CI once' })
+  .describe('affected configuration items and services (CI ids; GET /cmdb/items)');
+
 export const CreateIncidentBody = z.strictObject({
   title: text(200).min(1),
   description: text(20_000).default(''),
@@ -23,6 +30,7 @@ export const CreateIncidentBody = z.strictObject({
   requesterId: uuid.optional().describe('defaults to the caller'),
   assigneeId: uuid.nullable().default(null),
   teamId: uuid.nullable().default(null),
+  ciIds: CiIds.default([]),
 });
 
 const revision = z.number().int().min(1).optional().describe('expected current revision (or send If-Match)');
@@ -59,6 +67,7 @@ export const EditBody = z
     impact: z.enum(LEVELS).optional(),
     urgency: z.enum(LEVELS).optional(),
     teamId: uuid.nullable().optional().describe('the assignee, if any, must be a member'),
+    ciIds: CiIds.optional().describe('the whole new list of affected CIs'),
     revision,
   })
   .refine((b) => Object.keys(b).some((k) => k !== 'revision'), { message: 'send a field to change', path: ['title'] });
@@ -127,6 +136,7 @@ export const ListIncidentsQuery = z.strictObject({
     .optional()
     .describe('a ticket number (INC-5, 5) or words in the title, description, resolution notes or comments'),
   watching: z.literal('me').optional().describe("'me': incidents you watch"),
+  ciId: uuid.optional().describe('incidents that affect this configuration item'),
   sort: z
     .string()
     .regex(new RegExp(`^-?(${SORT_FIELDS.join('|')})$`), `one of ${SORT_FIELDS.join(', ')}, '-' for descending`)
@@ -197,6 +207,7 @@ export const Incident = z.object({
     .array(z.enum(INCIDENT_COMMANDS))
     .describe('the other commands the incident takes now (the workflow refuses the rest)'),
   watcherIds: z.array(uuid).describe('people who follow the incident'),
+  ciIds: z.array(uuid).describe('the configuration items and services it affects'),
 });
 
 export const IncidentPage = z.object({

@@ -36,6 +36,7 @@ import { teamForCategory } from '../../activities/incident/assign.js';
 import { grantsFor } from '../platform/auth.js';
 import type { Principal } from '../kernel/context.js';
 import { AppError, validationFailed, type FieldError } from '../kernel/errors.js';
+import { affectedCiProblems } from '../cmdb/tickets.js';
 import type * as S from './schemas.js';
 import { type CommandMeta, TicketDesk, actorOf } from '../kernel/tickets.js';
 import type { TemporalTimeouts } from '../kernel/temporal-calls.js';
@@ -130,6 +131,8 @@ export class IncidentService {
       body = { ...body, category: (await canonicalCategories(em, [body.category], 'body.category', true))[0]! };
     }
     await this.checkRefs(em, body);
+    const ciProblems = await affectedCiProblems(em, body.ciIds, 'ciIds');
+    if (ciProblems.length) throw validationFailed(ciProblems, ciProblems[0]!.message);
     const { ticket, replayed } = await this.desk.create(em, principal, body, idempotencyKey, {
       stored: async (number) => {
         const row = await em.findOne(Incident, { number }, { refresh: true });
@@ -161,6 +164,7 @@ export class IncidentService {
       requesterId: body.requesterId ?? principal.userId,
       assigneeId: body.assigneeId,
       teamId: body.teamId,
+      ...(body.ciIds.length ? { ciIds: body.ciIds } : {}),
       createdBy: actorOf(principal),
       autoCloseAfterMs: this.deps.autoCloseAfterMs,
     };
@@ -288,8 +292,9 @@ export class IncidentService {
   }
 
   /**
-   * Changes what the incident is about (title, description, category, impact, urgency, team); the
-   * workflow recomputes the priority and retargets running SLA clocks.
+   * Changes what the incident is about (title, description, category, impact, urgency, team, the
+   * configuration items it affects); the workflow recomputes the priority and retargets running
+   * SLA clocks.
    */
   async edit(em: Em, principal: Principal, number: number, body: z.infer<typeof S.EditBody>, meta: CommandMeta) {
     const { revision: _, ...fields } = body;
@@ -302,6 +307,10 @@ export class IncidentService {
         throw new AppError(403, 'forbidden', "Changing the team needs the 'incident.assign' permission");
       }
       await this.checkRefs(em, { teamId: fields.teamId, assigneeId: fields.teamId ? refId(current.assignee) : null });
+    }
+    if (fields.ciIds) {
+      const problems = await affectedCiProblems(em, fields.ciIds, 'ciIds', current.ciIds ?? []);
+      if (problems.length) throw validationFailed(problems, problems[0]!.message);
     }
     return this.command(em, principal, number, meta, editUpdate, { ...fields }, { loaded: current });
   }

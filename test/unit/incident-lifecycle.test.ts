@@ -11,6 +11,8 @@ import {
   type TransitionTarget,
 } from '../../workflows/kernel/incident-lifecycle.js';
 import { priorityFor } from '../../workflows/kernel/priority.js';
+import { applyEdit, checkEdit } from '../../workflows/incident/edit.js';
+import type { EditCommand, IncidentSnapshot } from '../../workflows/incident/messages.js';
 
 const assigned = { assigneeId: 'u1' };
 const complete = {
@@ -87,5 +89,42 @@ describe('priority matrix', () => {
     expect(priorityFor('medium', 'high')).toBe('P2');
     expect(priorityFor('medium', 'medium')).toBe('P3');
     expect(priorityFor('low', 'low')).toBe('P4');
+  });
+});
+
+describe('editing the configuration items an incident affects', () => {
+  const s = {
+    status: 'in_progress',
+    title: 'Slow',
+    impact: 'medium',
+    urgency: 'medium',
+    priority: 'P3',
+    assigneeId: 'u1',
+    teamId: 't1',
+  } as unknown as IncidentSnapshot;
+  const a = '00000000-0000-4000-8000-00000000000a';
+  const b = '00000000-0000-4000-8000-00000000000b';
+  const actor = { kind: 'user', id: 'u1' } as unknown as EditCommand['actor'];
+
+  it('compares lists by value: an incident from before CIs affects none, and the same list is no change', () => {
+    expect(checkEdit(s, { actor, ciIds: [] })).toMatchObject({ code: 'invalid_command', detail: 'Nothing to change' });
+    expect(checkEdit({ ...s, ciIds: [a, b] }, { actor, ciIds: [a, b] })).toMatchObject({ detail: 'Nothing to change' });
+    expect(checkEdit({ ...s, ciIds: [a, b] }, { actor, ciIds: [b, a] })).toBeNull();
+    const { next, changes } = applyEdit(s, { actor, ciIds: [a] });
+    expect(next.ciIds).toEqual([a]);
+    expect(changes).toEqual({ ciIds: { from: [], to: [a] } });
+  });
+
+  it('refuses what is not a list of distinct CI ids (a signal from outside is judged too)', () => {
+    for (const bad of [
+      [a, a],
+      ['not-an-id'],
+      'x',
+      Array.from({ length: 51 }, (_, n) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`),
+    ])
+      expect(checkEdit(s, { actor, ciIds: bad as string[] })).toMatchObject({
+        code: 'invalid_command',
+        field: 'ciIds',
+      });
   });
 });

@@ -1,14 +1,29 @@
 /**
- * Editing what an incident is about (title, description, category, impact, urgency, team) and who
- * follows it. Pure: the workflow checks a command with these, then commits what they return.
+ * Editing what an incident is about (title, description, category, impact, urgency, team, the
+ * configuration items it affects) and who follows it. Pure: the workflow checks a command with
+ * these, then commits what they return.
  */
 import type { EditCommand, IncidentSnapshot, RejectionType, WatchCommand } from './messages.js';
 import { isTerminal } from '../kernel/incident-lifecycle.js';
 import { type Priority, priorityFor } from '../kernel/priority.js';
 import { isStorableText } from '../kernel/text.js';
 
-const FIELDS = ['title', 'description', 'category', 'impact', 'urgency', 'teamId'] as const;
+const FIELDS = ['title', 'description', 'category', 'impact', 'urgency', 'teamId', 'ciIds'] as const;
 type Field = (typeof FIELDS)[number];
+
+/** A field's current value (an incident raised before CIs existed affects none). */
+const valueOf = (s: IncidentSnapshot, f: Field): unknown => (f === 'ciIds' ? (s.ciIds ?? []) : s[f]);
+const same = (a: unknown, b: unknown) =>
+  Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b;
+
+/** The most configuration items one incident affects. */
+export const MAX_CIS = 50;
+const CI_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isCiList = (v: unknown): v is string[] =>
+  Array.isArray(v) &&
+  v.length <= MAX_CIS &&
+  v.every((x) => typeof x === 'string' && CI_ID.test(x)) &&
+  new Set(v).size === v.length;
 
 /** A refused command: a stable code, a reason, the field at fault. */
 export interface Rejection {
@@ -19,7 +34,7 @@ export interface Rejection {
 
 /** The fields the command sets to something new. */
 export function editedFields(s: IncidentSnapshot, cmd: EditCommand): Field[] {
-  return FIELDS.filter((f) => cmd[f] !== undefined && cmd[f] !== s[f]);
+  return FIELDS.filter((f) => cmd[f] !== undefined && !same(cmd[f], valueOf(s, f)));
 }
 
 /** Why an edit is refused, or null. */
@@ -31,6 +46,8 @@ export function checkEdit(s: IncidentSnapshot, cmd: EditCommand): Rejection | nu
     if (typeof v === 'string' && !isStorableText(v))
       return { code: 'invalid_command', detail: `${f} is not storable text`, field: f };
   }
+  if (cmd.ciIds !== undefined && !isCiList(cmd.ciIds))
+    return { code: 'invalid_command', detail: `ciIds is a list of at most ${MAX_CIS} distinct CI ids`, field: 'ciIds' };
   if (cmd.title !== undefined && !cmd.title.trim())
     return { code: 'missing_field', detail: 'An incident needs a title', field: 'title' };
   if (cmd.teamId === null && s.assigneeId && s.status !== 'new') {
@@ -52,7 +69,7 @@ export function applyEdit(
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   const next = { ...s };
   for (const f of editedFields(s, cmd)) {
-    changes[f] = { from: s[f], to: cmd[f] };
+    changes[f] = { from: valueOf(s, f), to: cmd[f] };
     Object.assign(next, { [f]: cmd[f] });
   }
   const priority = priorityFor(next.impact, next.urgency, s.priorityMatrix);

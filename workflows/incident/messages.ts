@@ -80,6 +80,8 @@ export interface IncidentSnapshot {
   measures?: IncidentMeasures;
   /** People who follow the incident (told of its changes in the app). */
   watcherIds?: string[];
+  /** The configuration items (services among them) the incident affects. */
+  ciIds?: string[];
   revision: number;
 }
 
@@ -111,6 +113,8 @@ export interface NewIncident {
   requesterId: string;
   assigneeId: string | null;
   teamId: string | null;
+  /** Affected configuration items (checked by the API: in the organization, not disposed). */
+  ciIds?: string[];
   createdBy: Actor;
   autoCloseAfterMs: number;
   /** The SLA policy version in force when the incident was raised (fixed for its life). */
@@ -152,6 +156,8 @@ export interface EditCommand extends Guarded {
   impact?: Level | undefined;
   urgency?: Level | undefined;
   teamId?: string | null | undefined;
+  /** The affected configuration items, as the whole new list. */
+  ciIds?: string[] | undefined;
 }
 /** Starts or stops someone following the incident. */
 export interface WatchCommand extends Guarded {

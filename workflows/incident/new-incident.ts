@@ -33,6 +33,7 @@ export function newSnapshot(input: NewIncident): IncidentSnapshot {
     autoCloseAt: null,
     sla: input.sla ? startSla(input.sla, priority, Date.parse(now)) : null,
     ...(input.priorityMatrix ? { priorityMatrix: input.priorityMatrix } : {}),
+    ...(input.ciIds?.length ? { ciIds: input.ciIds } : {}),
     revision: 1,
   };
 }

@@ -30,7 +30,7 @@ export function impactRoutes(graphs: GraphCache): AnyRoute[] {
         const ctx = authed(c);
         const { em, principal } = ctx.state;
         const [graph, tree] = await Promise.all([graphs.get(em, principal.orgId), classTree(em)]);
-        ctx.body = await impactAnswer(em, graph, tree, query);
+        ctx.body = await impactAnswer(em, principal, graph, tree, query);
       },
     }),
     defineRoute({

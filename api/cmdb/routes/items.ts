@@ -9,6 +9,7 @@ import { importCsv } from '../import.js';
 import { createItem, itemDtos, loadItem, updateItem } from '../items.js';
 import type { ReminderSync } from '../reminders.js';
 import * as S from '../schemas.js';
+import { ticketsOn } from '../tickets.js';
 
 const tag = 'cmdb';
 const byId = { 404: { description: 'No such CI in your organization' } } as const;
@@ -21,6 +22,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 function whereOf(query: Omit<z.infer<typeof S.ItemQuery>, 'limit' | 'offset'>, tree: ClassTree) {
   const like = query.q ? `%${escapeLike(query.q)}%` : null;
   return {
+    ...(query.ids ? { id: { $in: query.ids } } : {}),
     ...(query.class ? { classKey: { $in: tree.descendants(query.class) } } : {}),
     ...(query.status ? { status: { $in: query.status } } : {}),
     ...(query.criticality ? { criticality: { $in: query.criticality } } : {}),
@@ -131,6 +133,24 @@ export function itemRoutes(reminders: ReminderSync): AnyRoute[] {
           after: { ...after, reason: body.reason ?? null },
         };
         ctx.body = (await itemDtos(em, [item]))[0];
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/cmdb/items/:id/tickets',
+      summary: 'The tickets on a CI: every open incident and request naming it, then the 10 latest others of each',
+      description:
+        'Incidents are listed to those who read every incident (incident.read), requests to those who read every ' +
+        'request (request.read); open ones first, newest first.',
+      tag,
+      permission: 'cmdb.read',
+      params: S.IdParams,
+      responses: { 200: { description: 'Tickets', schema: S.CiTickets }, ...byId },
+      handler: async (c, { params }) => {
+        const ctx = authed(c);
+        const { em, principal } = ctx.state;
+        await loadItem(em, params.id);
+        ctx.body = { items: await ticketsOn(em, principal, params.id) };
       },
     }),
     defineRoute({

@@ -59,6 +59,8 @@ export const IncidentSchema = defineEntity({
     csatAt: p.datetime().nullable(),
     /** Who follows the incident (user ids). */
     watcherIds: p.json<string[]>().nullable(),
+    /** The configuration items (services among them) it affects (CI ids). */
+    ciIds: p.json<string[]>().nullable(),
     revision: p.integer(),
   },
 });

@@ -43,6 +43,8 @@ export const ServiceRequestSchema = defineEntity({
     createdAt: p.datetime(),
     updatedAt: p.datetime(),
     closedAt: p.datetime().nullable(),
+    /** The configuration items the request is about (its form's CI answers), as CI ids. */
+    ciIds: p.json<string[]>().nullable(),
     revision: p.integer(),
   },
 });

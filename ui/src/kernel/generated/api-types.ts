@@ -241,6 +241,12 @@ export type Impact = {
       service: boolean;
     };
     grade: "at_risk" | "degraded" | "down";
+    /** open incidents on the CI, most urgent first (empty without incident.read) */
+    incidents: {
+      key: string;
+      title: string;
+      priority: string;
+    }[];
   })[];
   affected: ({
     ci: {
@@ -273,6 +279,12 @@ export type Impact = {
     path: {
       id: string;
       name: string;
+    }[];
+    /** open incidents on the CI, most urgent first (empty without incident.read) */
+    incidents: {
+      key: string;
+      title: string;
+      priority: string;
     }[];
   })[];
   /** affected in all (the list may stop at limit) */
@@ -366,6 +378,8 @@ export type Incident = {
   allowedCommands: ("assign" | "comment" | "edit" | "priority" | "workaround" | "watch")[];
   /** people who follow the incident */
   watcherIds: string[];
+  /** the configuration items and services it affects */
+  ciIds: string[];
 };
 
 export type IncidentPage = {
