@@ -24,6 +24,7 @@ export function cmdbModule(deps: { temporal: Client; taskQueue?: string | undefi
       RedundancyGroup: S.GroupDto,
       Impact: S.ImpactDto,
       CmdbHealth: S.HealthDto,
+      CiTickets: S.CiTickets,
     },
     references: {
       team: async (em, teamId) =>

@@ -2,8 +2,9 @@
  * The CMDB pages end to end in Debian's Chromium against the real stack (issue 15): an admin
  * creates configuration items with their class's attributes, relates them on the CI page (the
  * relation reads both ways), sees what suffers when a server goes down — graded, with the rule of
- * a redundancy group — reads the CI's history, in English and Bahasa Indonesia, at desktop and
- * phone width, checked with axe-core.
+ * a redundancy group — reads the CI's history, names the CI on an incident (which then shows the
+ * service it affects, and is listed on the CI's page), in English and Bahasa Indonesia, at desktop
+ * and phone width, checked with axe-core.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +50,7 @@ let web1 = '';
 
 beforeAll(async () => {
   releaseTurn = await browserTurn();
-  stack = await startStack({ app: { uiDir }, worker: false });
+  stack = await startStack({ app: { uiDir } });
   org = await stack.createOrg();
   // The rest of the estate through the API: a second web server, the shop it serves, and a farm.
   const mk = async (name: string, classKey: string) =>
@@ -190,6 +191,38 @@ describe('the CMDB in a browser', () => {
     await admin.keyboard.press('Escape');
     await admin.locator('[data-ci="db01"]').waitFor();
     await expect(admin.locator('[data-ci="db02"]').count()).resolves.toBe(0);
+  });
+
+  it('names the server on an incident: the shop it affects shows there, the incident on the CI page', async () => {
+    const raised = await org.agent.api('POST', '/api/v1/incidents', {
+      title: 'Shop pages time out',
+      assigneeId: org.agent.id,
+      teamId: org.teamId,
+    });
+    expect(raised.status).toBe(201);
+    const key = raised.body.key as string;
+    const agent = await pages.page('agent');
+    await signInAs(agent, org.agent.email, PASSWORD);
+    await agent.goto(`/console/${key}`);
+    const card = agent.getByTestId('ticket-cis');
+    await card.getByText('No configuration item named yet.').waitFor();
+    await agent.getByTestId('change-cis').click();
+    await agent.locator('[data-test="pick-cis"] input').fill('web1');
+    await agent.getByRole('option', { name: /^web1/ }).click();
+    await agent.keyboard.press('Escape');
+    await agent.getByTestId('save-cis').click();
+    await card.getByRole('link', { name: 'web1' }).waitFor();
+    // A P3 takes the server as degraded: the app in its farm is at risk; as down, the shop is degraded.
+    await agent.getByRole('button', { name: 'down', exact: true }).click();
+    await card.locator('[data-impact="Web shop"]').filter({ hasText: 'degraded' }).waitFor();
+    await agent.getByTestId('timeline').getByText('changed Configuration items').waitFor();
+    await accessible(agent, 'incident with CIs');
+    await shot(agent, 'incident-cis');
+    // The CI page lists the incident, and the impact from the server names it.
+    await agent.goto(`/cmdb/items/${web1}`);
+    await agent.getByTestId('tab-tickets').click();
+    await agent.locator(`[data-ticket="${key}"]`).filter({ hasText: 'Shop pages time out' }).waitFor();
+    await accessible(agent, 'ci tickets');
   });
 
   it('speaks Bahasa Indonesia and fits a phone', async () => {

@@ -28,3 +28,4 @@ export type CiRelation = Api.CiRelation;
 export type RedundancyGroup = Api.RedundancyGroup;
 export type Impact = Api.Impact;
 export type CmdbHealth = Api.CmdbHealth;
+export type CiTickets = Api.CiTickets;

@@ -86,6 +86,7 @@ export const en = {
     updated: 'Updated',
     due: 'Next due',
     sla: 'SLA',
+    ciIds: 'Configuration items',
   },
   status: {
     new: 'New',

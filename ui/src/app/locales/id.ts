@@ -96,6 +96,7 @@ export const id: Messages = {
     updated: 'Diperbarui',
     due: 'Batas berikutnya',
     sla: 'SLA',
+    ciIds: 'Item konfigurasi',
   },
   status: {
     new: 'Baru',

@@ -2,8 +2,8 @@
 import { computed, ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { get } from '../../kernel/api';
-import type { Attribute } from '../../kernel/rules';
-import type { CiClass, Person, Team } from '../../kernel/types';
+import { type Attribute, RELATION_RULES, type RelationType } from '../../kernel/rules';
+import type { CiClass, Impact, Person, Team } from '../../kernel/types';
 
 export function useCmdbBasics() {
   const { locale } = useI18n();
@@ -68,3 +68,36 @@ export interface CiForm {
 }
 export const CI_TEXT_FIELDS = ['location', 'version', 'serialNumber', 'assetTag', 'hostname'] as const;
 export const CI_DATE_FIELDS = ['warrantyEnd', 'supportEnd', 'licenceExpiry'] as const;
+
+/** The colour of an impact grade. */
+export const GRADE_COLOR = { down: 'error', degraded: 'warning', at_risk: 'info' } as const;
+
+type Affected = Impact['affected'][number];
+interface Rule {
+  kind: string;
+  type: RelationType;
+  fromName?: string;
+  group?: string;
+  down?: number;
+  members?: number;
+  needs?: number;
+}
+
+/** Why an affected CI suffers, in the reader's language: the rule in words, and an edge's short label. */
+export function useImpactWords() {
+  const { t } = useI18n();
+  const reading = (type: RelationType) =>
+    t(`cmdb.relation.${RELATION_RULES[type].suffers === 'to' ? 'inverse' : 'reading'}.${type}`);
+  const ruleWords = (a: Affected) => {
+    const r = a.rule as unknown as Rule;
+    if (r.kind === 'group')
+      return t('cmdb.impact.rule.group', { down: r.down, members: r.members, group: r.group, needs: r.needs });
+    return t('cmdb.impact.rule.relation', { reading: reading(r.type), name: r.fromName ?? '' });
+  };
+  /** The relation as the sufferer reads it, or the group and how many of it are down. */
+  const edgeWords = (a: Affected) => {
+    const r = a.rule as unknown as Rule;
+    return r.kind === 'group' ? `${reading(r.type)} · ${r.group} ${r.down}/${r.members}` : reading(r.type);
+  };
+  return { ruleWords, edgeWords };
+}

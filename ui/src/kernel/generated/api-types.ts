@@ -120,6 +120,18 @@ export type CiRelation = {
   note: string | null;
 };
 
+export type CiTickets = {
+  items: ({
+    type: "incident" | "request";
+    key: string;
+    title: string;
+    status: string;
+    priority: string | null;
+    open: boolean;
+    updatedAt: string;
+  })[];
+};
+
 export type CmdbHealth = {
   staleDays: number;
   classes: {

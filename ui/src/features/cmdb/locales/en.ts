@@ -40,7 +40,17 @@ export const cmdbEn = {
       disposed: 'Disposed',
     },
     criticality: { low: 'Low', medium: 'Medium', high: 'High', critical: 'Critical' },
-    tab: { details: 'Details', relations: 'Relations', impact: 'Impact', history: 'History' },
+    tab: { details: 'Details', relations: 'Relations', tickets: 'Tickets', impact: 'Impact', history: 'History' },
+    tickets: { count: '{open} open, {n} in all', none: 'No incident or request names this CI.' },
+    ticketCis: {
+      title: 'Configuration items',
+      change: 'Change',
+      pick: 'Find CIs by name, serial number, asset tag or hostname',
+      none: 'No configuration item named yet.',
+      services: 'Services affected if they are',
+      noServices: 'No service depends on them.',
+      impactFailed: 'The impact could not be worked out just now.',
+    },
     attributes: 'Attributes of {class}',
     noAttributes: 'This class has no attributes of its own.',
     relation: {
@@ -91,6 +101,7 @@ export const cmdbEn = {
       path: 'Path',
       because: 'Because',
       cycles: 'Cycles passed: {list}',
+      openIncidents: 'Open incidents',
       rule: {
         relation: '{reading} {name}',
         group: '{down} of {members} in {group} down, needs {needs}',

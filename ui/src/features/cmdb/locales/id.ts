@@ -44,7 +44,20 @@ export const cmdbId: Shape<typeof cmdbEn> = {
       disposed: 'Dibuang',
     },
     criticality: { low: 'Rendah', medium: 'Sedang', high: 'Tinggi', critical: 'Kritis' },
-    tab: { details: 'Rincian', relations: 'Relasi', impact: 'Dampak', history: 'Riwayat' },
+    tab: { details: 'Rincian', relations: 'Relasi', tickets: 'Tiket', impact: 'Dampak', history: 'Riwayat' },
+    tickets: {
+      count: '{open} terbuka, {n} seluruhnya',
+      none: 'Tidak ada insiden atau permintaan yang menyebut CI ini.',
+    },
+    ticketCis: {
+      title: 'Item konfigurasi',
+      change: 'Ubah',
+      pick: 'Cari CI menurut nama, nomor seri, tag aset, atau nama host',
+      none: 'Belum ada item konfigurasi yang disebut.',
+      services: 'Layanan terdampak bila semuanya',
+      noServices: 'Tidak ada layanan yang bergantung padanya.',
+      impactFailed: 'Dampaknya belum dapat dihitung saat ini.',
+    },
     attributes: 'Atribut {class}',
     noAttributes: 'Kelas ini tidak punya atribut sendiri.',
     relation: {
@@ -95,6 +108,7 @@ export const cmdbId: Shape<typeof cmdbEn> = {
       path: 'Jalur',
       because: 'Karena',
       cycles: 'Siklus yang dilewati: {list}',
+      openIncidents: 'Insiden terbuka',
       rule: {
         relation: '{reading} {name}',
         group: '{down} dari {members} di {group} mati, perlu {needs}',
