@@ -34,6 +34,7 @@ const REQUEST_ROW = {
   created_at: (s) => new Date(s.createdAt),
   updated_at: (s) => new Date(s.updatedAt),
   closed_at: (s) => (s.closedAt ? new Date(s.closedAt) : null),
+  ci_ids: (s) => (s.ciIds?.length ? JSON.stringify(s.ciIds) : null),
   revision: (s) => s.revision,
 } satisfies Record<string, (s: RequestSnapshot) => unknown>;
 

@@ -3,13 +3,15 @@
  * and the tickets on a CI are read here (for the CI page and the impact answer). Tickets keep their
  * CIs as a JSON list of ids (`ci_ids`, GIN-indexed), written by their workflows' projections.
  */
-import { ConfigurationItem } from '../../db/entities/index.js';
+import { ConfigurationItem, TeamMember } from '../../db/entities/index.js';
 import type { Em } from '../../db/orm.js';
 import { incidentKey } from '../../workflows/incident/messages.js';
 import { OPEN_STATUSES } from '../../workflows/kernel/incident-lifecycle.js';
 import { TERMINAL_REQUEST_STATUSES, requestKey } from '../../workflows/request/messages.js';
 import type { Principal } from '../kernel/context.js';
+import type { FormField } from '../../workflows/kernel/form.js';
 import type { FieldError } from '../kernel/errors.js';
+import { classTree } from './classes.js';
 
 /** Statuses of a CI that takes no new tickets. */
 const GONE = new Set(['retired', 'disposed']);
@@ -35,6 +37,49 @@ export async function affectedCiProblems(
       out.push({ field: `${field}.${i}`, message: `${ci.name} is ${ci.status}: it takes no new tickets` });
   });
   return out;
+}
+
+/**
+ * The CIs a catalog form's CI field offers the requester: in service (not retired or disposed), of
+ * the field's class or one below it, and with `ciMine` only those the requester or a team of
+ * theirs owns. Names only, 20 at most, by name.
+ */
+async function offeredWhere(em: Em, requesterId: string, field: FormField) {
+  const tree = await classTree(em);
+  const where: Record<string, unknown> = { status: { $nin: [...GONE] } };
+  if (field.ciClass) where['classKey'] = { $in: tree.descendants(field.ciClass) };
+  if (field.ciMine) {
+    const teams = (await em.find(TeamMember, { user: requesterId })).map((m) => m.team.id);
+    where['$or'] = [{ ownerUser: requesterId }, ...(teams.length ? [{ ownerTeam: { $in: teams } }] : [])];
+  }
+  return { where, tree };
+}
+
+export async function ciChoices(em: Em, requesterId: string, field: FormField, q: string) {
+  const { where, tree } = await offeredWhere(em, requesterId, field);
+  const like = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const rows = await em.find(
+    ConfigurationItem,
+    like ? { $and: [where, { $or: [{ name: { $ilike: like } }, { assetTag: { $ilike: like } }] }] } : where,
+    { orderBy: { name: 'asc' }, limit: 20, fields: ['id', 'name', 'classKey'] },
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, className: tree.get(r.classKey)?.name ?? { en: r.classKey } }));
+}
+
+/** Why a CI field's answer cannot be taken (null: it can): the CI must be one the field offers the requester. */
+export async function ciAnswerProblem(
+  em: Em,
+  requesterId: string,
+  field: FormField,
+  id: string,
+): Promise<string | null> {
+  const { where, tree } = await offeredWhere(em, requesterId, field);
+  if (await em.count(ConfigurationItem, { $and: [where, { id }] })) return null;
+  const ci = await em.findOne(ConfigurationItem, { id }, { fields: ['id', 'status', 'classKey'] });
+  if (!ci) return 'No configuration item with this id';
+  if (GONE.has(ci.status)) return `This configuration item is ${ci.status}`;
+  if (field.ciClass && !tree.isA(ci.classKey, field.ciClass)) return 'Pick a configuration item of the kind asked';
+  return 'Pick one of your own configuration items';
 }
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');

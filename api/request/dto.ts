@@ -4,7 +4,7 @@
  * as of now and what the caller may do. Lookups are batched per page.
  */
 import type { z } from 'zod';
-import { CatalogItem, FlowVersion, type ServiceRequest } from '../../db/entities/index.js';
+import { CatalogItem, ConfigurationItem, FlowVersion, type ServiceRequest } from '../../db/entities/index.js';
 import { Names } from '../kernel/names.js';
 import type { Em } from '../../db/orm.js';
 import type { Flow } from '../../workflows/kernel/flow.js';
@@ -120,6 +120,12 @@ export async function requestDtos(em: Em, principal: Reader, rows: ServiceReques
     (personFields.get(r.item.id) ?? []).map((f) => r.answers[f]).filter((v): v is string => typeof v === 'string');
   for (const r of rows) refs.users.push(...named(r));
   const names = await Names.load(em, refs.users, refs.teams);
+  const ciIds = [...new Set(rows.flatMap((r) => r.ciIds ?? []))];
+  const ciNames = new Map(
+    (ciIds.length ? await em.find(ConfigurationItem, { id: { $in: ciIds } }, { fields: ['id', 'name'] }) : []).map(
+      (c) => [c.id, c.name],
+    ),
+  );
   const viewer = await viewerOf(em, principal);
   // The flow versions the page runs (immutable once saved: the request's snapshot is one of them).
   const wanted = rows.filter((r) => r.flowId && r.flowVersion !== null && r.flowVersion !== undefined);
@@ -156,6 +162,8 @@ export async function requestDtos(em: Em, principal: Reader, rows: ServiceReques
       answers: r.answers,
       form: item ? formOf(item, sets) : { fields: [] },
       namedPeople: Object.fromEntries(named(r).map((id) => [id, names.user(id)])),
+      ciIds: r.ciIds ?? [],
+      namedCis: Object.fromEntries((r.ciIds ?? []).map((id) => [id, ciNames.get(id) ?? id])),
       steps: steps.map((s) => stepDto(s, names, viewer)),
       upcoming: ahead.map((u) => ('teamId' in u ? { ...u, teamName: names.team(u.teamId) } : u)),
       outcomeReason: r.outcomeReason ?? null,

@@ -15,6 +15,7 @@ import type { RunContext } from '../../workflows/request/engine.js';
 import { DIRECT_FLOW } from '../../workflows/request/path.js';
 import type { Principal } from '../kernel/context.js';
 import { AppError, type FieldError, validationFailed } from '../kernel/errors.js';
+import { ciAnswerProblem } from '../cmdb/tickets.js';
 import { DEFAULT_POLICY, policySnapshot } from '../platform/sla.js';
 import { type Catalog, fieldSetsById, formOf, offeredTo, publishedVersion, teamIdsOf } from './catalog.js';
 import type * as S from './schemas.js';
@@ -30,10 +31,12 @@ export interface Order {
   context: RunContext;
   /** The item's SLA policy: the request's clocks. */
   slaPolicy: SlaPolicySnapshot | null;
+  /** The configuration items its answers name. */
+  ciIds: string[];
 }
 
 /** Checks the answers against the item's form; answers as kept (visible fields only, defaults in). */
-async function answersFor(em: Em, principal: Principal, item: CatalogItem, answers: Answers) {
+async function answersFor(em: Em, principal: Principal, requesterId: string, item: CatalogItem, answers: Answers) {
   const form = formOf(item, await fieldSetsById(em, item.fieldSetIds));
   const evaluated = evaluateForm(form, answers);
   const errors: FieldError[] = evaluated.problems.map((p) => ({ field: `answers.${p.field}`, message: p.message }));
@@ -44,6 +47,9 @@ async function answersFor(em: Em, principal: Principal, item: CatalogItem, answe
       // A person picked in a user field must be someone in the organization.
       const u = await em.findOne(User, { id: v });
       if (!u || !u.active) errors.push({ field: `answers.${f.id}`, message: 'No active person with this id' });
+    } else if (f.type === 'ci') {
+      const why = await ciAnswerProblem(em, requesterId, f, v);
+      if (why) errors.push({ field: `answers.${f.id}`, message: why });
     } else if (f.type === 'attachment') {
       // A file answer is a file the orderer uploaded for this form and no other request has.
       const a = await em.findOne(Attachment, { id: v });
@@ -131,10 +137,17 @@ export async function prepareOrder(
       'This item cannot be ordered',
     );
   }
-  const { values, form } = await answersFor(em, principal, item, body.answers);
+  const { values, form } = await answersFor(em, principal, requester.id, item, body.answers);
   const { flow, flowId, version } = await flowFor(em, item, form);
   const { context, slaPolicy } = await runContextFor(em, item, flow, teams);
-  return { requester, item, form, values, flowId, flowVersion: version, slaPolicy, context };
+  const ciIds = [
+    ...new Set(
+      form.fields
+        .filter((f) => f.type === 'ci')
+        .flatMap((f) => (typeof values[f.id] === 'string' ? [values[f.id] as string] : [])),
+    ),
+  ];
+  return { requester, item, form, values, flowId, flowVersion: version, slaPolicy, context, ciIds };
 }
 
 /**

@@ -219,6 +219,8 @@ export const ServiceRequest = z.object({
   answers: z.record(z.string(), z.unknown()),
   form: z.object({ fields: z.array(z.unknown()) }).describe('the form the answers belong to (labels)'),
   namedPeople: z.record(z.string(), z.string()).describe('names of the people the answers name, by id'),
+  ciIds: z.array(z.string()).describe('the configuration items the answers name'),
+  namedCis: z.record(z.string(), z.string()).describe('names of those configuration items, by id'),
   steps: z.array(Step).describe('the approval path so far, oldest first'),
   upcoming: z.array(Upcoming).describe('what comes next if the open steps go ahead'),
   outcomeReason: z.string().nullable(),

@@ -120,6 +120,7 @@ export class RequestService {
           context: order.context,
           slaPolicy: order.slaPolicy,
           ratingWindowMs: this.deps.ratingWindowMs,
+          ...(order.ciIds.length ? { ciIds: order.ciIds } : {}),
         };
         return this.desk.start(
           principal,

@@ -15,6 +15,7 @@ export const findingsEn = {
     user: 'person',
     checkbox: 'checkbox',
     attachment: 'attachment',
+    ci: 'configuration item',
   },
   field: {
     type: 'Type',

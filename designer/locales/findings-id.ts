@@ -18,6 +18,7 @@ export const findingsId: Shape<typeof findingsEn> = {
     user: 'orang',
     checkbox: 'kotak centang',
     attachment: 'lampiran',
+    ci: 'item konfigurasi',
   },
   field: {
     type: 'Jenis',

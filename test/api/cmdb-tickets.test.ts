@@ -135,3 +135,67 @@ describe('incidents on configuration items', () => {
     expect((await other.agent.api('GET', `/api/v1/incidents?ciId=${mine.id}`)).body.items).toEqual([]);
   });
 });
+
+describe('requests on configuration items', () => {
+  it('a catalog form’s CI field offers the requester’s own CIs of its class; the request names the CI', async () => {
+    const cat = await org.admin.api('POST', '/api/v1/catalog/categories', { key: 'repairs', name: { en: 'Repairs' } });
+    expect(cat.status).toBe(201);
+    const mineLaptop = await ci(org, 'Laptop of the requester', 'workstation', { ownerUserId: org.requester.id });
+    const theirLaptop = await ci(org, 'Laptop of an agent', 'workstation', { ownerUserId: org.agent.id });
+    const server = await ci(org, 'Server of the requester', 'server', { ownerUserId: org.requester.id });
+    const item = await org.admin.api('POST', '/api/v1/catalog/items', {
+      key: 'repair',
+      categoryId: cat.body.id,
+      name: { en: 'Repair my laptop' },
+      fulfilmentTeamId: org.teamId,
+      fields: [
+        {
+          id: 'laptop',
+          type: 'ci',
+          label: { en: 'Which laptop?' },
+          required: true,
+          ciClass: 'workstation',
+          ciMine: true,
+        },
+      ],
+    });
+    expect(item.status).toBe(201);
+    // ciClass belongs to CI fields only.
+    const misplaced = await org.admin.api('POST', '/api/v1/catalog/items', {
+      key: 'misplaced',
+      categoryId: cat.body.id,
+      name: { en: 'Misplaced' },
+      fields: [{ id: 'a', type: 'text', label: { en: 'A' }, ciClass: 'server' }],
+    });
+    expect(misplaced.status).toBe(422);
+
+    const offered = await org.requester.api('GET', '/api/v1/portal/catalog/repair/fields/laptop/cis?q=laptop');
+    expect(offered.status).toBe(200);
+    expect(offered.body.items.map((c: { name: string }) => c.name)).toEqual(['Laptop of the requester']);
+    expect((await org.requester.api('GET', '/api/v1/portal/catalog/repair/fields/nope/cis')).status).toBe(404);
+
+    for (const [id, message] of [
+      [theirLaptop.id, 'Pick one of your own configuration items'],
+      [server.id, 'Pick a configuration item of the kind asked'],
+    ] as const) {
+      const refused = await org.requester.api('POST', '/api/v1/requests', { item: 'repair', answers: { laptop: id } });
+      expect(refused.status).toBe(422);
+      expect(refused.body.errors).toEqual([{ field: 'answers.laptop', message }]);
+    }
+    const ordered = await org.requester.api('POST', '/api/v1/requests', {
+      item: 'repair',
+      answers: { laptop: mineLaptop.id },
+    });
+    expect(ordered.status).toBe(201);
+    expect(ordered.body).toMatchObject({
+      ciIds: [mineLaptop.id],
+      namedCis: { [mineLaptop.id]: 'Laptop of the requester' },
+    });
+    const tickets = await org.agent.api('GET', `/api/v1/cmdb/items/${mineLaptop.id}/tickets`);
+    expect(tickets.body.items).toEqual([
+      expect.objectContaining({ type: 'request', key: ordered.body.key, title: 'Repair my laptop', open: true }),
+    ]);
+    // Another organization's requester finds no such item.
+    expect((await other.requester.api('GET', '/api/v1/portal/catalog/repair/fields/laptop/cis')).status).toBe(404);
+  });
+});

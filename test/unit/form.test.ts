@@ -161,3 +161,34 @@ describe('catalog form definitions', () => {
     ).toBe(false);
   });
 });
+
+describe('configuration item fields', () => {
+  const form: Form = FormSchema.parse({
+    fields: [
+      { id: 'laptop', type: 'ci', label: { en: 'Laptop' }, required: true, ciClass: 'workstation', ciMine: true },
+      { id: 'why', type: 'text', label: { en: 'Why' }, visibleWhen: { field: 'laptop', op: 'not_empty' } },
+    ],
+  });
+
+  it('take one CI id, and conditions read them', () => {
+    expect(checkForm(form)).toEqual([]);
+    const id = '00000000-0000-4000-8000-000000000001';
+    expect(evaluateForm(form, { laptop: id })).toMatchObject({ visible: ['laptop', 'why'], problems: [] });
+    expect(evaluateForm(form, { laptop: 'my laptop' }).problems).toEqual([
+      expect.objectContaining({ field: 'laptop', message: 'Laptop must name one configuration item' }),
+    ]);
+    expect(evaluateForm(form, {}).problems).toEqual([expect.objectContaining({ field: 'laptop', code: 'required' })]);
+  });
+
+  it('keep ciClass and ciMine to CI fields, and compare them by identity only', () => {
+    const misplaced = FormSchema.parse({ fields: [{ id: 'a', type: 'text', label: { en: 'A' }, ciMine: true }] });
+    expect(checkForm(misplaced)).toEqual([expect.objectContaining({ field: 'a', code: 'ci_options' })]);
+    const ordered = FormSchema.parse({
+      fields: [
+        { id: 'c', type: 'ci', label: { en: 'C' } },
+        { id: 'b', type: 'text', label: { en: 'B' }, visibleWhen: { field: 'c', op: 'before', value: 'x' } },
+      ],
+    });
+    expect(checkForm(ordered)).toEqual([expect.objectContaining({ field: 'b', code: 'bad_condition' })]);
+  });
+});

@@ -21,6 +21,7 @@ export const FIELD_TYPES = [
   'user',
   'checkbox',
   'attachment',
+  'ci',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -36,6 +37,7 @@ export const OPERATORS_BY_TYPE: Record<FieldType, readonly Operator[]> = {
   user: ['eq', 'ne', 'empty', 'not_empty'],
   checkbox: ['is_true', 'is_false'],
   attachment: ['empty', 'not_empty'],
+  ci: ['eq', 'ne', 'empty', 'not_empty'],
 };
 export const OPERATORS = [
   'eq',
@@ -101,6 +103,13 @@ export const FormFieldSchema = z.strictObject({
     .optional(),
   visibleWhen: FormConditionSchema.optional(),
   requiredWhen: FormConditionSchema.optional(),
+  /** For a configuration item: only CIs of this class (or one below it) are offered. */
+  ciClass: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,39}$/, 'a class key is a-z, 0-9 and _, starting with a letter')
+    .optional(),
+  /** For a configuration item: only those the requester (or a team of theirs) owns. */
+  ciMine: z.boolean().optional(),
 });
 export type FormField = z.infer<typeof FormFieldSchema>;
 
@@ -187,6 +196,8 @@ export function checkForm(form: Form): FormProblem[] {
     if ((f.type === 'choice' || f.type === 'multi_choice') && !f.options?.length)
       at('options_missing', `'${f.id}' offers no options`);
     if (f.min !== undefined && f.max !== undefined && f.min > f.max) at('bad_bounds', `'${f.id}': min is above max`);
+    if ((f.ciClass !== undefined || f.ciMine !== undefined) && f.type !== 'ci')
+      at('ci_options', `'${f.id}': ciClass and ciMine are for configuration item fields`);
     if (f.pattern !== undefined) {
       try {
         new RegExp(f.pattern);
@@ -381,5 +392,9 @@ function answerProblem(f: FormField, v: Answer): { code: string; message: string
     case 'user':
     case 'attachment':
       return typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v) ? null : bad(`${name} must name one ${f.type}`);
+    case 'ci':
+      return typeof v === 'string' && /^[0-9a-f-]{36}$/i.test(v)
+        ? null
+        : bad(`${name} must name one configuration item`);
   }
 }

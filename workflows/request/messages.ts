@@ -60,6 +60,8 @@ export interface RequestSnapshot {
   closedAt: string | null;
   /** Until when the requester may rate a completed request. */
   ratingUntil: string | null;
+  /** The configuration items the request is about (its form's CI answers). */
+  ciIds?: string[];
   revision: number;
 }
 
@@ -93,6 +95,8 @@ export interface NewRequest {
   slaPolicy: SlaPolicySnapshot | null;
   /** How long a completed request can be rated. */
   ratingWindowMs: number;
+  /** The configuration items its answers name (checked by the API). */
+  ciIds?: string[];
   notAfter?: number | undefined;
 }
 

@@ -107,6 +107,7 @@ function newRequest(input: Extract<RequestWorkflowInput, { kind: 'new' }>['reque
     updatedAt: at,
     closedAt: null,
     ratingUntil: null,
+    ...(input.ciIds?.length ? { ciIds: input.ciIds } : {}),
     revision: 1,
   };
   return { snapshot: stampStatus(snapshot, snapshot, at, input.ratingWindowMs), started };

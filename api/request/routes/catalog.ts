@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { type FieldSet, User } from '../../../db/entities/index.js';
 import { notFound } from '../../kernel/errors.js';
 import { type AnyRoute, authed, defineRoute } from '../../kernel/route.js';
-import { type Catalog, categoryDto, offeredTo, teamIdsOf } from '../catalog.js';
+import { ciChoices } from '../../cmdb/tickets.js';
+import { type Catalog, categoryDto, fieldSetsById, formOf, offeredTo, teamIdsOf } from '../catalog.js';
 import * as S from '../schemas.js';
 
 const byId = { 404: { description: 'Not found in your organization' } } as const;
@@ -290,6 +291,45 @@ export function catalogRoutes(catalog: Catalog): AnyRoute[] {
           throw notFound('Catalog item');
         }
         ctx.body = (await catalog.dtos(em, [item]))[0];
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/portal/catalog/:key/fields/:field/cis',
+      summary: "The configuration items a form's CI field offers the caller, by name or asset tag (20 at most)",
+      description:
+        'In service (not retired or disposed), of the class the field names or one below it, and for a field ' +
+        'with ciMine only those the caller or a team of theirs owns. Names and classes only.',
+      tag,
+      permission: 'request.create',
+      params: S.ItemKeyParams.extend({ field: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }),
+      query: z.strictObject({ q: z.string().trim().max(100).default('') }),
+      responses: {
+        200: {
+          description: 'Configuration items',
+          schema: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                name: z.string(),
+                className: z.object({ en: z.string(), id: z.string().optional() }),
+              }),
+            ),
+          }),
+        },
+        ...byId,
+      },
+      handler: async (c, { params, query }) => {
+        const ctx = authed(c);
+        const { em, principal } = ctx.state;
+        const item = await catalog.itemByKey(em, params.key);
+        if (!item || !item.active || !offeredTo(item, principal.role, await teamIdsOf(em, principal.userId))) {
+          throw notFound('Catalog item');
+        }
+        const form = formOf(item, await fieldSetsById(em, item.fieldSetIds));
+        const field = form.fields.find((f) => f.id === params.field && f.type === 'ci');
+        if (!field) throw notFound('Configuration item field');
+        ctx.body = { items: await ciChoices(em, principal.userId, field, query.q) };
       },
     }),
   ];

@@ -521,6 +521,10 @@ export type ServiceRequest = {
   };
   /** names of the people the answers name, by id */
   namedPeople: Record<string, string>;
+  /** the configuration items the answers name */
+  ciIds: string[];
+  /** names of those configuration items, by id */
+  namedCis: Record<string, string>;
   /** the approval path so far, oldest first */
   steps: ({
     id: string;

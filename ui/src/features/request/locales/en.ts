@@ -37,6 +37,7 @@ export const requestEn = {
   form: {
     yes: 'Yes',
     pickPerson: 'Choose a person',
+    pickCi: 'Choose a configuration item',
     preview: 'Preview',
     previewHelp: 'The form as requesters see it: answer it to try its conditions.',
     noFields: 'This item asks nothing: ordering it is enough.',
@@ -207,7 +208,7 @@ export const requestEn = {
     everyone: 'Empty: everyone',
     fields: 'Form fields (JSON)',
     fieldsHelp:
-      'A list of fields: id, type, label (en, id), required, default, min, max, pattern, options, visibleWhen, requiredWhen.',
+      'A list of fields: id, type, label (en, id), required, default, min, max, pattern, options, visibleWhen, requiredWhen; a configuration item field (type ci) may name ciClass (a CI class key) and ciMine (only the requester’s own).',
     fieldSetsOf: 'Field sets included',
     active: 'Active',
     inactive: 'Inactive',

@@ -41,6 +41,7 @@ export const requestId: Shape<typeof requestEn> = {
   form: {
     yes: 'Ya',
     pickPerson: 'Pilih orang',
+    pickCi: 'Pilih item konfigurasi',
     preview: 'Pratinjau',
     previewHelp: 'Formulir seperti yang dilihat pemohon: isi untuk mencoba kondisinya.',
     noFields: 'Item ini tidak menanyakan apa pun: cukup pesan.',
@@ -211,7 +212,7 @@ export const requestId: Shape<typeof requestEn> = {
     everyone: 'Kosong: semua orang',
     fields: 'Isian formulir (JSON)',
     fieldsHelp:
-      'Daftar isian: id, type, label (en, id), required, default, min, max, pattern, options, visibleWhen, requiredWhen.',
+      'Daftar isian: id, type, label (en, id), required, default, min, max, pattern, options, visibleWhen, requiredWhen; isian item konfigurasi (type ci) dapat memuat ciClass (kunci kelas CI) dan ciMine (hanya milik pemohon).',
     fieldSetsOf: 'Kumpulan isian yang disertakan',
     active: 'Aktif',
     inactive: 'Nonaktif',
