@@ -1,8 +1,8 @@
 /**
  * CMDB data quality (like a CMDB health dashboard): per class, the CIs missing a required
- * attribute, without an owner (neither a person nor a team), stale (not changed in `staleDays`),
- * and orphans (no relation holding now); a score per class is the share of its CIs with none of
- * these. Retired and disposed CIs are left out: they are expected to go quiet.
+ * attribute, without an owner (neither a person nor a team), stale (neither changed nor reported
+ * by a discovery source in `staleDays`), and orphans (no relation holding now); a score per class
+ * is the share of its CIs with none of these. Retired and disposed CIs are left out: they are expected to go quiet.
  */
 import type { Em } from '../../db/orm.js';
 import type { ClassTree } from '../../workflows/kernel/cmdb-classes.js';
@@ -34,7 +34,7 @@ export async function cmdbHealth(em: Em, orgId: string, tree: ClassTree, staleDa
   >(
     `select i.id, i.name, i.class_key, i.attributes,
             (i.owner_user_id is not null or i.owner_team_id is not null) as owned,
-            i.updated_at < now() - make_interval(days => ?) as stale,
+            greatest(i.updated_at, coalesce(i.discovered_at, i.updated_at)) < now() - make_interval(days => ?) as stale,
             exists (select 1 from cmdb_relations r where r.organization_id = i.organization_id and r.valid_to is null
                     and (r.from_id = i.id or r.to_id = i.id)) as related
        from cmdb_items i

@@ -25,7 +25,7 @@ import { parseCsv } from '../kernel/csv.js';
 import { AppError, type FieldError } from '../kernel/errors.js';
 import { classTree } from './classes.js';
 import { type Directory, type Known, knownItems, lookups } from './import-reads.js';
-import { bumpGraph } from './items.js';
+import { MANUAL, bumpGraph, changedPaths } from './items.js';
 import type * as S from './schemas.js';
 
 /** The columns a file may have (besides `attr:<key>` for attributes), as the export writes them. */
@@ -92,7 +92,7 @@ export async function importCsv(
 
   const rows: RowReport[] = [];
   const creates: Record<string, unknown>[] = [];
-  const updates: { id: string; revision: number; patch: Record<string, unknown> }[] = [];
+  const updates: { id: string; revision: number; patch: Record<string, unknown>; paths: string[] }[] = [];
   const inFile = new Map<string, number>();
   for (let r = 1; r < table.length; r++) {
     const line = r + 1;
@@ -175,7 +175,7 @@ export async function importCsv(
     for (const [k, v] of Object.entries(merged)) if (!same(k, v, base[k])) patch[k] = v;
     if (!Object.keys(patch).length) rows.push({ line, action: 'unchanged', ciId: match.id, errors: [] });
     else {
-      updates.push({ id: match.id, revision: match.revision, patch });
+      updates.push({ id: match.id, revision: match.revision, patch, paths: changedPaths(base, merged) });
       rows.push({ line, action: 'update', ciId: match.id, errors: [], changed: Object.keys(patch) });
     }
   }
@@ -194,6 +194,8 @@ export async function importCsv(
           criticality: c['criticality'] as Criticality,
           attributes: c['attributes'] as Record<string, unknown>,
           createdBy: userId,
+          // A person's file: what it sets outranks every discovery source.
+          fieldSources: Object.fromEntries(changedPaths({}, c).map((k) => [k, MANUAL])),
           ...columnsOf(c),
         });
         ids.push(item.id);
@@ -206,6 +208,10 @@ export async function importCsv(
         if (u.patch['attributes']) set['attributes'] = u.patch['attributes'];
         const n = await tx.nativeUpdate(ConfigurationItem, { id: u.id, revision: u.revision }, set);
         if (!n) throw new AppError(409, 'revision_conflict', 'A CI in the file was changed meanwhile: import again');
+        await tx.execute('update cmdb_items set field_sources = field_sources || ?::jsonb where id = ?', [
+          JSON.stringify(Object.fromEntries(u.paths.map((k) => [k, MANUAL]))),
+          u.id,
+        ]);
       }
       await tx.flush();
       return ids;

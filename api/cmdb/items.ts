@@ -133,7 +133,29 @@ function assign(em: Em, item: ConfigurationItem, f: Fields): void {
   item.attributes = f.attributes;
 }
 
-export async function createItem(em: Em, orgId: string, userId: string | null, body: Body): Promise<ConfigurationItem> {
+/** Who sets a field when a person does (an edit, a CSV import): it outranks every discovery source. */
+export const MANUAL = 'manual';
+
+/** The fields (and `attributes.<key>`) whose value differs between two versions of a CI. */
+export function changedPaths(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
+  const differs = (x: unknown, y: unknown) => JSON.stringify(x ?? null) !== JSON.stringify(y ?? null);
+  const out = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+    (k) => k !== 'attributes' && differs(a[k], b[k]),
+  );
+  const aa = (a['attributes'] ?? {}) as Record<string, unknown>;
+  const ba = (b['attributes'] ?? {}) as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(aa), ...Object.keys(ba)]))
+    if (differs(aa[k], ba[k])) out.push(`attributes.${k}`);
+  return out;
+}
+
+export async function createItem(
+  em: Em,
+  orgId: string,
+  userId: string | null,
+  body: Body,
+  source = MANUAL,
+): Promise<ConfigurationItem> {
   const tree = await classTree(em);
   const { status, ...fields } = body;
   const attributes = Object.fromEntries(Object.entries(fields.attributes).filter(([, v]) => v !== null && v !== ''));
@@ -151,6 +173,9 @@ export async function createItem(em: Em, orgId: string, userId: string | null, b
       createdBy: userId,
     });
     assign(tx, item, { ...fields, attributes });
+    item.fieldSources = Object.fromEntries(
+      changedPaths({}, { ...fieldsOf(item), status: item.status }).map((k) => [k, source]),
+    );
     await tx.flush();
     return item;
   });
@@ -178,6 +203,8 @@ export async function updateItem(
   orgId: string,
   id: string,
   patch: Patch,
+  /** Who sets what changes: a person (the default) or a discovery source's key. */
+  source = MANUAL,
 ): Promise<{ item: ConfigurationItem; before: Record<string, unknown>; after: Record<string, unknown> }> {
   const tree = await classTree(em);
   return em.transactional(async (tx) => {
@@ -221,8 +248,15 @@ export async function updateItem(
     const problems = await problemsOf(tx, tree, next);
     if (problems.length) throw validationFailed(problems, problems[0]!.message);
     assign(tx, item, next);
-    const diff = changes(old, { ...fieldsOf(item), status: item.status });
-    if (Object.keys(diff.after).length) item.revision += 1;
+    const now = { ...fieldsOf(item), status: item.status };
+    const diff = changes(old, now);
+    if (Object.keys(diff.after).length) {
+      item.revision += 1;
+      item.fieldSources = {
+        ...item.fieldSources,
+        ...Object.fromEntries(changedPaths(old, now).map((k) => [k, source])),
+      };
+    }
     await tx.flush();
     return { item, ...diff };
   });

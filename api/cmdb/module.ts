@@ -6,6 +6,7 @@ import { TASK_QUEUE } from '../../workflows/runtime/contract.js';
 import { ReminderSync } from './reminders.js';
 import { GraphCache } from './graph.js';
 import { classRoutes } from './routes/classes.js';
+import { discoveryRoutes } from './routes/discovery.js';
 import { impactRoutes } from './routes/impact.js';
 import { itemRoutes } from './routes/items.js';
 import { relationRoutes } from './routes/relations.js';
@@ -16,7 +17,13 @@ export function cmdbModule(deps: { temporal: Client; taskQueue?: string | undefi
   const reminders = new ReminderSync(deps.temporal, deps.taskQueue ?? TASK_QUEUE);
   return {
     name: 'cmdb',
-    routes: [...classRoutes(), ...itemRoutes(reminders), ...relationRoutes(), ...impactRoutes(graphs)],
+    routes: [
+      ...classRoutes(),
+      ...itemRoutes(reminders),
+      ...discoveryRoutes(reminders),
+      ...relationRoutes(),
+      ...impactRoutes(graphs),
+    ],
     contract: {
       CiClass: S.ClassDto,
       ConfigurationItem: S.ItemDto,

@@ -278,6 +278,73 @@ export const ImportReport = z.object({
   ms: z.number().int(),
 });
 
+// ---- discovery ----
+const SourceKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, 'a source key is a-z, 0-9, _ and -, starting with a letter')
+  .refine((k) => k !== 'manual', { message: "'manual' stands for people's own edits" });
+export const SourceParams = z.strictObject({ source: SourceKey });
+export const SourceBody = z.strictObject({
+  name: text(120).min(1),
+  precedence: z
+    .number()
+    .int()
+    .min(1)
+    .max(999)
+    .describe("a field set by a source of higher precedence is not overwritten; a person's edit counts as 1000"),
+});
+export const SourceDto = z.object({
+  key: z.string(),
+  name: z.string(),
+  precedence: z.number().int(),
+  cis: z.number().int().describe('CIs it has reported'),
+  lastSeenAt: z.string().nullable().describe('when it last reported one'),
+});
+/** What a source reports of a CI: only the fields it names are judged (an absent one is left alone, null clears). */
+export const DiscoveredItem = z.strictObject({
+  externalId: text(200).min(1).describe("the source's own id for the CI: it is matched by this first"),
+  classKey: ClassKey,
+  name: text(200).min(1),
+  status: z.enum(CI_STATUSES).optional().describe('in_use for a new CI when absent'),
+  version: text(60).nullable().optional(),
+  description: text(5000).nullable().optional(),
+  location: text(200).nullable().optional(),
+  criticality: z.enum(CRITICALITIES).optional(),
+  serialNumber: Identifier.optional(),
+  assetTag: Identifier.optional(),
+  hostname: text(255).min(1).nullable().optional(),
+  warrantyEnd: DateOnly.optional(),
+  supportEnd: DateOnly.optional(),
+  licenceExpiry: DateOnly.optional(),
+  attributes: z.record(z.string().max(40), z.unknown()).optional(),
+});
+export const DiscoveryBody = z.strictObject({
+  items: z.array(DiscoveredItem).min(1).max(500),
+});
+export const DiscoveryReport = z.object({
+  source: z.string(),
+  items: z.array(
+    z.object({
+      externalId: z.string(),
+      action: z.enum(['create', 'update', 'unchanged', 'error']),
+      ciId: uuid.nullable(),
+      matchedBy: z
+        .enum(['link', 'serialNumber', 'assetTag', 'hostname'])
+        .nullable()
+        .describe('how an existing CI was found: its link to this source, or an identifier'),
+      changed: z.array(z.string()),
+      kept: z
+        .array(z.object({ field: z.string(), by: z.string() }))
+        .describe('fields left as they are: set by a person or a source of higher precedence'),
+      errors: z.array(z.object({ field: z.string(), message: z.string() })),
+    }),
+  ),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  errors: z.number().int(),
+});
+
 // ---- data quality ----
 export const HealthQuery = z.strictObject({ staleDays: intParam(1, 3650, 90) });
 const Examples = z.array(z.object({ id: uuid, name: z.string() }));

@@ -25,6 +25,8 @@ export interface AuditNote {
   targetId?: string;
   before?: unknown;
   after?: unknown;
+  /** Further entries the same request made, each with its own action (a batch's changes, one per CI). */
+  also?: (Omit<AuditNote, 'also'> & { action: string })[];
 }
 
 /** What every request carries once the middleware chain has run. */

@@ -131,6 +131,15 @@ export function mount(
         before: note.before,
         after: note.after,
       });
+      for (const more of note.also ?? [])
+        await deps.audit.append(principal.orgId, {
+          ...auditContext(ctx, principal),
+          action: more.action,
+          targetType: more.targetType ?? null,
+          targetId: more.targetId ?? null,
+          before: more.before,
+          after: more.after,
+        });
     }
   };
   const chain = spec.permission === 'public' ? [handler] : [deps.authenticate, handler];

@@ -1,5 +1,13 @@
 import { CannedReply, Category } from './incident/desk.js';
-import { CiClass, CiRelation, CmdbRevision, ConfigurationItem, RedundancyGroup } from './cmdb/cmdb.js';
+import {
+  CiClass,
+  CiRelation,
+  CmdbRevision,
+  CmdbSource,
+  CmdbSourceLink,
+  ConfigurationItem,
+  RedundancyGroup,
+} from './cmdb/cmdb.js';
 import { ApprovalFlow, FlowVersion } from './kernel/flow.js';
 import { Attachment, AttachmentChunk } from './kernel/attachment.js';
 import { InboxItem } from './kernel/inbox.js';
@@ -28,6 +36,8 @@ export {
   CiClass,
   CiRelation,
   CmdbRevision,
+  CmdbSource,
+  CmdbSourceLink,
   ConfigurationItem,
   RedundancyGroup,
   Attachment,
@@ -105,6 +115,8 @@ export const ENTITIES = [
   RedundancyGroup,
   CiRelation,
   CmdbRevision,
+  CmdbSource,
+  CmdbSourceLink,
 ];
 
 /**

@@ -87,6 +87,14 @@ export const ConfigurationItemSchema = defineEntity({
     revision: p.integer().default(1),
     /** The revision whose end dates the CI's reminder workflow was last told (null: never). */
     remindersRevision: p.integer().nullable(),
+    /**
+     * Who last set each field (`name`, `status`, `attributes.<key>`, …): a discovery source's key,
+     * or `manual` for a person (an edit, a CSV import). A source only overwrites a field last set
+     * by a source of lower or equal precedence; a person's edit outranks every source.
+     */
+    fieldSources: p.json<Record<string, string>>().default('{}'),
+    /** When a discovery source last reported the CI (the data-quality check's "stale" reads it). */
+    discoveredAt: p.datetime().nullable(),
     createdBy: () => p.manyToOne(User).nullable(),
   },
 });
@@ -151,3 +159,36 @@ export const CmdbRevisionSchema = defineEntity({
 });
 export class CmdbRevision extends CmdbRevisionSchema.class {}
 CmdbRevisionSchema.setClass(CmdbRevision);
+
+/** A discovery tool that reports CIs, with the precedence its values have over other sources'. */
+export const CmdbSourceSchema = defineEntity({
+  name: 'CmdbSource',
+  tableName: 'cmdb_sources',
+  uniques: [{ properties: ['organization', 'key'] }],
+  properties: {
+    ...baseProperties,
+    organization: () => p.manyToOne(Organization),
+    key: p.string().length(40),
+    name: p.string().length(120),
+    /** 1–999; a person's edit counts as 1000. */
+    precedence: p.integer(),
+  },
+});
+export class CmdbSource extends CmdbSourceSchema.class {}
+CmdbSourceSchema.setClass(CmdbSource);
+
+/** The CI a source's own id for it stands for (a report is matched by it first). */
+export const CmdbSourceLinkSchema = defineEntity({
+  name: 'CmdbSourceLink',
+  tableName: 'cmdb_source_links',
+  indexes: [{ properties: ['ci'] }],
+  properties: {
+    organization: () => p.manyToOne(Organization).primary(),
+    sourceKey: p.string().length(40).primary(),
+    externalId: p.string().length(200).primary(),
+    ci: () => p.manyToOne(ConfigurationItem),
+    lastSeenAt: p.datetime(),
+  },
+});
+export class CmdbSourceLink extends CmdbSourceLinkSchema.class {}
+CmdbSourceLinkSchema.setClass(CmdbSourceLink);
