@@ -163,11 +163,23 @@ describe('the CMDB in a browser', () => {
     await expect(admin.locator('.vue-flow__edge').count()).resolves.toBe(2);
     await accessible(admin, 'ci impact graph');
     await shot(admin, 'cmdb-impact-graph');
+    // What follows the app folds away and comes back.
+    await admin.locator('[data-fold="shop-app"]').click();
+    await admin.locator('[data-graph-node="Web shop"]').waitFor({ state: 'detached' });
+    await expect(admin.locator('[data-fold="shop-app"]').textContent()).resolves.toContain('+1');
+    await admin.locator('[data-fold="shop-app"]').click();
+    await admin.locator('[data-graph-node="Web shop"]').waitFor();
     await admin.locator('[data-graph-node="shop-app"]').click();
     await admin.waitForURL(new RegExp(`/cmdb/items/${app}$`));
     await admin.goto(`/cmdb/items/${web1}`);
     await admin.getByTestId('tab-history').click();
     await admin.getByTestId('ci-history').getByText('Created').first().waitFor();
+    // Walking only "hosted on" stops at the app: the shop it supports is not reached.
+    await admin.getByTestId('tab-impact').click();
+    await admin.locator('[data-impact="Web shop"]').waitFor();
+    await pick(admin, 'impact-types', 'hosted on');
+    await admin.locator('[data-impact="Web shop"]').waitFor({ state: 'detached' });
+    await admin.locator('[data-impact="shop-app"]').waitFor();
   });
 
   it('imports a CSV: a dry run reports each row first, then the good rows are written', async () => {
