@@ -31,6 +31,7 @@ import type { TemporalTimeouts } from './kernel/temporal-calls.js';
 import { type AnyRoute, mount } from './kernel/route.js';
 import { authRoutes } from './platform/routes/auth.js';
 import { DirectoryTeam, DirectoryUser, directoryRoutes } from './platform/routes/directory.js';
+import { SavedViewDto, savedViewRoutes } from './platform/routes/saved-views.js';
 
 export const API_PREFIX = '/api/v1';
 
@@ -145,6 +146,7 @@ export function createApp(deps: AppDeps) {
   const routes: AnyRoute[] = [
     ...authRoutes(auth, account),
     ...directoryRoutes(),
+    ...savedViewRoutes(),
     ...modules.flatMap((m) => m.routes),
     ...attachmentRoutes(modules, audit),
     ...adminRoutes(auth, account, new RecordReferences(modules)),
@@ -282,7 +284,12 @@ export function createApp(deps: AppDeps) {
         get: { summary: 'This document', tags: ['meta'], responses: { 200: { description: 'OpenAPI 3.1' } } },
       },
     },
-    { DirectoryUser, DirectoryTeam, ...Object.assign({}, ...modules.map((m) => m.contract ?? {})) },
+    {
+      DirectoryUser,
+      DirectoryTeam,
+      SavedView: SavedViewDto,
+      ...Object.assign({}, ...modules.map((m) => m.contract ?? {})),
+    },
   );
   api.get('/openapi.json', (ctx) => {
     ctx.body = openapi;

@@ -29,9 +29,11 @@ import {
 import { Notification, SlaPolicy } from './kernel/sla.js';
 import { AssignmentDecision, Team, TeamMember } from './kernel/team.js';
 import { TicketCounter, TicketEvent } from './kernel/ticket.js';
+import { SavedView } from './kernel/saved-view.js';
 import { User } from './kernel/user.js';
 
 export {
+  SavedView,
   ApiKey,
   CiClass,
   CiRelation,
@@ -117,6 +119,7 @@ export const ENTITIES = [
   CmdbRevision,
   CmdbSource,
   CmdbSourceLink,
+  SavedView,
 ];
 
 /**

@@ -22,6 +22,7 @@ import { Migration20261203133153 } from './Migration20261203133153.js';
 import { Migration20261203143000 } from './Migration20261203143000.js';
 import { Migration20261203180000 } from './Migration20261203180000.js';
 import { Migration20261203183443 } from './Migration20261203183443.js';
+import { Migration20261203185623 } from './Migration20261203185623.js';
 
 /** Every committed migration, in order. New ones are appended by `npm run migration:create`. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -48,4 +49,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261203143000', class: Migration20261203143000 },
   { name: 'Migration20261203180000', class: Migration20261203180000 },
   { name: 'Migration20261203183443', class: Migration20261203183443 },
+  { name: 'Migration20261203185623', class: Migration20261203185623 },
 ];

@@ -136,3 +136,35 @@ describe('discovery', () => {
     expect((await report(org, 'sccm', [{ classKey: 'server', name: 'no id' }])).status).toBe(422);
   });
 });
+
+describe('saved views of the CI list', () => {
+  it('are kept per person, shared on request, replaced by name, removed by their owner only', async () => {
+    const mine = await org.agent.api('POST', '/api/v1/views', {
+      scope: 'cmdb.items',
+      name: 'Servers in use',
+      query: { class: 'server', status: 'in_use' },
+    });
+    expect(mine.status).toBe(201);
+    expect(mine.body).toMatchObject({ mine: true, shared: false });
+    const again = await org.agent.api('POST', '/api/v1/views', {
+      scope: 'cmdb.items',
+      name: 'Servers in use',
+      query: { class: 'server' },
+      shared: true,
+    });
+    expect(again.body.id).toBe(mine.body.id);
+    const theirs = await org.admin.api('GET', '/api/v1/views?scope=cmdb.items');
+    expect(theirs.body.items).toEqual([
+      expect.objectContaining({ name: 'Servers in use', query: { class: 'server' }, shared: true, mine: false }),
+    ]);
+    expect((await org.admin.api('DELETE', `/api/v1/views/${mine.body.id}`)).status).toBe(404);
+    expect((await other.agent.api('GET', '/api/v1/views?scope=cmdb.items')).body.items).toEqual([]);
+    // A requester reads no CI list, so keeps no view of it.
+    expect((await org.requester.api('GET', '/api/v1/views?scope=cmdb.items')).status).toBe(403);
+    expect(
+      (await org.agent.api('POST', '/api/v1/views', { scope: 'cmdb.items', name: 'x', query: { 'a-b': '1' } })).status,
+    ).toBe(422);
+    expect((await org.agent.api('DELETE', `/api/v1/views/${mine.body.id}`)).status).toBe(204);
+    expect((await org.agent.api('GET', '/api/v1/views?scope=cmdb.items')).body.items).toEqual([]);
+  });
+});

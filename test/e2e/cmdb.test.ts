@@ -203,6 +203,19 @@ describe('the CMDB in a browser', () => {
     await admin.keyboard.press('Escape');
     await admin.locator('[data-ci="db01"]').waitFor();
     await expect(admin.locator('[data-ci="db02"]').count()).resolves.toBe(0);
+    // The servers as a saved view: saved, the filter cleared, and applied again.
+    await pick(admin, 'filter-class', /Server$/);
+    await admin.locator('[data-ci="Web shop"]').waitFor({ state: 'detached' });
+    await admin.getByTestId('views').click();
+    await admin.getByTestId('save-view').click();
+    await admin.locator('[data-field="view-name"] input').fill('Servers');
+    await admin.getByTestId('save-view-go').click();
+    await admin.locator('[data-field="filter-class"] .v-field__clearable').click();
+    await admin.locator('[data-ci="Web shop"]').waitFor();
+    await admin.getByTestId('views').click();
+    await admin.locator('[data-view="Servers"]').click();
+    await admin.locator('[data-ci="Web shop"]').waitFor({ state: 'detached' });
+    await admin.locator('[data-ci="db01"]').waitFor();
   });
 
   it('names the server on an incident: the shop it affects shows there, the incident on the CI page', async () => {

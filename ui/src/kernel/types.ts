@@ -29,3 +29,4 @@ export type RedundancyGroup = Api.RedundancyGroup;
 export type Impact = Api.Impact;
 export type CmdbHealth = Api.CmdbHealth;
 export type CiTickets = Api.CiTickets;
+export type SavedView = Api.SavedView;

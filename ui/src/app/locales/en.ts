@@ -316,6 +316,17 @@ export const en = {
     download: 'Download {name}',
     uploaded: 'Attached: {name}',
   },
+  views: {
+    title: 'Views',
+    none: 'No saved views yet',
+    saveCurrent: 'Save these filters as a view…',
+    name: 'Name',
+    nameHint: 'A view of yours with this name is replaced',
+    share: 'Share with everyone in the organization',
+    sharedByMe: 'Shared by you',
+    sharedBy: 'Shared by {name}',
+    remove: 'Remove {name}',
+  },
   common: {
     save: 'Save',
     close: 'Close',

@@ -332,6 +332,17 @@ export const id: Messages = {
     download: 'Unduh {name}',
     uploaded: 'Terlampir: {name}',
   },
+  views: {
+    title: 'Tampilan',
+    none: 'Belum ada tampilan tersimpan',
+    saveCurrent: 'Simpan filter ini sebagai tampilan…',
+    name: 'Nama',
+    nameHint: 'Tampilan Anda dengan nama ini akan diganti',
+    share: 'Bagikan ke semua orang di organisasi',
+    sharedByMe: 'Dibagikan oleh Anda',
+    sharedBy: 'Dibagikan oleh {name}',
+    remove: 'Hapus {name}',
+  },
   common: {
     save: 'Simpan',
     close: 'Tutup',

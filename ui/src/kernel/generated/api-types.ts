@@ -498,6 +498,16 @@ export type RequestPage = {
   offset: number;
 };
 
+export type SavedView = {
+  id: string;
+  scope: "cmdb.items";
+  name: string;
+  query: Record<string, string>;
+  shared: boolean;
+  mine: boolean;
+  ownerName: string;
+};
+
 export type ServiceRequest = {
   key: string;
   number: number;
