@@ -57,6 +57,8 @@ export async function itemDtos(em: Em, items: readonly ConfigurationItem[], tree
     revision: i.revision,
     createdAt: i.createdAt.toISOString(),
     updatedAt: i.updatedAt.toISOString(),
+    fieldSources: i.fieldSources ?? {},
+    discoveredAt: i.discoveredAt ? i.discoveredAt.toISOString() : null,
   }));
 }
 

@@ -93,6 +93,10 @@ export const ItemDto = z.object({
   revision: z.number().int(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  fieldSources: z
+    .record(z.string(), z.string())
+    .describe("who last set each field (`attributes.<key>` for an attribute): a discovery source's key, or manual"),
+  discoveredAt: z.string().nullable().describe('when a discovery source last reported it'),
 });
 /** A list of CI ids: `a,b` or repeated. */
 const IdList = z

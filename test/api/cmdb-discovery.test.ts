@@ -103,6 +103,8 @@ describe('discovery', () => {
     expect(back.body.items[0]).toMatchObject({ action: 'update', changed: ['version'] });
     const now = (await org.agent.api('GET', `/api/v1/cmdb/items/${id}`)).body;
     expect(now).toMatchObject({ location: 'Rack 1', version: '3.0', attributes: { memory_gb: 128 } });
+    expect(now.fieldSources).toMatchObject({ location: 'manual', version: 'sccm', 'attributes.memory_gb': 'sccm' });
+    expect(now.discoveredAt).toEqual(expect.any(String));
 
     const history = await org.agent.api('GET', `/api/v1/cmdb/items/${id}/history`);
     expect(history.body.items[0]).toMatchObject({ action: 'cmdb.item.update', reason: 'Discovery: SCCM' });

@@ -202,6 +202,10 @@ export type ConfigurationItem = {
   revision: number;
   createdAt: string;
   updatedAt: string;
+  /** who last set each field (`attributes.<key>` for an attribute): a discovery source's key, or manual */
+  fieldSources: Record<string, string>;
+  /** when a discovery source last reported it */
+  discoveredAt: string | null;
 };
 
 export type DirectoryTeam = {

@@ -12,6 +12,7 @@ export const cmdbEn = {
     none: 'No configuration items match.',
     search: 'Name, serial number, asset tag or hostname',
     count: '{n} items',
+    discoveredBy: 'Reported by discovery: {sources} (last {when}). Your edits are never overwritten by a source.',
     field: {
       name: 'Name',
       class: 'Class',

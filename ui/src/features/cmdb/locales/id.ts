@@ -16,6 +16,8 @@ export const cmdbId: Shape<typeof cmdbEn> = {
     none: 'Tidak ada item konfigurasi yang cocok.',
     search: 'Nama, nomor seri, tag aset, atau hostname',
     count: '{n} item',
+    discoveredBy:
+      'Dilaporkan oleh penemuan otomatis: {sources} (terakhir {when}). Suntingan Anda tidak pernah ditimpa oleh sumber.',
     field: {
       name: 'Nama',
       class: 'Kelas',
