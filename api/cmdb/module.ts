@@ -32,6 +32,7 @@ export function cmdbModule(deps: { temporal: Client; taskQueue?: string | undefi
       Impact: S.ImpactDto,
       CmdbHealth: S.HealthDto,
       CiTickets: S.CiTickets,
+      CiSource: S.SourceDto,
     },
     references: {
       team: async (em, teamId) =>

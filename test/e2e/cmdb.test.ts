@@ -93,6 +93,11 @@ describe('the CMDB in a browser', () => {
     await admin.locator('[data-class="blade"]').waitFor();
     // The blade inherits Server's attributes, the one just added among them.
     await admin.getByTestId('class-detail').getByText('rack_unit').waitFor();
+    // A discovery source with its precedence, listed below the classes.
+    await admin.locator('[data-field="source-key"] input').fill('sccm');
+    await admin.locator('[data-field="source-name"] input').fill('SCCM');
+    await admin.getByTestId('save-source').click();
+    await admin.locator('[data-source="sccm"]').filter({ hasText: 'Never' }).waitFor();
     await accessible(admin, 'cmdb classes');
   });
 

@@ -30,3 +30,4 @@ export type Impact = Api.Impact;
 export type CmdbHealth = Api.CmdbHealth;
 export type CiTickets = Api.CiTickets;
 export type SavedView = Api.SavedView;
+export type CiSource = Api.CiSource;

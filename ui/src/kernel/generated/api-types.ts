@@ -120,6 +120,16 @@ export type CiRelation = {
   note: string | null;
 };
 
+export type CiSource = {
+  key: string;
+  name: string;
+  precedence: number;
+  /** CIs it has reported */
+  cis: number;
+  /** when it last reported one */
+  lastSeenAt: string | null;
+};
+
 export type CiTickets = {
   items: ({
     type: "incident" | "request";

@@ -131,6 +131,17 @@ export const cmdbEn = {
       problem: 'Problem',
       go: 'Import {n} rows',
     },
+    sources: {
+      title: 'Discovery sources',
+      help: 'Tools that report CIs through the API (POST /api/v1/cmdb/discovery/<key>). A source never overwrites a field that a person or a source of higher precedence set last; a person counts as 1000.',
+      key: 'Key',
+      name: 'Name',
+      precedence: 'Precedence (1–999)',
+      cis: 'CIs',
+      lastSeen: 'Last report',
+      never: 'Never',
+      none: 'No discovery source yet.',
+    },
     health: {
       title: 'Data quality',
       help: 'Per class, the CIs in service that miss a required attribute, have no owner, have not changed in {days} days, or have no relation; the score is the share with none of these.',

@@ -139,6 +139,17 @@ export const cmdbId: Shape<typeof cmdbEn> = {
       problem: 'Masalah',
       go: 'Impor {n} baris',
     },
+    sources: {
+      title: 'Sumber penemuan otomatis',
+      help: 'Alat yang melaporkan CI lewat API (POST /api/v1/cmdb/discovery/<kunci>). Sebuah sumber tidak pernah menimpa isian yang terakhir diisi oleh orang atau oleh sumber dengan prioritas lebih tinggi; orang dihitung 1000.',
+      key: 'Kunci',
+      name: 'Nama',
+      precedence: 'Prioritas (1–999)',
+      cis: 'CI',
+      lastSeen: 'Laporan terakhir',
+      never: 'Belum pernah',
+      none: 'Belum ada sumber penemuan otomatis.',
+    },
     health: {
       title: 'Kualitas data',
       help: 'Per kelas, CI aktif yang tidak punya atribut wajib, tanpa pemilik, tidak berubah dalam {days} hari, atau tanpa relasi; skor adalah bagian yang bebas dari semua itu.',
