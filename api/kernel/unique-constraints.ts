@@ -81,6 +81,14 @@ export const UNIQUE_CONSTRAINTS: Record<string, Meaning> = {
   cmdb_groups_pkey: { internal: 'generated UUID' },
   cmdb_relations_pkey: { internal: 'generated UUID' },
   cmdb_revisions_pkey: { internal: 'counter upsert' },
+  cmdb_sources_pkey: { internal: 'generated UUID' },
+  cmdb_sources_organization_id_key_unique: taken(
+    'source_defined',
+    'Another request defined this source at the same moment; retry to change it',
+    'source',
+  ),
+  cmdb_source_links_pkey: { internal: 'link insert on conflict do update' },
+  saved_views_pkey: { internal: 'generated UUID' },
   mikro_orm_migrations_pkey: { internal: 'the migrator' },
 };
 

@@ -5,6 +5,8 @@ import { createVuetify } from 'vuetify';
 import { aliases, mdi } from 'vuetify/iconsets/mdi-svg';
 import { en, id } from 'vuetify/locale';
 import 'vuetify/styles';
+import TicketCis from '../features/cmdb/components/TicketCis.vue';
+import { TICKET_CI_CARD } from '../kernel/extensions';
 import App from './App.vue';
 import { i18n } from './i18n';
 import { router } from './router';
@@ -38,4 +40,11 @@ const vuetify = createVuetify({
   },
 });
 
-createApp(App).use(createPinia()).use(router).use(i18n).use(vuetify).mount('#app');
+createApp(App)
+  .use(createPinia())
+  .use(router)
+  .use(i18n)
+  .use(vuetify)
+  // The shell composes the features: the CMDB fills the ticket pages' CI card (kernel/extensions).
+  .provide(TICKET_CI_CARD, TicketCis)
+  .mount('#app');
